@@ -1,0 +1,4 @@
+export * from './data-type';
+export * from './model';
+export * from './node';
+export * from './path';

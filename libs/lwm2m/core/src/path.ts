@@ -1,0 +1,135 @@
+/**
+ * LwM2M path: /ObjectID[/ObjectInstanceID[/ResourceID[/ResourceInstanceID]]] (LwM2M Core 1.1.1 §6.1 and §7.1).
+ * Each id is a 16-bit unsigned integer; 65535 is reserved (Core 1.1.1 §7.1 "MAX_ID") and refused.
+ * The root path "/" has no ids.
+ */
+export const MAX_ID = 65534;
+
+export type PathLevel = 'root' | 'object' | 'instance' | 'resource' | 'resourceInstance';
+
+export class Lwm2mPath {
+  private text: string | undefined;
+
+  constructor(
+    readonly objectId?: number,
+    readonly instanceId?: number,
+    readonly resourceId?: number,
+    readonly resourceInstanceId?: number,
+  ) {
+    const ids = [objectId, instanceId, resourceId, resourceInstanceId];
+    let seenUndefined = false;
+    for (const id of ids) {
+      if (id === undefined) {
+        seenUndefined = true;
+        continue;
+      }
+      if (seenUndefined) throw new RangeError('LwM2M path ids must be given from the object down');
+      if (!Number.isInteger(id) || id < 0 || id > MAX_ID) throw new RangeError(`invalid LwM2M id ${id}`);
+    }
+  }
+
+  static readonly ROOT = new Lwm2mPath();
+
+  /** Parses "/3/0/1", "3/0/1" or "/" ; throws RangeError on anything else. */
+  static parse(text: string): Lwm2mPath {
+    const parsed = Lwm2mPath.tryParse(text);
+    if (!parsed) throw new RangeError(`invalid LwM2M path "${text}"`);
+    return parsed;
+  }
+
+  static tryParse(text: string): Lwm2mPath | undefined {
+    let body = text.startsWith('/') ? text.slice(1) : text;
+    if (body.endsWith('/')) body = body.slice(0, -1);
+    if (body === '') return Lwm2mPath.ROOT;
+    const parts = body.split('/');
+    if (parts.length > 4) return undefined;
+    const ids: number[] = [];
+    for (const part of parts) {
+      if (!/^\d{1,5}$/.test(part)) return undefined;
+      const id = Number(part);
+      if (id > MAX_ID) return undefined;
+      ids.push(id);
+    }
+    return new Lwm2mPath(ids[0], ids[1], ids[2], ids[3]);
+  }
+
+  get level(): PathLevel {
+    if (this.objectId === undefined) return 'root';
+    if (this.instanceId === undefined) return 'object';
+    if (this.resourceId === undefined) return 'instance';
+    if (this.resourceInstanceId === undefined) return 'resource';
+    return 'resourceInstance';
+  }
+
+  get depth(): number {
+    return ['root', 'object', 'instance', 'resource', 'resourceInstance'].indexOf(this.level);
+  }
+
+  /** A child path one level down. */
+  child(id: number): Lwm2mPath {
+    switch (this.level) {
+      case 'root':
+        return new Lwm2mPath(id);
+      case 'object':
+        return new Lwm2mPath(this.objectId, id);
+      case 'instance':
+        return new Lwm2mPath(this.objectId, this.instanceId, id);
+      case 'resource':
+        return new Lwm2mPath(this.objectId, this.instanceId, this.resourceId, id);
+      case 'resourceInstance':
+        throw new RangeError('a resource instance path has no children');
+    }
+  }
+
+  parent(): Lwm2mPath | undefined {
+    switch (this.level) {
+      case 'root':
+        return undefined;
+      case 'object':
+        return Lwm2mPath.ROOT;
+      case 'instance':
+        return new Lwm2mPath(this.objectId);
+      case 'resource':
+        return new Lwm2mPath(this.objectId, this.instanceId);
+      case 'resourceInstance':
+        return new Lwm2mPath(this.objectId, this.instanceId, this.resourceId);
+    }
+  }
+
+  /** True when `other` equals this path or lies below it. */
+  contains(other: Lwm2mPath): boolean {
+    const mine = this.ids();
+    const theirs = other.ids();
+    if (theirs.length < mine.length) return false;
+    return mine.every((id, i) => theirs[i] === id);
+  }
+
+  equals(other: Lwm2mPath): boolean {
+    return this.toString() === other.toString();
+  }
+
+  ids(): number[] {
+    const out: number[] = [];
+    for (const id of [this.objectId, this.instanceId, this.resourceId, this.resourceInstanceId]) {
+      if (id === undefined) break;
+      out.push(id);
+    }
+    return out;
+  }
+
+  toString(): string {
+    if (this.text === undefined) this.text = '/' + this.ids().join('/');
+    return this.text;
+  }
+
+  /** Numeric order by ids, a parent before its children (used to sort decoded output). */
+  static compare(a: Lwm2mPath, b: Lwm2mPath): number {
+    const x = a.ids();
+    const y = b.ids();
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+      const d = (x[i] as number) - (y[i] as number);
+      if (d !== 0) return d;
+    }
+    return x.length - y.length;
+  }
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs the npm dependencies when node_modules is missing or older than the lock file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "==> npm ci"
+  start=$(date +%s)
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "    npm ci took $(( $(date +%s) - start ))s"
+fi

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite: static checks, unit tests, then integration tests against the real local stack
+# (started here if it is not running). Prints one closing line "N passed, N failed[, N skipped]".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh || exit 1
+mkdir -p .local/reports
+failed_checks=0
+passed_checks=0
+check() {
+  local name=$1; shift
+  echo "==> $name"
+  if "$@"; then passed_checks=$((passed_checks + 1)); else echo "!! $name failed"; failed_checks=$((failed_checks + 1)); fi
+}
+check "typecheck" npx tsc -p tsconfig.json --noEmit
+check "lint" npx eslint . --max-warnings=0
+check "format" npx prettier --check . --log-level warn
+for gen in tools/check-generated.sh; do [ -x "$gen" ] && check "generated files up to date" "$gen"; done
+
+echo "==> local stack"
+bash deploy/local/stack up || { echo "!! the local stack did not come up"; echo "0 passed, 1 failed"; exit 1; }
+
+echo "==> jest (unit + integration)"
+npx jest --ci --json --outputFile=.local/reports/jest.json --runInBand "$@"
+jest_rc=$?
+node -e '
+  const r = require("./.local/reports/jest.json");
+  const p = r.numPassedTests + Number(process.argv[1]);
+  const f = r.numFailedTests + Number(process.argv[2]) + (r.numRuntimeErrorTestSuites || 0);
+  const s = r.numPendingTests + (r.numTodoTests || 0);
+  console.log(`${p} passed, ${f} failed` + (s ? `, ${s} skipped` : ""));
+' "$passed_checks" "$failed_checks" || { echo "0 passed, 1 failed"; exit 1; }
+[ "$jest_rc" -eq 0 ] && [ "$failed_checks" -eq 0 ]
