@@ -1,0 +1,59 @@
+/**
+ * Kafka topic names, in one place (docs ARCHITECTURE.md "Kafka topics"). Every topic is versioned; a breaking
+ * change to a message contract means a new topic version, never an in-place change.
+ */
+export const TOPICS = {
+  /** ingest -> decoder: registration lifecycle, Send and Notify. Key `<tenant>/<endpoint>`. */
+  uplink: 'lwm2m.uplink.v1',
+  /** decoder: poison uplinks, with error headers. Same key. */
+  uplinkDlq: 'lwm2m.uplink.dlq.v1',
+  /** gateway -> ingest: device management requests. Key `<tenant>/<endpoint>`. */
+  downlink: 'lwm2m.downlink.v1',
+  /** ingest -> decoder/gateway: outcomes of downlinks. Key `<tenant>/<endpoint>`. */
+  downlinkResult: 'lwm2m.downlink-result.v1',
+} as const;
+
+export type PlatformTopic = (typeof TOPICS)[keyof typeof TOPICS];
+
+/** Default partition counts: keys keep per-device order; partitions bound decoder parallelism. */
+export const TOPIC_PARTITIONS: Readonly<Record<PlatformTopic, number>> = {
+  [TOPICS.uplink]: 12,
+  [TOPICS.uplinkDlq]: 3,
+  [TOPICS.downlink]: 6,
+  [TOPICS.downlinkResult]: 6,
+};
+
+/** Tenant slug: `[a-z0-9-]{2,32}` (ARCHITECTURE.md "Tenancy and identity"). */
+export const TENANT_SLUG = /^[a-z0-9-]{2,32}$/;
+
+export function isTenantSlug(value: string): boolean {
+  return TENANT_SLUG.test(value);
+}
+
+function assertTenant(tenant: string): string {
+  if (!isTenantSlug(tenant)) throw new RangeError(`invalid tenant slug "${tenant}"`);
+  return tenant;
+}
+
+/** Partner topic of normalized measurements for one city. Key: device id. */
+export function cityTelemetryTopic(tenant: string): string {
+  return `city.${assertTenant(tenant)}.telemetry.v1`;
+}
+
+/** Partner topic of alarms, lifecycle and command outcomes for one city. Key: device id. */
+export function cityEventsTopic(tenant: string): string {
+  return `city.${assertTenant(tenant)}.events.v1`;
+}
+
+/** The prefix a partner principal gets READ ACLs on (prefixed ACL, KIP-290). */
+export function cityTopicPrefix(tenant: string): string {
+  return `city.${assertTenant(tenant)}.`;
+}
+
+/** Message key of device-scoped platform topics: keeps per-device order within a partition. */
+export function deviceKey(tenant: string, endpoint: string): string {
+  return `${tenant}/${endpoint}`;
+}
+
+/** Header carrying the contract's schema version on every message. */
+export const SCHEMA_VERSION_HEADER = 'schema-version';
