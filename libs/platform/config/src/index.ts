@@ -1,1 +1,2 @@
-export {};
+export * from './fields';
+export * from './load-config';

@@ -1,1 +1,4 @@
-export {};
+export * from './logger';
+export * from './metrics';
+export * from './ops-server';
+export * from './shutdown';
