@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 
 /** Raised at startup when the environment does not describe a valid configuration; lists every problem. */
 export class ConfigError extends Error {

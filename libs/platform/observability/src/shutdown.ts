@@ -11,12 +11,13 @@ export function onShutdown(
   logger: Logger,
   steps: ShutdownStep[],
   options: { timeoutMs?: number; exit?: (code: number) => void } = {},
-): () => Promise<void> {
+): () => Promise<boolean> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const exit = options.exit ?? ((code: number) => process.exit(code));
-  let running: Promise<void> | undefined;
+  let running: Promise<boolean> | undefined;
 
-  const shutdown = (): Promise<void> => {
+  /** Resolves true when every step succeeded. */
+  const shutdown = (): Promise<boolean> => {
     running ??= (async () => {
       const timer = setTimeout(() => {
         logger.error({ timeoutMs }, 'graceful shutdown timed out; exiting');
@@ -35,6 +36,7 @@ export function onShutdown(
         }
       }
       clearTimeout(timer);
+      return !failed;
     })();
     return running;
   };
@@ -46,7 +48,7 @@ export function onShutdown(
       return;
     }
     logger.info({ signal }, 'shutting down');
-    void shutdown().then(() => exit(0));
+    void shutdown().then((clean) => exit(clean ? 0 : 1));
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
