@@ -1,0 +1,30 @@
+import { type Role } from './roles';
+
+/** The authenticated caller of one request, derived from a verified access token. */
+export interface Principal {
+  /** Keycloak user id (`sub`). */
+  readonly subject: string;
+  /** `preferred_username`, for logs and `me`. */
+  readonly username: string;
+  readonly email: string | null;
+  readonly roles: ReadonlySet<Role>;
+  /** Organization aliases (tenant slugs) the user is a member of, in token order. */
+  readonly memberships: readonly string[];
+  /**
+   * The tenant this request acts on: the only membership, or the one selected by the tenant header.
+   * `null` when none applies (a platform admin without a selection, or a member of several tenants who chose none).
+   */
+  readonly tenant: string | null;
+  /** Utility domains (`utility_domains` claim) restricting a `utility` user to device categories. */
+  readonly utilityDomains: readonly string[];
+  /** Token expiry, seconds since the epoch (`exp`). */
+  readonly expiresAt: number;
+}
+
+export function hasRole(principal: Principal, ...roles: Role[]): boolean {
+  return roles.some((r) => principal.roles.has(r));
+}
+
+export function isPlatformAdmin(principal: Principal): boolean {
+  return principal.roles.has('platform-admin');
+}
