@@ -1,1 +1,2 @@
-export {};
+export * from './redis-cache';
+export * from './redis-client';
