@@ -1,1 +1,9 @@
-export {};
+export * from './ddf-loader';
+export * from './ddf-parser';
+export * from './ddf-snapshot';
+export * from './generated-model';
+export * from './model-registry';
+export * from './model.errors';
+export * from './naming';
+export * from './object-version';
+export * from './generated';
