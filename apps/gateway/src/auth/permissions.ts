@@ -1,0 +1,94 @@
+import { TENANT_HEADER, type Principal, type Role } from '@smartcity/platform-auth';
+import { GatewayException } from '../errors/gateway.exception';
+
+/** What an operation needs. Every resolver and field resolver declares one (deny by default). */
+export enum Permission {
+  /** `me`: any authenticated caller. */
+  ReadSelf = 'self:read',
+  /** List, create and update tenants (platform administration). */
+  ManageTenants = 'tenants:manage',
+  ReadTenant = 'tenant:read',
+  ReadDevices = 'devices:read',
+  /** Provision, update and decommission devices. */
+  ManageDevices = 'devices:manage',
+  ReadTelemetry = 'telemetry:read',
+  ReadAlarms = 'alarms:read',
+  /** Acknowledge and clear alarms. */
+  HandleAlarms = 'alarms:handle',
+  ReadKpis = 'kpis:read',
+  SubscribeLive = 'live:subscribe',
+}
+
+const READ: readonly Permission[] = [
+  Permission.ReadSelf,
+  Permission.ReadTenant,
+  Permission.ReadDevices,
+  Permission.ReadTelemetry,
+  Permission.ReadAlarms,
+  Permission.ReadKpis,
+  Permission.SubscribeLive,
+];
+
+/** The role x permission matrix (issue 8 "Roles"). */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
+  'platform-admin': new Set(Object.values(Permission)),
+  'city-admin': new Set([...READ, Permission.ManageDevices, Permission.HandleAlarms]),
+  'city-operator': new Set([...READ, Permission.HandleAlarms]),
+  'city-viewer': new Set(READ),
+  // Read only, and only the device categories of its utility domains (see categoryScope).
+  utility: new Set(READ),
+};
+
+/** Permissions that act on one tenant's data: the request must have a tenant (membership or header). */
+const TENANT_SCOPED: ReadonlySet<Permission> = new Set(
+  Object.values(Permission).filter((p) => p !== Permission.ReadSelf && p !== Permission.ManageTenants),
+);
+
+export function isTenantScoped(permission: Permission): boolean {
+  return TENANT_SCOPED.has(permission);
+}
+
+export function hasPermission(principal: Principal, permission: Permission): boolean {
+  for (const role of principal.roles) {
+    if (ROLE_PERMISSIONS[role].has(permission)) return true;
+  }
+  return false;
+}
+
+/**
+ * Checks one permission; throws UNAUTHENTICATED without a principal, FORBIDDEN without the permission or, for
+ * tenant data, without a tenant.
+ */
+export function authorize(principal: Principal | undefined, permission: Permission): void {
+  if (!principal) throw GatewayException.unauthenticated();
+  if (!hasPermission(principal, permission)) throw GatewayException.forbidden();
+  if (isTenantScoped(permission) && principal.tenant === null) {
+    throw GatewayException.forbidden(
+      principal.memberships.length > 1 || principal.roles.has('platform-admin')
+        ? `select a tenant with the ${TENANT_HEADER} header`
+        : 'not a member of any tenant',
+    );
+  }
+}
+
+/** The tenant of an authorized tenant-scoped request. */
+export function tenantOf(principal: Principal): string {
+  if (principal.tenant === null) throw GatewayException.forbidden('no tenant selected');
+  return principal.tenant;
+}
+
+/**
+ * Device categories the caller may see: `null` means all. A caller whose only role is `utility` sees the categories
+ * named by its utility domains (the `utility_domains` claim; a domain is a device category, e.g. `water`); any other
+ * role grants the whole tenant.
+ */
+export function categoryScope(principal: Principal): readonly string[] | null {
+  for (const role of principal.roles) if (role !== 'utility') return null;
+  return principal.utilityDomains;
+}
+
+export function canSeeCategory(principal: Principal, category: string | null): boolean {
+  const scope = categoryScope(principal);
+  if (scope === null) return true;
+  return category !== null && scope.includes(category);
+}

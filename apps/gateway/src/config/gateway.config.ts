@@ -1,0 +1,62 @@
+import { list, LOCAL_STACK, logLevel, port, positiveInt, secret } from '@smartcity/platform-config';
+import { dbConfigShape } from '@smartcity/platform-db';
+import { z } from 'zod';
+
+/**
+ * The gateway's configuration: the only module that reads the environment. Every default reaches the local stack
+ * (deploy/local), so `node -r ./tools/register.js apps/gateway/src/main.ts` needs no variables in development.
+ */
+export const gatewayConfigSchema = z.object({
+  /** `production` turns off introspection, field suggestions and error details. */
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  GATEWAY_HOST: z.string().default('127.0.0.1'),
+  /** One HTTP port for `/graphql` (queries, mutations, graphql-ws subscriptions), `/healthz`, `/readyz`, `/metrics`. */
+  GATEWAY_PORT: port(4000),
+  LOG_LEVEL: logLevel(),
+  ...dbConfigShape,
+  REDIS_URL: secret(z.string().min(1).default(LOCAL_STACK.redisUrl)),
+  KAFKA_BROKERS: list(LOCAL_STACK.kafkaBrokers),
+  /** Partitions of a new tenant's partner topics `city.<t>.telemetry.v1` / `city.<t>.events.v1`. */
+  TENANT_TOPIC_PARTITIONS: positiveInt(6),
+  TENANT_TOPIC_REPLICATION: positiveInt(1),
+
+  /** Access tokens: `iss` must equal this realm issuer; `aud` must contain the audience. */
+  OIDC_ISSUER: z.url().default(`${LOCAL_STACK.keycloakUrl}/realms/${LOCAL_STACK.keycloakRealm}`),
+  OIDC_AUDIENCE: z.string().min(1).default('smartcity-gateway'),
+  /** Defaults to `<issuer>/protocol/openid-connect/certs` (Keycloak). */
+  OIDC_JWKS_URI: z.url().optional(),
+  OIDC_CLOCK_TOLERANCE_SEC: z.coerce.number().int().min(0).max(300).default(5),
+
+  /** Keycloak admin REST API, for tenant (organization) management. */
+  KEYCLOAK_URL: z.url().default(LOCAL_STACK.keycloakUrl),
+  KEYCLOAK_REALM: z.string().min(1).default(LOCAL_STACK.keycloakRealm),
+  KEYCLOAK_ADMIN_REALM: z.string().min(1).default('master'),
+  KEYCLOAK_ADMIN_CLIENT_ID: z.string().min(1).default('admin-cli'),
+  KEYCLOAK_ADMIN_USERNAME: z.string().min(1).default('admin'),
+  KEYCLOAK_ADMIN_PASSWORD: secret(z.string().min(1).default('admin')),
+
+  /** Query limits (API safety): nesting depth, aliases per operation, estimated cost. */
+  GRAPHQL_MAX_DEPTH: positiveInt(10),
+  GRAPHQL_MAX_ALIASES: positiveInt(30),
+  GRAPHQL_MAX_COST: positiveInt(20_000),
+  /** Largest page a connection returns; also the list size the cost estimate assumes when `first` is a variable. */
+  GRAPHQL_MAX_PAGE_SIZE: positiveInt(500),
+  /** Introspection (`true`/`false`); unset means on outside production, off in production. */
+  GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
+  /** Largest number of buckets a telemetry query may return. */
+  TELEMETRY_MAX_POINTS: positiveInt(10_000),
+});
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+
+export function isProduction(config: Pick<GatewayConfig, 'NODE_ENV'>): boolean {
+  return config.NODE_ENV === 'production';
+}
+
+export function introspectionEnabled(
+  config: Pick<GatewayConfig, 'NODE_ENV' | 'GRAPHQL_INTROSPECTION'>,
+): boolean {
+  return config.GRAPHQL_INTROSPECTION === undefined
+    ? !isProduction(config)
+    : config.GRAPHQL_INTROSPECTION === 'true';
+}

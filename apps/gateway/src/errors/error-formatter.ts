@@ -1,0 +1,83 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { stripSuggestions, translateError } from './error-translation';
+import { GatewayErrorCode } from './gateway.exception';
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(Object.values(GatewayErrorCode));
+
+export interface FormatterOptions {
+  /** Production: suggestions stripped from validation messages. */
+  readonly production: boolean;
+  /** Receives internal failures with their real cause (never sent to the client). */
+  readonly onInternalError: (err: unknown) => void;
+}
+
+export interface ExecutionLike {
+  readonly data?: unknown;
+  readonly errors: readonly GraphQLError[];
+}
+
+/**
+ * The last step before a response leaves: every error gets one of the gateway's codes and a client-safe message.
+ * Errors already translated by the exception filter (they carry a known `extensions.code`) pass through; graphql
+ * validation/parse errors (mercurius wraps them in `originalError.errors`) become GRAPHQL_VALIDATION_FAILED; input
+ * coercion errors BAD_USER_INPUT; anything else is translated from its original error, internals hidden.
+ */
+export function formatErrors(
+  execution: ExecutionLike,
+  options: FormatterOptions,
+): { statusCode: number; response: { data: unknown; errors: GraphQLFormattedError[] } } {
+  let validationFailed = false;
+  const out: GraphQLFormattedError[] = [];
+  for (const error of execution.errors) {
+    const nested = (error.originalError as { errors?: unknown } | undefined)?.errors;
+    if (Array.isArray(nested)) {
+      validationFailed = true;
+      for (const inner of nested as GraphQLError[]) out.push(validationError(inner, options));
+      continue;
+    }
+    out.push(formatOne(error, options));
+  }
+  return {
+    statusCode: validationFailed && !execution.data ? 400 : 200,
+    response: { data: execution.data ?? null, errors: out },
+  };
+}
+
+function validationError(error: GraphQLError, options: FormatterOptions): GraphQLFormattedError {
+  const code =
+    typeof error.extensions?.['code'] === 'string'
+      ? error.extensions['code']
+      : GatewayErrorCode.ValidationFailed;
+  return {
+    message: options.production ? stripSuggestions(error.message) : error.message,
+    ...(error.locations ? { locations: error.locations } : {}),
+    extensions: { ...error.extensions, code },
+  };
+}
+
+function formatOne(error: GraphQLError, options: FormatterOptions): GraphQLFormattedError {
+  const located = {
+    ...(error.locations ? { locations: error.locations } : {}),
+    ...(error.path ? { path: error.path } : {}),
+  };
+  const code = error.extensions?.['code'];
+  if (typeof code === 'string' && KNOWN_CODES.has(code)) {
+    return { message: error.message, ...located, extensions: { ...error.extensions } };
+  }
+  const original = error.originalError;
+  if (!original || original instanceof GraphQLError) {
+    // graphql-js' own errors raised while executing: argument and variable coercion, i.e. the caller's input.
+    return {
+      message: options.production ? stripSuggestions(error.message) : error.message,
+      ...located,
+      extensions: { code: GatewayErrorCode.BadUserInput },
+    };
+  }
+  const translated = translateError(original);
+  if (translated.internal) options.onInternalError(original);
+  return {
+    message: translated.message,
+    ...located,
+    extensions: { code: translated.code, ...translated.details },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * The gateway's error codes, as clients see them in `errors[].extensions.code`. Everything a resolver throws is
+ * translated to one of these at the edge (error translation + formatter); nothing else reaches a client.
+ */
+export enum GatewayErrorCode {
+  Unauthenticated = 'UNAUTHENTICATED',
+  Forbidden = 'FORBIDDEN',
+  BadUserInput = 'BAD_USER_INPUT',
+  NotFound = 'NOT_FOUND',
+  /** The operation was refused by a query limit or by GraphQL validation. */
+  ValidationFailed = 'GRAPHQL_VALIDATION_FAILED',
+  /** A dependency (database, Keycloak keys, Kafka) is unavailable; retrying later may succeed. */
+  ServiceUnavailable = 'SERVICE_UNAVAILABLE',
+  Internal = 'INTERNAL_SERVER_ERROR',
+}
+
+/** The one exception class of the gateway; its message is safe to show to the caller. */
+export class GatewayException extends Error {
+  constructor(
+    readonly code: GatewayErrorCode,
+    message: string,
+    /** Extra fields for `extensions` (e.g. the offending argument); never internals. */
+    readonly details?: Readonly<Record<string, string | number | boolean>>,
+  ) {
+    super(message);
+    this.name = 'GatewayException';
+  }
+
+  static unauthenticated(message = 'authentication required'): GatewayException {
+    return new GatewayException(GatewayErrorCode.Unauthenticated, message);
+  }
+
+  static forbidden(message = 'not allowed'): GatewayException {
+    return new GatewayException(GatewayErrorCode.Forbidden, message);
+  }
+
+  static badInput(message: string, argument?: string): GatewayException {
+    return new GatewayException(GatewayErrorCode.BadUserInput, message, argument ? { argument } : undefined);
+  }
+
+  static notFound(what: string): GatewayException {
+    return new GatewayException(GatewayErrorCode.NotFound, `${what} not found`);
+  }
+}
