@@ -1,0 +1,62 @@
+import { type Pool } from 'pg';
+import { withPlatformAdmin } from './transaction';
+
+export interface NewTenant {
+  readonly id: string;
+  readonly name: string;
+  readonly autoProvision?: boolean;
+  readonly autoProvisionPrefix?: string | null;
+  readonly autoProvisionProfile?: string | null;
+  readonly retentionDays?: number;
+  readonly settings?: Record<string, unknown>;
+}
+
+/**
+ * Tenant lifecycle on the platform-admin path (owner role pool): creating and deleting cities is cross-tenant by
+ * nature. Used by the CLI, the gateway's platform-admin mutations and test setups.
+ */
+export class TenantAdminRepository {
+  constructor(private readonly ownerPool: Pool) {}
+
+  async create(tenant: NewTenant): Promise<void> {
+    await this.ownerPool.query(
+      `INSERT INTO tenants (id, name, auto_provision, auto_provision_prefix, auto_provision_profile,
+                            retention_days, settings)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        tenant.id,
+        tenant.name,
+        tenant.autoProvision ?? false,
+        tenant.autoProvisionPrefix ?? null,
+        tenant.autoProvisionProfile ?? null,
+        tenant.retentionDays ?? 400,
+        JSON.stringify(tenant.settings ?? {}),
+      ],
+    );
+  }
+
+  async exists(id: string): Promise<boolean> {
+    const { rowCount } = await this.ownerPool.query('SELECT 1 FROM tenants WHERE id = $1', [id]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  /**
+   * Deletes a tenant and all its data. Tables without a foreign key to tenants (the hypertables, for write speed)
+   * are purged explicitly first.
+   */
+  async delete(id: string): Promise<void> {
+    await withPlatformAdmin(this.ownerPool, async (client) => {
+      for (const table of [
+        'telemetry',
+        'telemetry_hourly',
+        'alarms',
+        'commands',
+        'device_state',
+        'registrations',
+      ]) {
+        await client.query(`DELETE FROM ${table} WHERE tenant_id = $1`, [id]);
+      }
+      await client.query('DELETE FROM tenants WHERE id = $1', [id]);
+    });
+  }
+}
