@@ -75,7 +75,14 @@ export class KafkaConsumer {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({
+        batch,
+        resolveOffset,
+        heartbeat,
+        isRunning,
+        isStale,
+        commitOffsetsIfNecessary,
+      }) => {
         let done: string | undefined;
         const control: BatchControl = {
           markDone: (offset) => {
@@ -96,10 +103,16 @@ export class KafkaConsumer {
           await handler({ topic: batch.topic, partition: batch.partition, messages }, control);
         } finally {
           if (done !== undefined) {
-            // Kafka commits the next offset to read (KIP-211 semantics), hence +1.
-            await this.consumer.commitOffsets([
-              { topic: batch.topic, partition: batch.partition, offset: (BigInt(done) + 1n).toString() },
-            ]);
+            // Kafka commits the next offset to read, hence +1. The batch's own commit also works while the
+            // consumer is stopping (consumer.commitOffsets is a no-op then), so a stop never loses marked work.
+            await commitOffsetsIfNecessary({
+              topics: [
+                {
+                  topic: batch.topic,
+                  partitions: [{ partition: batch.partition, offset: (BigInt(done) + 1n).toString() }],
+                },
+              ],
+            });
           }
         }
       },
