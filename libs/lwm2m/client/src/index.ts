@@ -1,1 +1,14 @@
-export {};
+export * from './client-logger';
+export * from './coap/coap-endpoint';
+export * from './coap/coap-timing';
+export * from './coap/coap-types';
+export * from './coap/datagram-socket';
+export * from './lwm2m-client';
+export * from './lwm2m-operation.error';
+export * from './observe/attribute-store';
+export * from './observe/notification-policy';
+export * from './observe/observation-manager';
+export * from './payload-codec';
+export * from './registration/registration-payload';
+export * from './request-router';
+export * from './tree/object-tree';

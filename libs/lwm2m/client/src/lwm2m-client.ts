@@ -1,0 +1,376 @@
+import { Lwm2mPath, type Lwm2mRecord, serializeRegistrationParams } from '@smartcity/lwm2m-core';
+import { CoapEndpoint, CoapTransportError } from './coap/coap-endpoint';
+import { DEFAULT_COAP_TIMING, maxTransmitWaitMs, type CoapTiming } from './coap/coap-timing';
+import { CoapMethods, type CoapResponse, ContentFormats, isSuccess, type Peer } from './coap/coap-types';
+import { type DatagramSocket } from './coap/datagram-socket';
+import { type ClientLogger, SILENT_LOGGER } from './client-logger';
+import { AttributeStore } from './observe/attribute-store';
+import { type Observation, ObservationManager } from './observe/observation-manager';
+import { defaultPayloadCodec, type PayloadCodec } from './payload-codec';
+import { registrationLinks } from './registration/registration-payload';
+import { RequestRouter } from './request-router';
+import { type ObjectTree } from './tree/object-tree';
+
+export type ClientState = 'stopped' | 'registering' | 'registered' | 'sleeping';
+
+export interface Lwm2mClientOptions {
+  readonly endpoint: string;
+  readonly server: Peer;
+  readonly tree: ObjectTree;
+  readonly socket: DatagramSocket;
+  /** Registration lifetime in seconds (Core 1.1.1 §6.2.1 "lt"); default 300. */
+  readonly lifetime?: number;
+  readonly lwm2mVersion?: '1.0' | '1.1';
+  /**
+   * Queue mode (Core 1.1.1 §6.5... "Queue Mode Operation"): the client stays reachable `awakeMs` after its last
+   * exchange (default MAX_TRANSMIT_WAIT, 93 s), then sleeps; it wakes to send and announces it with an Update.
+   */
+  readonly queueMode?: { readonly awakeMs?: number } | false;
+  /** Notifications as CON (default; RST or no ACK ends the observation) or NON. */
+  readonly confirmableNotifications?: boolean;
+  /** Format of multi-value payloads when the server does not ask for one; default SenML CBOR (1.1) or TLV (1.0). */
+  readonly preferredFormat?: number;
+  readonly codec?: PayloadCodec;
+  readonly timing?: CoapTiming;
+  readonly random?: () => number;
+  readonly logger?: ClientLogger;
+  /** Fraction of the lifetime after which the registration is refreshed by an Update; default 0.9. */
+  readonly refreshRatio?: number;
+}
+
+export class RegistrationError extends Error {
+  override readonly name = 'RegistrationError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Formats the client announces in the root link's `ct` (LwM2M 1.1, Core 1.1.1 §6.2.1). */
+const ANNOUNCED_FORMATS = [
+  ContentFormats.SENML_CBOR,
+  ContentFormats.SENML_JSON,
+  ContentFormats.TLV,
+  ContentFormats.LWM2M_CBOR,
+];
+
+/**
+ * An LwM2M client (Core 1.1.1 §6): registers its object tree with one server, keeps the registration alive with
+ * Updates before the lifetime ends (re-registering when the server lost it), answers device-management requests,
+ * maintains observations and sends data with Send. One client = one socket = one source port.
+ */
+export class Lwm2mClient {
+  readonly endpointName: string;
+  private readonly coap: CoapEndpoint;
+  private readonly attributes = new AttributeStore();
+  private readonly observations: ObservationManager;
+  private readonly router: RequestRouter;
+  private readonly codec: PayloadCodec;
+  private readonly logger: ClientLogger;
+  private readonly lifetime: number;
+  private readonly lwm2mVersion: '1.0' | '1.1';
+  private readonly timing: CoapTiming;
+  private location: string[] | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private sleepTimer: NodeJS.Timeout | undefined;
+  private waking: Promise<void> | undefined;
+  private observeSeq = 0;
+  private currentState: ClientState = 'stopped';
+  private readonly stateListeners: Array<(s: ClientState) => void> = [];
+
+  constructor(private readonly options: Lwm2mClientOptions) {
+    this.endpointName = options.endpoint;
+    this.codec = options.codec ?? defaultPayloadCodec();
+    this.logger = options.logger ?? SILENT_LOGGER;
+    this.lifetime = options.lifetime ?? 300;
+    this.lwm2mVersion = options.lwm2mVersion ?? '1.1';
+    this.timing = options.timing ?? DEFAULT_COAP_TIMING;
+    this.coap = new CoapEndpoint({
+      socket: options.socket,
+      timing: this.timing,
+      ...(options.random ? { random: options.random } : {}),
+      onRequest: (req) => {
+        // A sleeping device's radio is off: requests are lost, the server retransmits or waits (§6.5).
+        if (this.currentState === 'sleeping') return new Promise<CoapResponse>(() => undefined);
+        this.touch();
+        return this.router.handle(req);
+      },
+      onNotificationReset: (peer, token) =>
+        this.observations.cancel(`${peer.address}:${peer.port}:${token.toString('hex')}`),
+    });
+    this.observations = new ObservationManager(this.attributes, {
+      now: () => Date.now(),
+      numericValue: (path) => {
+        const v = options.tree.get(path);
+        return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;
+      },
+      notify: (obs) => this.sendNotification(obs),
+      serverDefaults: () => this.serverDefaults(),
+    });
+    this.router = new RequestRouter({
+      tree: options.tree,
+      attributes: this.attributes,
+      observations: this.observations,
+      codec: this.codec,
+      logger: this.logger,
+      preferredFormat:
+        options.preferredFormat ??
+        (this.lwm2mVersion === '1.0' ? ContentFormats.TLV : ContentFormats.SENML_CBOR),
+      nextObserveSeq: () => this.nextSeq(),
+    });
+    options.tree.onChange((path) => this.observations.changed(path));
+  }
+
+  get state(): ClientState {
+    return this.currentState;
+  }
+
+  get localPort(): number {
+    return this.coap.localPort;
+  }
+
+  get registrationLocation(): string | undefined {
+    return this.location ? '/' + this.location.join('/') : undefined;
+  }
+
+  get observationCount(): number {
+    return this.observations.size;
+  }
+
+  onStateChange(listener: (state: ClientState) => void): void {
+    this.stateListeners.push(listener);
+  }
+
+  /** Register (Core 1.1.1 §6.2.1): POST /rd?ep=..&lt=..&lwm2m=..&b=U[&Q] with the object links. */
+  async register(): Promise<void> {
+    this.setState('registering');
+    const query = serializeRegistrationParams({
+      endpoint: this.endpointName,
+      lifetime: this.lifetime,
+      lwm2mVersion: this.lwm2mVersion,
+      binding: this.lwm2mVersion === '1.0' && this.queueMode ? 'UQ' : 'U',
+      queueMode: this.queueMode,
+    });
+    const response = await this.request({
+      method: CoapMethods.POST,
+      uriPath: ['rd'],
+      uriQuery: query,
+      contentFormat: ContentFormats.LINK_FORMAT,
+      payload: Buffer.from(this.links(), 'utf8'),
+    });
+    if (response.code !== '2.01' || !response.locationPath?.length) {
+      this.setState('stopped');
+      throw new RegistrationError(response.code, `Register refused with ${response.code}`);
+    }
+    this.location = [...response.locationPath];
+    this.logger.info({ location: this.registrationLocation, lifetime: this.lifetime }, 'registered');
+    this.setState('registered');
+    this.scheduleRefresh();
+    this.touch();
+  }
+
+  /**
+   * Update (Core 1.1.1 §6.2.2): POST /rd/{location}, with the objects when they changed. A 4.04 means the server
+   * forgot the registration: the client registers again (§6.2.2, "the LwM2M Client MUST re-register").
+   */
+  async update(options: { objectsChanged?: boolean } = {}): Promise<void> {
+    if (!this.location) return this.register();
+    const response = await this.request({
+      method: CoapMethods.POST,
+      uriPath: this.location,
+      ...(options.objectsChanged
+        ? { contentFormat: ContentFormats.LINK_FORMAT, payload: Buffer.from(this.links(), 'utf8') }
+        : {}),
+    });
+    if (response.code === '4.04') {
+      this.location = undefined;
+      this.observations.cancelAll();
+      return this.register();
+    }
+    if (!isSuccess(response.code))
+      throw new RegistrationError(response.code, `Update refused with ${response.code}`);
+    if (this.currentState === 'sleeping') this.setState('registered');
+    this.scheduleRefresh();
+  }
+
+  /** De-register (Core 1.1.1 §6.2.3): DELETE /rd/{location}; observations end with the registration. */
+  async deregister(): Promise<void> {
+    this.clearTimers();
+    this.observations.cancelAll();
+    const location = this.location;
+    this.location = undefined;
+    this.setState('stopped');
+    if (!location) return;
+    try {
+      await this.coap.request(this.options.server, { method: CoapMethods.DELETE, uriPath: location });
+    } catch (error) {
+      this.logger.warn({ err: error }, 'de-register not acknowledged');
+    }
+  }
+
+  /**
+   * Send (Core 1.1.1 §6.4.1... "Send Operation"): POST /dp with the current values of `paths` (or the given
+   * records), SenML CBOR by default. Resolves with the response code (2.04 expected).
+   */
+  async send(
+    paths: readonly Lwm2mPath[],
+    options: { format?: number; records?: readonly Lwm2mRecord[]; confirmable?: boolean } = {},
+  ): Promise<string> {
+    const format = options.format ?? ContentFormats.SENML_CBOR;
+    const records = options.records ?? paths.flatMap((p) => this.options.tree.read(p));
+    const payload = this.codec.encode(records, format, Lwm2mPath.ROOT, this.options.tree);
+    const response = await this.request({
+      method: CoapMethods.POST,
+      uriPath: ['dp'],
+      contentFormat: format,
+      payload: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength),
+      ...(options.confirmable === false ? { confirmable: false } : {}),
+    });
+    return response.code;
+  }
+
+  /** Stops everything: de-registers (unless told not to) and closes the socket. */
+  async stop(options: { deregister?: boolean } = {}): Promise<void> {
+    if (options.deregister !== false) await this.deregister();
+    this.clearTimers();
+    this.observations.cancelAll();
+    this.setState('stopped');
+    await this.coap.close();
+  }
+
+  /** Queue mode: goes to sleep now (tests and simulations of a sleepy device). */
+  sleep(): void {
+    if (!this.queueMode || this.currentState !== 'registered') return;
+    if (this.sleepTimer) clearTimeout(this.sleepTimer);
+    this.sleepTimer = undefined;
+    this.setState('sleeping');
+    this.logger.debug({}, 'sleeping');
+  }
+
+  /** Queue mode: wakes up and tells the server with an Update (Core 1.1.1 §6.5 "Queue Mode Operation"). */
+  wake(): Promise<void> {
+    if (this.currentState !== 'sleeping') return Promise.resolve();
+    this.waking ??= this.update().finally(() => {
+      this.waking = undefined;
+      this.touch();
+    });
+    return this.waking;
+  }
+
+  private get queueMode(): boolean {
+    return !!this.options.queueMode;
+  }
+
+  private async request(req: Parameters<CoapEndpoint['request']>[1]): Promise<CoapResponse> {
+    if (this.currentState === 'sleeping' && req.uriPath[0] !== 'rd') await this.wake();
+    this.touch();
+    try {
+      return await this.coap.request(this.options.server, req);
+    } finally {
+      this.touch();
+    }
+  }
+
+  private async sendNotification(observation: Observation): Promise<boolean> {
+    if (this.currentState === 'stopped' || this.currentState === 'registering') return false;
+    if (this.currentState === 'sleeping') await this.wake();
+    const records = observation.paths.flatMap((p) => {
+      try {
+        return this.options.tree.read(p);
+      } catch {
+        return []; // a deleted instance notifies an empty value set; the server sees it gone on its next Read
+      }
+    });
+    const target = observation.composite ? Lwm2mPath.ROOT : (observation.paths[0] as Lwm2mPath);
+    const response = this.router.content(records, target, observation.contentFormat, this.nextSeq());
+    this.touch();
+    const outcome = await this.coap.notify(
+      observation.peer,
+      observation.token,
+      response,
+      this.options.confirmableNotifications !== false,
+    );
+    return outcome === 'acked' || outcome === 'sent';
+  }
+
+  private links(): string {
+    return registrationLinks(this.options.tree, this.lwm2mVersion, ANNOUNCED_FORMATS);
+  }
+
+  /** Default pmin/pmax of the Server object instance (/1/x/2, /1/x/3), Core 1.1.1 §E.2. */
+  private serverDefaults(): { pmin?: number; pmax?: number } {
+    const tree = this.options.tree;
+    const iid = tree.instanceIds(1)[0];
+    if (iid === undefined) return {};
+    const pmin = tree.get(new Lwm2mPath(1, iid, 2));
+    const pmax = tree.get(new Lwm2mPath(1, iid, 3));
+    return {
+      ...(typeof pmin === 'number' ? { pmin } : {}),
+      ...(typeof pmax === 'number' ? { pmax } : {}),
+    };
+  }
+
+  private nextSeq(): number {
+    // RFC 7641 §4.4: 24-bit sequence numbers, increasing per notification.
+    this.observeSeq = (this.observeSeq + 1) & 0xffffff;
+    return this.observeSeq;
+  }
+
+  private scheduleRefresh(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    const ratio = this.options.refreshRatio ?? 0.9;
+    const delay = Math.max(1000, this.lifetime * 1000 * ratio);
+    this.refreshTimer = setTimeout(() => void this.refresh(), delay);
+    this.refreshTimer.unref?.();
+  }
+
+  private async refresh(): Promise<void> {
+    try {
+      await this.update();
+    } catch (error) {
+      // The server did not answer: try to register afresh after a pause, as a device would after a network loss.
+      this.logger.warn(
+        { err: error instanceof CoapTransportError ? error.code : String(error) },
+        'update failed',
+      );
+      this.location = undefined;
+      this.observations.cancelAll();
+      this.refreshTimer = setTimeout(() => void this.reRegister(), 5000 + Math.floor(Math.random() * 5000));
+      this.refreshTimer.unref?.();
+    }
+  }
+
+  private async reRegister(): Promise<void> {
+    try {
+      await this.register();
+    } catch {
+      this.refreshTimer = setTimeout(() => void this.reRegister(), 30_000);
+      this.refreshTimer.unref?.();
+    }
+  }
+
+  /** Queue mode: any exchange keeps the client awake for another `awakeMs`. */
+  private touch(): void {
+    if (!this.queueMode || this.currentState !== 'registered') return;
+    if (this.sleepTimer) clearTimeout(this.sleepTimer);
+    const awake =
+      (this.options.queueMode && this.options.queueMode.awakeMs) || maxTransmitWaitMs(this.timing);
+    this.sleepTimer = setTimeout(() => this.sleep(), awake);
+    this.sleepTimer.unref?.();
+  }
+
+  private clearTimers(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (this.sleepTimer) clearTimeout(this.sleepTimer);
+    this.refreshTimer = undefined;
+    this.sleepTimer = undefined;
+  }
+
+  private setState(state: ClientState): void {
+    if (this.currentState === state) return;
+    this.currentState = state;
+    for (const l of this.stateListeners) l(state);
+  }
+}
