@@ -1,11 +1,16 @@
 import { join } from 'node:path';
 // node-pg-migrate 9 publishes its types through package.json "exports" only, which this workspace's `node`
-// module resolution does not read: take the types from the bundle's declaration file and load the package
-// through Node's own resolution (require of its ESM build, Node >= 20.19).
+// module resolution does not read: take the types from the bundle's declaration file.
 import type * as PgMigrate from 'node-pg-migrate/dist/bundle/index';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { runner } = require('node-pg-migrate') as typeof PgMigrate;
+/**
+ * Loaded on first use, not at import: the package is ESM-only and Node >= 20.19 can require() it, but Jest's
+ * module system cannot, and every importer of this library (repositories, error helpers) would pay for it.
+ */
+function loadRunner(): typeof PgMigrate.runner {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('node-pg-migrate') as typeof PgMigrate).runner;
+}
 
 /** The SQL migrations (node-pg-migrate format: `-- Up Migration` / `-- Down Migration` sections). */
 export const MIGRATIONS_DIR = join(__dirname, '..', 'migrations');
@@ -28,7 +33,7 @@ export interface MigrateOptions {
 export async function migrate(options: MigrateOptions): Promise<string[]> {
   const log = options.log ?? (() => undefined);
   const logger = { debug: () => undefined, info: log, warn: log, error: log };
-  const ran = await runner({
+  const ran = await loadRunner()({
     databaseUrl: options.databaseUrl,
     dir: MIGRATIONS_DIR,
     migrationsTable: MIGRATIONS_TABLE,
