@@ -2,6 +2,7 @@
 # The whole test suite: static checks, unit tests, then integration tests against the real local stack
 # (started here if it is not running). Prints one closing line "N passed, N failed[, N skipped]".
 set -uo pipefail
+export NX_DAEMON=false NX_NO_CLOUD=true
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh || exit 1
 mkdir -p .local/reports
@@ -13,6 +14,8 @@ check() {
   if "$@"; then passed_checks=$((passed_checks + 1)); else echo "!! $name failed"; failed_checks=$((failed_checks + 1)); fi
 }
 check "typecheck" npx tsc -p tsconfig.json --noEmit
+# The Nx module-boundary rule reads the project graph; build it first or ESLint silently skips the rule.
+check "project graph" bash -c "npx nx show projects --json >/dev/null"
 check "lint" npx eslint . --max-warnings=0
 check "format" npx prettier --check . --log-level warn
 for gen in tools/check-generated.sh; do [ -x "$gen" ] && check "generated files up to date" "$gen"; done
