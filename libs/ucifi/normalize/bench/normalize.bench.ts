@@ -5,7 +5,7 @@
  */
 import { type Lwm2mRecord, Lwm2mPath } from '@smartcity/lwm2m-core';
 import { loadBundledRegistry } from '@smartcity/ucifi-model';
-import { MeasurementNormalizer, type NormalizationContext } from '@smartcity/ucifi-normalize';
+import { MeasurementNormalizer, type NormalizationContext } from '../src';
 
 const registry = loadBundledRegistry();
 const normalizer = new MeasurementNormalizer(registry);
