@@ -33,15 +33,18 @@ export interface Lwm2mCodecErrorLocation {
 
 export class Lwm2mCodecError extends Error {
   override readonly name = 'Lwm2mCodecError';
+  readonly code: Lwm2mCodecErrorCode;
   readonly offset?: number;
   readonly record?: number;
 
-  constructor(
-    readonly code: Lwm2mCodecErrorCode,
-    message: string,
-    location: Lwm2mCodecErrorLocation = {},
-  ) {
+  constructor(code: Lwm2mCodecErrorCode, message: string, location: Lwm2mCodecErrorLocation = {}) {
+    // Bad input is expected, not a bug: no stack trace. Capturing one costs more than decoding a small payload,
+    // which matters when a hostile peer floods the ingest with garbage.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message + describeLocation(location));
+    Error.stackTraceLimit = stackTraceLimit;
+    this.code = code;
     if (location.offset !== undefined) this.offset = location.offset;
     if (location.record !== undefined) this.record = location.record;
   }
