@@ -16,6 +16,8 @@ export const gatewayConfigSchema = z.object({
   ...dbConfigShape,
   REDIS_URL: secret(z.string().min(1).default(LOCAL_STACK.redisUrl)),
   KAFKA_BROKERS: list(LOCAL_STACK.kafkaBrokers),
+  /** Key prefix of the ingest's endpoint cache in Redis (key = prefix + endpoint), invalidated on provisioning. */
+  DEVICE_CACHE_KEY_PREFIX: z.string().min(1).default('sc:endpoint:'),
   /** Partitions of a new tenant's partner topics `city.<t>.telemetry.v1` / `city.<t>.events.v1`. */
   TENANT_TOPIC_PARTITIONS: positiveInt(6),
   TENANT_TOPIC_REPLICATION: positiveInt(1),
@@ -34,6 +36,8 @@ export const gatewayConfigSchema = z.object({
   KEYCLOAK_ADMIN_CLIENT_ID: z.string().min(1).default('admin-cli'),
   KEYCLOAK_ADMIN_USERNAME: z.string().min(1).default('admin'),
   KEYCLOAK_ADMIN_PASSWORD: secret(z.string().min(1).default('admin')),
+  /** A new tenant's organization gets the domain `<slug>.<suffix>` (Keycloak organizations carry domains). */
+  KEYCLOAK_ORG_DOMAIN_SUFFIX: z.string().min(1).default('example'),
 
   /** Query limits (API safety): nesting depth, aliases per operation, estimated cost. */
   GRAPHQL_MAX_DEPTH: positiveInt(10),

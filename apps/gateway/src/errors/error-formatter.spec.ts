@@ -6,7 +6,7 @@ import { GraphQLError } from 'graphql';
 import { formatErrors } from './error-formatter';
 import { GatewayErrorCode, GatewayException } from './gateway.exception';
 
-function format(errors: GraphQLError[], production = false, data: unknown = null) {
+function format(errors: GraphQLError[], production = false, data: Record<string, unknown> | null = null) {
   const internal: unknown[] = [];
   const result = formatErrors({ data, errors }, { production, onInternalError: (e) => internal.push(e) });
   return { ...result, internal };

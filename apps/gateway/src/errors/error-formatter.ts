@@ -12,7 +12,7 @@ export interface FormatterOptions {
 }
 
 export interface ExecutionLike {
-  readonly data?: unknown;
+  readonly data?: Record<string, unknown> | null;
   readonly errors: readonly GraphQLError[];
 }
 
@@ -25,7 +25,10 @@ export interface ExecutionLike {
 export function formatErrors(
   execution: ExecutionLike,
   options: FormatterOptions,
-): { statusCode: number; response: { data: unknown; errors: GraphQLFormattedError[] } } {
+): {
+  statusCode: number;
+  response: { data: Record<string, unknown> | null; errors: GraphQLFormattedError[] };
+} {
   let validationFailed = false;
   const out: GraphQLFormattedError[] = [];
   for (const error of execution.errors) {

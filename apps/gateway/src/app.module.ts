@@ -1,0 +1,148 @@
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
+import { type Authenticator } from '@smartcity/platform-auth';
+import { type KafkaClient } from '@smartcity/platform-kafka';
+import { type Logger } from '@smartcity/platform-observability';
+import { type Redis } from '@smartcity/platform-redis';
+import { type ModelRegistry } from '@smartcity/ucifi-model';
+import { type Pool } from 'pg';
+import { Counter, type Registry } from 'prom-client';
+import { AlarmsRepository } from './alarms/alarms.repository';
+import { AlarmsResolver } from './alarms/alarms.resolver';
+import { AlarmsService } from './alarms/alarms.service';
+import { PolicyGuard } from './auth/policy.guard';
+import { type GatewayConfig } from './config/gateway.config';
+import { TenantDb } from './db/tenant-db.service';
+import { DeviceCacheInvalidator } from './devices/device-cache.invalidator';
+import { DevicesRepository } from './devices/devices.repository';
+import { DevicesResolver } from './devices/devices.resolver';
+import { DevicesService } from './devices/devices.service';
+import { OBJECT_NAMES, objectNamesFrom } from './devices/object-names';
+import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
+import {
+  APP_POOL,
+  AUTHENTICATOR,
+  GATEWAY_CONFIG,
+  GATEWAY_LOGGER,
+  KAFKA_CLIENT,
+  METRICS_REGISTRY,
+  MODEL_REGISTRY,
+  OWNER_POOL,
+  REDIS,
+  REDIS_SUBSCRIBER,
+} from './gateway.tokens';
+import { buildGraphqlOptions } from './graphql/graphql-options';
+import { KpisRepository } from './kpis/kpis.repository';
+import { KpisResolver } from './kpis/kpis.resolver';
+import { LiveUpdatesHub } from './live/live-updates.hub';
+import { SubscriptionsResolver } from './live/subscriptions.resolver';
+import { MeResolver } from './me/me.resolver';
+import { TelemetryRepository } from './telemetry/telemetry.repository';
+import { TelemetryResolver } from './telemetry/telemetry.resolver';
+import { KeycloakAdminClient } from './tenants/keycloak-admin.client';
+import { KEYCLOAK_ADMIN } from './tenants/keycloak-admin.token';
+import { TenantsRepository } from './tenants/tenants.repository';
+import { TenantsResolver } from './tenants/tenants.resolver';
+import { TenantsService } from './tenants/tenants.service';
+
+/** Connections and clients main.ts opens (and closes on shutdown); the module only uses them. */
+export interface GatewayInfrastructure {
+  readonly config: GatewayConfig;
+  readonly logger: Logger;
+  readonly metrics: Registry;
+  readonly appPool: Pool;
+  readonly ownerPool: Pool;
+  readonly redis: Redis;
+  readonly redisSubscriber: Redis;
+  readonly kafka: KafkaClient;
+  readonly authenticator: Authenticator;
+  readonly models: ModelRegistry;
+}
+
+const DATA_PROVIDERS: Provider[] = [
+  TenantDb,
+  DevicesRepository,
+  AlarmsRepository,
+  TelemetryRepository,
+  TenantsRepository,
+  KpisRepository,
+  DevicesService,
+  AlarmsService,
+  TenantsService,
+  DeviceCacheInvalidator,
+  LiveUpdatesHub,
+];
+
+const RESOLVERS: Provider[] = [
+  MeResolver,
+  DevicesResolver,
+  AlarmsResolver,
+  TelemetryResolver,
+  TenantsResolver,
+  KpisResolver,
+  SubscriptionsResolver,
+];
+
+@Module({})
+export class AppModule {
+  static register(infra: GatewayInfrastructure): DynamicModule {
+    const infraProviders: Provider[] = [
+      { provide: GATEWAY_CONFIG, useValue: infra.config },
+      { provide: GATEWAY_LOGGER, useValue: infra.logger },
+      { provide: METRICS_REGISTRY, useValue: infra.metrics },
+      { provide: APP_POOL, useValue: infra.appPool },
+      { provide: OWNER_POOL, useValue: infra.ownerPool },
+      { provide: REDIS, useValue: infra.redis },
+      { provide: REDIS_SUBSCRIBER, useValue: infra.redisSubscriber },
+      { provide: KAFKA_CLIENT, useValue: infra.kafka },
+      { provide: AUTHENTICATOR, useValue: infra.authenticator },
+      { provide: MODEL_REGISTRY, useValue: infra.models },
+      { provide: OBJECT_NAMES, useValue: objectNamesFrom(infra.models) },
+      {
+        provide: KEYCLOAK_ADMIN,
+        useValue: new KeycloakAdminClient({
+          baseUrl: infra.config.KEYCLOAK_URL,
+          realm: infra.config.KEYCLOAK_REALM,
+          adminRealm: infra.config.KEYCLOAK_ADMIN_REALM,
+          clientId: infra.config.KEYCLOAK_ADMIN_CLIENT_ID,
+          username: infra.config.KEYCLOAK_ADMIN_USERNAME,
+          password: infra.config.KEYCLOAK_ADMIN_PASSWORD,
+        }),
+      },
+    ];
+    const errorsByCode = new Counter({
+      name: 'gateway_graphql_errors_total',
+      help: 'GraphQL errors returned to clients, by code',
+      labelNames: ['code'] as const,
+      registers: [infra.metrics],
+    });
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        GraphQLModule.forRootAsync<MercuriusDriverConfig>({
+          driver: MercuriusDriver,
+          inject: [TenantDb, DevicesRepository, AlarmsRepository],
+          useFactory: (db: TenantDb, devices: DevicesRepository, alarms: AlarmsRepository) =>
+            buildGraphqlOptions({
+              config: infra.config,
+              logger: infra.logger,
+              authenticator: infra.authenticator,
+              loaderDeps: { db, devices, alarms },
+              errorsByCode,
+            }),
+        }),
+      ],
+      providers: [
+        ...infraProviders,
+        ...DATA_PROVIDERS,
+        ...RESOLVERS,
+        { provide: APP_GUARD, useClass: PolicyGuard },
+        { provide: APP_FILTER, useClass: GatewayExceptionFilter },
+      ],
+      exports: [...infraProviders, ...DATA_PROVIDERS],
+    };
+  }
+}

@@ -1,0 +1,117 @@
+import { type MercuriusDriverConfig } from '@nestjs/mercurius';
+import { type Authenticator, TENANT_HEADER } from '@smartcity/platform-auth';
+import { type Logger } from '@smartcity/platform-observability';
+import {
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLSchema,
+  NoSchemaIntrospectionCustomRule,
+  specifiedRules,
+  validate,
+  type ValidationRule,
+} from 'graphql';
+import { type Counter } from 'prom-client';
+import { type GatewayConfig, introspectionEnabled, isProduction } from '../config/gateway.config';
+import { formatErrors } from '../errors/error-formatter';
+import { GatewayErrorCode } from '../errors/gateway.exception';
+import { aliasLimitRule, costLimitRule, depthLimitRule } from '../limits';
+import { createGatewayContext } from './gateway-context';
+import { type LoaderDeps } from './request-loaders';
+import { authenticateConnection } from './subscription-auth';
+
+export interface GraphqlDeps {
+  readonly config: GatewayConfig;
+  readonly logger: Logger;
+  readonly authenticator: Authenticator;
+  readonly loaderDeps: LoaderDeps;
+  readonly errorsByCode: Counter<'code'>;
+}
+
+/** Query limits and, in production, no introspection (issue 8 "API safety"). */
+export function validationRules(config: GatewayConfig): ValidationRule[] {
+  return [
+    depthLimitRule(config.GRAPHQL_MAX_DEPTH),
+    aliasLimitRule(config.GRAPHQL_MAX_ALIASES),
+    costLimitRule({
+      maxCost: config.GRAPHQL_MAX_COST,
+      defaultListSize: 10,
+      maxListSize: config.GRAPHQL_MAX_PAGE_SIZE,
+      // Database-heavy fields cost more than an object: a time_bucket scan, a KPI aggregation.
+      fieldCosts: { 'Query.telemetry': 50, 'Query.kpis': 50 },
+      listSizes: { 'TelemetrySeries.points': 1, 'Device.state': 10, 'ObjectInstanceState.resources': 10 },
+    }),
+    ...(introspectionEnabled(config) ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
+}
+
+/**
+ * Mercurius does not validate subscription documents at all (only its own depth check), so the same rules run in
+ * the preSubscriptionExecution hook: a subscription cannot bypass the limits or reach unknown fields.
+ */
+export function subscriptionValidator(rules: readonly ValidationRule[]) {
+  return (schema: GraphQLSchema, document: DocumentNode): void => {
+    const errors = validate(schema, document, [...specifiedRules, ...rules]);
+    const first = errors[0];
+    if (first) {
+      throw new GraphQLError(first.message, {
+        extensions: {
+          ...first.extensions,
+          code: first.extensions['code'] ?? GatewayErrorCode.ValidationFailed,
+        },
+      });
+    }
+  };
+}
+
+export function buildGraphqlOptions(deps: GraphqlDeps): Omit<MercuriusDriverConfig, 'driver'> {
+  const { config, logger, authenticator, loaderDeps } = deps;
+  const production = isProduction(config);
+  const rules = validationRules(config);
+  const errorLogger = logger.child({ context: 'GraphQL' });
+  return {
+    path: '/graphql',
+    autoSchemaFile: true,
+    sortSchema: true,
+    graphiql: !production,
+    // Guards and filters also on @ResolveField handlers: authorization on every field, not only the root query.
+    fieldResolverEnhancers: ['guards', 'filters'],
+    buildSchemaOptions: { dateScalarMode: 'isoDate', noDuplicatedFields: true },
+    validationRules: rules,
+    allowBatchedQueries: false,
+    // Compile hot queries with graphql-jit after a few executions (the latest-state query is the hot path).
+    jit: 5,
+    errorFormatter: (execution) => {
+      const result = formatErrors(execution, {
+        production,
+        onInternalError: (err) => errorLogger.error({ err }, 'request failed'),
+      });
+      for (const e of result.response.errors) deps.errorsByCode.inc({ code: String(e.extensions?.['code']) });
+      return result;
+    },
+    context: async (request: { headers: Record<string, string | string[] | undefined> }) => {
+      const header = (name: string) => {
+        const value = request.headers[name];
+        return Array.isArray(value) ? value[0] : value;
+      };
+      try {
+        const principal = await authenticator.authenticate(header('authorization'), header(TENANT_HEADER));
+        return createGatewayContext(loaderDeps, { principal });
+      } catch (authError) {
+        return createGatewayContext(loaderDeps, { authError });
+      }
+    },
+    subscription: {
+      keepAlive: 15_000,
+      // The connection is accepted either way; without valid credentials every subscribe gets UNAUTHENTICATED.
+      onConnect: async ({ payload }: { payload: unknown }) => {
+        const auth = await authenticateConnection(authenticator, payload);
+        return createGatewayContext(loaderDeps, auth, { cache: false });
+      },
+    },
+    hooks: {
+      preSubscriptionExecution: async (schema: GraphQLSchema, document: DocumentNode) => {
+        subscriptionValidator(rules)(schema, document);
+      },
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { type Principal } from '@smartcity/platform-auth';
+import DataLoader from 'dataloader';
+import { type AlarmRow } from '../alarms/alarm.rows';
+import { type AlarmsRepository } from '../alarms/alarms.repository';
+import { canSeeCategory, tenantOf } from '../auth/permissions';
+import { isUuid } from '../common/cursor';
+import { GatewayException } from '../errors/gateway.exception';
+import { type TenantDb } from '../db/tenant-db.service';
+import { type DeviceRow, type StateRow } from '../devices/device.rows';
+import { type DevicesRepository } from '../devices/devices.repository';
+
+export interface LoaderDeps {
+  readonly db: TenantDb;
+  readonly devices: DevicesRepository;
+  readonly alarms: AlarmsRepository;
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return map;
+}
+
+/**
+ * Per-request DataLoaders: every device, state and alarm lookup of one request is batched into one tenant
+ * transaction per kind (N devices with their state = 2 queries, not N+1). Rows outside the caller's tenant never
+ * come back (RLS); rows outside a utility user's categories are dropped here.
+ */
+export class RequestLoaders {
+  private devicesLoader?: DataLoader<string, DeviceRow | null>;
+  private stateLoader?: DataLoader<string, StateRow[]>;
+  private activeAlarmsLoader?: DataLoader<string, AlarmRow[]>;
+
+  constructor(
+    private readonly deps: LoaderDeps,
+    private readonly principal: Principal | undefined,
+    /**
+     * Per-request memoization. Off for subscription connections: they live for hours, so a cache would grow and go
+     * stale; batching within one tick still applies.
+     */
+    private readonly cache = true,
+  ) {}
+
+  private get tenant(): string {
+    if (!this.principal) throw GatewayException.unauthenticated();
+    return tenantOf(this.principal);
+  }
+
+  private visible(row: DeviceRow | undefined): DeviceRow | null {
+    return row && this.principal && canSeeCategory(this.principal, row.category) ? row : null;
+  }
+
+  get devices(): DataLoader<string, DeviceRow | null> {
+    return (this.devicesLoader ??= new DataLoader(
+      async (ids) => {
+        const valid = ids.filter(isUuid);
+        const rows = valid.length
+          ? await this.deps.db.inTenant(this.tenant, (tx) => this.deps.devices.findByIds(tx, valid))
+          : [];
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        return ids.map((id) => this.visible(byId.get(id.toLowerCase())));
+      },
+      { maxBatchSize: 1000, cache: this.cache },
+    ));
+  }
+
+  /** Latest values per device id; only for devices already authorized through `devices`. */
+  get state(): DataLoader<string, StateRow[]> {
+    return (this.stateLoader ??= new DataLoader(
+      async (ids) => {
+        const rows = await this.deps.db.inTenant(this.tenant, (tx) => this.deps.devices.stateOf(tx, ids));
+        const byDevice = groupBy(rows, (r) => r.deviceId);
+        return ids.map((id) => byDevice.get(id) ?? []);
+      },
+      { maxBatchSize: 1000, cache: this.cache },
+    ));
+  }
+
+  get activeAlarms(): DataLoader<string, AlarmRow[]> {
+    return (this.activeAlarmsLoader ??= new DataLoader(
+      async (ids) => {
+        const rows = await this.deps.db.inTenant(this.tenant, (tx) => this.deps.alarms.activeOf(tx, ids));
+        const byDevice = groupBy(rows, (r) => r.deviceId);
+        return ids.map((id) => byDevice.get(id) ?? []);
+      },
+      { maxBatchSize: 1000, cache: this.cache },
+    ));
+  }
+}

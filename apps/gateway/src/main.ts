@@ -1,0 +1,86 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Authenticator, createTokenVerifier } from '@smartcity/platform-auth';
+import { describeConfig, loadConfig } from '@smartcity/platform-config';
+import { createPool, pingDatabase } from '@smartcity/platform-db';
+import { KafkaClient } from '@smartcity/platform-kafka';
+import { createLogger, createMetricsRegistry, onShutdown } from '@smartcity/platform-observability';
+import { closeRedis, createRedis, isRedisReady } from '@smartcity/platform-redis';
+import { loadBundledRegistry } from '@smartcity/ucifi-model';
+import { AppModule } from './app.module';
+import { gatewayConfigSchema } from './config/gateway.config';
+import { registerOpsRoutes } from './health/ops-routes';
+import { PinoNestLogger } from './nest-logger';
+
+async function main(): Promise<void> {
+  const config = loadConfig(gatewayConfigSchema);
+  const logger = createLogger({ app: 'gateway', level: config.LOG_LEVEL });
+  logger.info({ config: describeConfig(gatewayConfigSchema, config) }, 'starting');
+  const metrics = createMetricsRegistry('gateway');
+  const onIdleError = (err: Error) => logger.warn({ err }, 'idle database connection failed');
+  const appPool = createPool({
+    connectionString: config.DATABASE_URL,
+    max: config.DATABASE_POOL_MAX,
+    applicationName: 'gateway',
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    onIdleError,
+  });
+  const ownerPool = createPool({
+    connectionString: config.DATABASE_OWNER_URL,
+    max: 2,
+    applicationName: 'gateway-admin',
+    onIdleError,
+  });
+  const redis = createRedis({ url: config.REDIS_URL, logger, name: 'gateway' });
+  const redisSubscriber = createRedis({ url: config.REDIS_URL, logger, name: 'gateway-live' });
+  const kafka = new KafkaClient({ clientId: 'gateway', brokers: config.KAFKA_BROKERS, logger });
+  const authenticator = new Authenticator(
+    createTokenVerifier({
+      issuer: config.OIDC_ISSUER,
+      audience: config.OIDC_AUDIENCE,
+      ...(config.OIDC_JWKS_URI ? { jwksUri: config.OIDC_JWKS_URI } : {}),
+      clockToleranceSec: config.OIDC_CLOCK_TOLERANCE_SEC,
+    }),
+  );
+  const models = loadBundledRegistry();
+
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register({
+      config,
+      logger,
+      metrics,
+      appPool,
+      ownerPool,
+      redis,
+      redisSubscriber,
+      kafka,
+      authenticator,
+      models,
+    }),
+    new FastifyAdapter({ bodyLimit: 2 * 1024 * 1024 }),
+    { logger: new PinoNestLogger(logger), bufferLogs: false },
+  );
+  registerOpsRoutes(app.getHttpAdapter().getInstance(), {
+    registry: metrics,
+    isReady: async () => (await pingDatabase(appPool)) && (await isRedisReady(redis)),
+  });
+  await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
+  logger.info({ port: config.GATEWAY_PORT, host: config.GATEWAY_HOST }, 'gateway listening on /graphql');
+
+  onShutdown(logger, [
+    // Stops accepting requests, ends subscriptions and waits for in-flight requests.
+    { name: 'http', run: () => app.close() },
+    {
+      name: 'redis',
+      run: async () => void (await Promise.all([closeRedis(redisSubscriber), closeRedis(redis)])),
+    },
+    { name: 'database', run: async () => void (await Promise.all([appPool.end(), ownerPool.end()])) },
+  ]);
+}
+
+main().catch((err: unknown) => {
+  // Startup failures (bad configuration, unreachable port) end the process with the reason on stderr.
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,135 @@
+import { GatewayErrorCode, GatewayException } from '../errors/gateway.exception';
+
+export interface KeycloakAdminSettings {
+  readonly baseUrl: string;
+  /** Realm holding the organizations (`smartcity`). */
+  readonly realm: string;
+  /** Realm and client the admin user authenticates with (`master`, `admin-cli`). */
+  readonly adminRealm: string;
+  readonly clientId: string;
+  readonly username: string;
+  readonly password: string;
+  readonly timeoutMs?: number;
+}
+
+export interface Organization {
+  readonly id: string;
+  readonly alias: string;
+  readonly name: string;
+  readonly enabled: boolean;
+}
+
+/**
+ * The few Keycloak admin REST calls tenant management needs (Keycloak 26 Organizations:
+ * `/admin/realms/{realm}/organizations`). Admin tokens are fetched with the password grant and reused until
+ * shortly before they expire.
+ */
+export class KeycloakAdminClient {
+  private token: { value: string; until: number } | undefined;
+
+  constructor(private readonly settings: KeycloakAdminSettings) {}
+
+  async findOrganization(alias: string): Promise<Organization | null> {
+    const params = new URLSearchParams({ search: alias, exact: 'true', briefRepresentation: 'true' });
+    const list = (await this.request('GET', `/organizations?${params}`)) as Organization[];
+    return list.find((o) => o.alias === alias) ?? null;
+  }
+
+  /** Creates the organization of a tenant, or returns the existing one (idempotent by alias). */
+  async ensureOrganization(alias: string, name: string, domain: string): Promise<Organization> {
+    const existing = await this.findOrganization(alias);
+    if (existing) {
+      if (existing.name !== name) await this.updateOrganization(existing.id, { ...existing, name });
+      return { ...existing, name };
+    }
+    await this.request('POST', '/organizations', {
+      alias,
+      name,
+      enabled: true,
+      description: `Tenant ${alias}`,
+      domains: [{ name: domain, verified: false }],
+    });
+    const created = await this.findOrganization(alias);
+    if (!created) throw new GatewayException(GatewayErrorCode.ServiceUnavailable, 'organization not created');
+    return created;
+  }
+
+  async updateOrganization(id: string, organization: Organization): Promise<void> {
+    const current = (await this.request('GET', `/organizations/${encodeURIComponent(id)}`)) as Record<
+      string,
+      unknown
+    >;
+    await this.request('PUT', `/organizations/${encodeURIComponent(id)}`, {
+      ...current,
+      name: organization.name,
+    });
+  }
+
+  async deleteOrganization(id: string): Promise<void> {
+    await this.request('DELETE', `/organizations/${encodeURIComponent(id)}`);
+  }
+
+  private async request(method: string, path: string, body?: unknown): Promise<unknown> {
+    const token = await this.adminToken();
+    const res = await this.fetch(
+      `${this.settings.baseUrl}/admin/realms/${encodeURIComponent(this.settings.realm)}${path}`,
+      {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      },
+    );
+    if (res.status === 401) this.token = undefined;
+    if (!res.ok) {
+      throw new KeycloakAdminError(
+        `${method} ${path} answered ${res.status}: ${(await res.text()).slice(0, 300)}`,
+        res.status,
+      );
+    }
+    const text = await res.text();
+    return text ? (JSON.parse(text) as unknown) : null;
+  }
+
+  private async adminToken(): Promise<string> {
+    if (this.token && this.token.until > Date.now()) return this.token.value;
+    const res = await this.fetch(
+      `${this.settings.baseUrl}/realms/${encodeURIComponent(this.settings.adminRealm)}/protocol/openid-connect/token`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'password',
+          client_id: this.settings.clientId,
+          username: this.settings.username,
+          password: this.settings.password,
+        }).toString(),
+      },
+    );
+    if (!res.ok) throw new KeycloakAdminError(`admin login answered ${res.status}`, res.status);
+    const json = (await res.json()) as { access_token: string; expires_in: number };
+    this.token = { value: json.access_token, until: Date.now() + Math.max(json.expires_in - 30, 5) * 1000 };
+    return json.access_token;
+  }
+
+  private async fetch(url: string, init: RequestInit): Promise<Response> {
+    try {
+      return await fetch(url, { ...init, signal: AbortSignal.timeout(this.settings.timeoutMs ?? 10_000) });
+    } catch (err) {
+      throw new KeycloakAdminError(`Keycloak unreachable: ${(err as Error).message}`, 0);
+    }
+  }
+}
+
+/** A failed admin call; its details are logged, the client sees SERVICE_UNAVAILABLE. */
+export class KeycloakAdminError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'KeycloakAdminError';
+  }
+}

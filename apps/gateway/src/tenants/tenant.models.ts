@@ -1,0 +1,36 @@
+import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+
+@ObjectType({ description: 'A city: one tenant of the platform.' })
+export class Tenant {
+  @Field(() => ID, { description: 'Slug [a-z0-9-]{2,32}; also the Keycloak organization alias.' })
+  id!: string;
+  @Field() name!: string;
+  @Field({
+    description: 'Unknown endpoints with the prefix are provisioned into this tenant on registration.',
+  })
+  autoProvision!: boolean;
+  @Field(() => String, { nullable: true }) autoProvisionPrefix!: string | null;
+  @Field(() => String, { nullable: true }) autoProvisionProfile!: string | null;
+  @Field(() => Int) retentionDays!: number;
+  @Field(() => Date) createdAt!: Date;
+  @Field(() => [String], { description: 'Partner Kafka topics of the tenant.' }) topics!: string[];
+  @Field(() => String, { nullable: true, description: 'Keycloak organization id (tenant mutations only).' })
+  organizationId!: string | null;
+}
+
+@InputType()
+export class CreateTenantInput {
+  @Field(() => ID) id!: string;
+  @Field() name!: string;
+  @Field(() => Boolean, { nullable: true, defaultValue: false }) autoProvision?: boolean | null;
+  @Field(() => String, { nullable: true }) autoProvisionPrefix?: string | null;
+  @Field(() => Int, { nullable: true, defaultValue: 400 }) retentionDays?: number | null;
+}
+
+@InputType()
+export class UpdateTenantInput {
+  @Field(() => String, { nullable: true }) name?: string | null;
+  @Field(() => Boolean, { nullable: true }) autoProvision?: boolean | null;
+  @Field(() => String, { nullable: true }) autoProvisionPrefix?: string | null;
+  @Field(() => Int, { nullable: true }) retentionDays?: number | null;
+}

@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { type TxClient } from '@smartcity/platform-db';
+
+export interface TenantRow {
+  readonly id: string;
+  readonly name: string;
+  readonly autoProvision: boolean;
+  readonly autoProvisionPrefix: string | null;
+  readonly autoProvisionProfile: string | null;
+  readonly retentionDays: number;
+  readonly createdAt: Date;
+}
+
+export interface TenantChange {
+  readonly name?: string | null;
+  readonly autoProvision?: boolean | null;
+  readonly autoProvisionPrefix?: string | null;
+  readonly retentionDays?: number | null;
+}
+
+const COLUMNS = `id, name, auto_provision AS "autoProvision", auto_provision_prefix AS "autoProvisionPrefix",
+  auto_provision_profile AS "autoProvisionProfile", retention_days AS "retentionDays", created_at AS "createdAt"`;
+
+/** Tenant rows. Listing, creating and updating run on the owner path (platform admin); reading one may be RLS. */
+@Injectable()
+export class TenantsRepository {
+  async list(tx: TxClient): Promise<TenantRow[]> {
+    const { rows } = await tx.query<TenantRow>(`SELECT ${COLUMNS} FROM tenants ORDER BY id`);
+    return rows;
+  }
+
+  async get(tx: TxClient, id: string): Promise<TenantRow | null> {
+    const { rows } = await tx.query<TenantRow>(`SELECT ${COLUMNS} FROM tenants WHERE id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** Inserts the tenant; null when the id is taken. */
+  async insert(tx: TxClient, id: string, change: TenantChange): Promise<TenantRow | null> {
+    const { rows } = await tx.query<TenantRow>(
+      `INSERT INTO tenants (id, name, auto_provision, auto_provision_prefix, retention_days)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING ${COLUMNS}`,
+      [
+        id,
+        change.name,
+        change.autoProvision ?? false,
+        change.autoProvisionPrefix ?? null,
+        change.retentionDays ?? 400,
+      ],
+    );
+    return rows[0] ?? null;
+  }
+
+  async update(tx: TxClient, id: string, change: TenantChange): Promise<TenantRow | null> {
+    const { rows } = await tx.query<TenantRow>(
+      `UPDATE tenants SET name = COALESCE($2, name), auto_provision = COALESCE($3, auto_provision),
+              auto_provision_prefix = CASE WHEN $4::boolean THEN $5 ELSE auto_provision_prefix END,
+              retention_days = COALESCE($6, retention_days)
+       WHERE id = $1 RETURNING ${COLUMNS}`,
+      [
+        id,
+        change.name ?? null,
+        change.autoProvision ?? null,
+        change.autoProvisionPrefix !== undefined,
+        change.autoProvisionPrefix ?? null,
+        change.retentionDays ?? null,
+      ],
+    );
+    return rows[0] ?? null;
+  }
+
+  async delete(tx: TxClient, id: string): Promise<void> {
+    await tx.query('DELETE FROM tenants WHERE id = $1', [id]);
+  }
+}
