@@ -1,0 +1,159 @@
+import { ensureTopics, KafkaConsumer, type KafkaClient, KafkaProducer } from '@smartcity/platform-kafka';
+import { type Logger } from '@smartcity/platform-observability';
+import { pingDatabase } from '@smartcity/platform-db';
+import { isRedisReady, type Redis } from '@smartcity/platform-redis';
+import { Inject, Injectable } from '@nestjs/common';
+import { type Pool } from 'pg';
+import { type Registry } from 'prom-client';
+import { BatchAccumulator } from './batching/batch-accumulator';
+import { type DecoderConfig } from './config/decoder.config';
+import { createDecoderMetrics, type DecoderMetrics } from './decoder.metrics';
+import {
+  APP_POOL,
+  DECODER_CONFIG,
+  KAFKA_CLIENT,
+  LOGGER,
+  METRICS_REGISTRY,
+  REDIS,
+  UPLINK_PROCESSOR,
+} from './decoder.tokens';
+import { KafkaDeadLetters } from './delivery/kafka-dead-letters';
+import { RetryPolicy } from './delivery/retry-policy';
+import { DecoderJobs } from './jobs/decoder-jobs';
+import { KafkaTenantTopics } from './publish/kafka-tenant-topics';
+import { RedisLivePublisher } from './publish/live-publisher';
+import { PartnerPublisher } from './publish/partner-publisher';
+import { UplinkConsumer } from './uplink-consumer';
+import { type PipelineItem, UplinkPipeline } from './uplink-pipeline';
+import { type UplinkProcessor } from './uplink/uplink-processor';
+import { BatchWriter } from './write/batch-writer';
+
+/**
+ * Wires the decoder: consumer group on lwm2m.uplink.v1 -> batch accumulator -> pipeline (TimescaleDB, partner
+ * topics, DLQ, Redis live updates) and the background jobs. start() and stop() are called by main.ts.
+ */
+@Injectable()
+export class DecoderService {
+  readonly metrics: DecoderMetrics;
+  private readonly producer: KafkaProducer;
+  private readonly consumer: UplinkConsumer;
+  private readonly accumulator: BatchAccumulator<PipelineItem>;
+  private readonly jobs: DecoderJobs;
+  private running = false;
+  private consuming = false;
+
+  constructor(
+    @Inject(DECODER_CONFIG) private readonly config: DecoderConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    @Inject(APP_POOL) private readonly pool: Pool,
+    @Inject(KAFKA_CLIENT) private readonly kafka: KafkaClient,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(UPLINK_PROCESSOR) processor: UplinkProcessor,
+  ) {
+    this.metrics = createDecoderMetrics(registry);
+    this.producer = new KafkaProducer(kafka, {
+      sendTimeoutMs: config.DECODER_PRODUCE_TIMEOUT_MS,
+      lingerMs: 5,
+      maxBatchMessages: 5000,
+      retries: 5,
+    });
+    const decode = (item: PipelineItem) => processor.process(item.value, item.origin);
+    const pipeline = new UplinkPipeline({
+      decode,
+      writer: new BatchWriter(pool),
+      partners: new PartnerPublisher(
+        this.producer,
+        new KafkaTenantTopics(kafka, config.PARTNER_TOPIC_PARTITIONS, config.KAFKA_REPLICATION_FACTOR),
+      ),
+      live: new RedisLivePublisher(redis),
+      deadLetters: new KafkaDeadLetters(this.producer, config.DECODER_DLQ_TOPIC),
+      retry: new RetryPolicy({
+        maxAttempts: config.DECODER_MAX_ATTEMPTS,
+        baseDelayMs: config.DECODER_RETRY_BASE_MS,
+        maxDelayMs: config.DECODER_RETRY_MAX_MS,
+      }),
+      metrics: this.metrics,
+      logger: logger.child({ context: 'UplinkPipeline' }),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      isRunning: () => this.running,
+      writeConcurrency: config.DECODER_WRITE_CONCURRENCY,
+    });
+    this.accumulator = new BatchAccumulator<PipelineItem>(
+      { maxWeight: config.DECODER_BATCH_MAX_VALUES, lingerMs: config.DECODER_BATCH_LINGER_MS },
+      (items) => pipeline.flush(items),
+    );
+    this.consumer = new UplinkConsumer(
+      new KafkaConsumer(kafka, {
+        groupId: config.DECODER_GROUP_ID,
+        topics: [config.DECODER_UPLINK_TOPIC],
+        fromBeginning: config.DECODER_FROM_BEGINNING,
+        partitionsConsumedConcurrently: config.DECODER_PARTITIONS_CONCURRENTLY,
+        maxBytesPerPartition: config.DECODER_MAX_BYTES_PER_PARTITION,
+      }),
+      this.accumulator,
+      decode,
+      this.metrics,
+      config.DECODER_BATCH_MAX_VALUES,
+    );
+    this.jobs = new DecoderJobs(
+      config,
+      pool,
+      this.producer,
+      new RedisLivePublisher(redis),
+      this.metrics,
+      logger,
+      kafka,
+    );
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    await ensureTopics(this.kafka, [
+      {
+        topic: this.config.DECODER_UPLINK_TOPIC,
+        partitions: this.config.DECODER_UPLINK_PARTITIONS,
+        replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
+      },
+      {
+        topic: this.config.DECODER_DLQ_TOPIC,
+        partitions: 3,
+        replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
+      },
+    ]);
+    await this.producer.connect();
+    await this.consumer.start();
+    this.consuming = true;
+    if (this.config.DECODER_JOBS_ENABLED) this.jobs.start();
+    this.logger.info(
+      {
+        topic: this.config.DECODER_UPLINK_TOPIC,
+        groupId: this.config.DECODER_GROUP_ID,
+        batchMaxValues: this.config.DECODER_BATCH_MAX_VALUES,
+        batchLingerMs: this.config.DECODER_BATCH_LINGER_MS,
+      },
+      'decoder consuming',
+    );
+  }
+
+  async isReady(): Promise<boolean> {
+    if (!this.running || !this.consuming) return false;
+    const [db, redis] = await Promise.all([pingDatabase(this.pool), isRedisReady(this.redis)]);
+    return db && redis && (this.producer.isHealthy() || this.accumulator.queuedWeight === 0);
+  }
+
+  /** Stop consuming (in-flight batches finish and commit), stop jobs, flush the producer. */
+  async stop(): Promise<void> {
+    this.consuming = false;
+    await this.consumer.stop();
+    this.running = false;
+    await this.accumulator.close();
+    await this.jobs.stop();
+    await this.producer.close();
+  }
+
+  /** For tests: the background jobs, runnable on demand. */
+  get backgroundJobs(): DecoderJobs {
+    return this.jobs;
+  }
+}

@@ -1,0 +1,100 @@
+import { type KafkaClient, type MessageProducer } from '@smartcity/platform-kafka';
+import { type Logger } from '@smartcity/platform-observability';
+import { type Pool } from 'pg';
+import { type DecoderConfig } from '../config/decoder.config';
+import { type DecoderMetrics } from '../decoder.metrics';
+import { KafkaTenantTopics } from '../publish/kafka-tenant-topics';
+import { liveChannels, type LivePublisher } from '../publish/live-publisher';
+import { alarmEvent } from '../publish/partner-messages';
+import { PartnerPublisher } from '../publish/partner-publisher';
+import { withAdvisoryLock } from './advisory-lock';
+import { CommunicationLossJob } from './communication-loss.job';
+import { PeriodicJob } from './periodic-job';
+import { RetentionJob } from './retention.job';
+import { RollupJob } from './rollup.job';
+
+/**
+ * The decoder's background work: communication-loss alarms, hourly rollups, retention. Each run takes a
+ * PostgreSQL advisory lock so that, with several decoder instances, one instance runs each job at a time.
+ */
+export class DecoderJobs {
+  readonly communicationLoss: PeriodicJob;
+  readonly rollup: PeriodicJob;
+  readonly retention: PeriodicJob;
+
+  constructor(
+    config: DecoderConfig,
+    pool: Pool,
+    producer: MessageProducer,
+    live: LivePublisher,
+    metrics: DecoderMetrics,
+    logger: Logger,
+    kafka: KafkaClient,
+  ) {
+    const log = logger.child({ context: 'DecoderJobs' });
+    const partners = new PartnerPublisher(
+      producer,
+      new KafkaTenantTopics(kafka, config.PARTNER_TOPIC_PARTITIONS, config.KAFKA_REPLICATION_FACTOR),
+    );
+    const commLoss = new CommunicationLossJob(pool, config.DECODER_COMM_LOSS_GRACE_S);
+    const rollup = new RollupJob(pool);
+    const retention = new RetentionJob(pool);
+
+    this.communicationLoss = new PeriodicJob(
+      'communication-loss',
+      config.DECODER_COMM_LOSS_INTERVAL_MS,
+      async () => {
+        await withAdvisoryLock(pool, 'decoder:communication-loss', async () => {
+          const raised = await commLoss.run();
+          if (raised.length === 0) return;
+          metrics.alarmsRaised.inc(raised.length);
+          const events = raised.map(alarmEvent);
+          const byTenant = new Map<string, typeof events>();
+          for (const e of events) {
+            let list = byTenant.get(e.tenant);
+            if (!list) byTenant.set(e.tenant, (list = []));
+            list.push(e);
+          }
+          await partners.publish(
+            [...byTenant].map(([tenant, evs]) => ({ tenant, telemetry: [], events: evs })),
+          );
+          for (const e of events) {
+            live.publish(liveChannels.alarms(e.tenant), e).catch(() => metrics.liveFailures.inc());
+          }
+          log.info({ alarms: raised.length }, 'communication-loss alarms raised');
+        });
+      },
+      log,
+    );
+    this.rollup = new PeriodicJob(
+      'rollup',
+      config.DECODER_ROLLUP_INTERVAL_MS,
+      async () => {
+        const hours = await withAdvisoryLock(pool, 'decoder:rollup', () => rollup.run());
+        if (hours) metrics.rollupHours.inc(hours);
+      },
+      log,
+    );
+    this.retention = new PeriodicJob(
+      'retention',
+      config.DECODER_RETENTION_INTERVAL_MS,
+      async () => {
+        const outcome = await withAdvisoryLock(pool, 'decoder:retention', () => retention.run());
+        if (!outcome) return;
+        metrics.retentionDeleted.inc(outcome.deletedRows);
+        if (outcome.deletedRows > 0 || outcome.droppedChunks > 0) log.info(outcome, 'retention applied');
+      },
+      log,
+    );
+  }
+
+  start(): void {
+    this.communicationLoss.start();
+    this.rollup.start();
+    this.retention.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.communicationLoss.stop(), this.rollup.stop(), this.retention.stop()]);
+  }
+}

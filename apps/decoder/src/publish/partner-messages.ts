@@ -1,0 +1,147 @@
+import { type AlarmRow } from '../alarms/alarm.sql';
+import { type DecodedData, type LifecycleUplink } from '../uplink/decoded-uplink';
+
+/**
+ * Messages of the partner topics `city.<tenant>.telemetry.v1` and `city.<tenant>.events.v1`, documented in
+ * docs/asyncapi/asyncapi.yaml (JSON Schemas in docs/asyncapi/schemas). Every message has a `schema-version` header
+ * and a stable `id`: delivery is at-least-once (a replay after a crash republishes), so partners dedupe by id.
+ */
+export const PARTNER_SCHEMA_VERSION = 1;
+
+export interface PartnerMeasurement {
+  readonly time: string;
+  readonly path: string;
+  readonly metric: string;
+  readonly value: number | boolean | string | null;
+  readonly unit: string | null;
+  readonly quality?: unknown;
+}
+
+/** One data uplink (Send or Notify) of one device, normalized. Key: device id. */
+export interface TelemetryMessage {
+  readonly id: string;
+  readonly tenant: string;
+  readonly deviceId: string;
+  readonly endpoint: string;
+  readonly receivedAt: string;
+  readonly source: 'send' | 'notify';
+  readonly measurements: readonly PartnerMeasurement[];
+}
+
+export type DeviceEventType =
+  'device.registered' | 'device.updated' | 'device.deregistered' | 'device.expired';
+export type AlarmEventType = 'alarm.raised' | 'alarm.cleared';
+
+export interface DeviceEvent {
+  readonly id: string;
+  readonly type: DeviceEventType;
+  readonly tenant: string;
+  readonly deviceId: string;
+  readonly endpoint: string;
+  readonly time: string;
+  readonly registration: {
+    readonly registrationId: string;
+    readonly lwm2mVersion?: string;
+    readonly binding?: string;
+    readonly lifetime?: number;
+    readonly queueMode?: boolean;
+    readonly objectVersions: Readonly<Record<string, string>>;
+  };
+}
+
+export interface AlarmEvent {
+  readonly id: string;
+  readonly type: AlarmEventType;
+  readonly tenant: string;
+  readonly deviceId: string;
+  readonly time: string;
+  readonly alarm: {
+    readonly id: string;
+    readonly type: string;
+    readonly severity: string;
+    readonly status: 'ACTIVE' | 'CLEARED';
+    readonly message: string | null;
+    readonly path: string | null;
+    readonly raisedAt: string;
+    readonly clearedAt: string | null;
+    readonly details: Readonly<Record<string, unknown>>;
+  };
+}
+
+export type PartnerEvent = DeviceEvent | AlarmEvent;
+
+export function isoFromSeconds(seconds: number): string {
+  return new Date(Math.round(seconds * 1000)).toISOString();
+}
+
+export function telemetryMessage(u: DecodedData): TelemetryMessage {
+  const m = u.message;
+  return {
+    id: m.id,
+    tenant: m.tenant,
+    deviceId: m.deviceId,
+    endpoint: m.endpoint,
+    receivedAt: new Date(m.receivedAt).toISOString(),
+    source: m.kind,
+    measurements: u.values.map((v) => {
+      const out: PartnerMeasurement = {
+        time: isoFromSeconds(v.timeSec),
+        path: v.path,
+        metric: v.metric,
+        value: v.valueNum ?? v.valueBool ?? v.valueText ?? (v.valueJson === null ? null : v.valueJson),
+        unit: v.unit,
+      };
+      return v.quality === null ? out : { ...out, quality: JSON.parse(v.quality) as unknown };
+    }),
+  };
+}
+
+const DEVICE_EVENT: Record<LifecycleUplink['kind'], DeviceEventType> = {
+  registration: 'device.registered',
+  update: 'device.updated',
+  deregistration: 'device.deregistered',
+  expiry: 'device.expired',
+};
+
+export function deviceEvent(m: LifecycleUplink): DeviceEvent {
+  const reg = m.kind === 'registration' || m.kind === 'update' ? m : undefined;
+  return {
+    id: m.id,
+    type: DEVICE_EVENT[m.kind],
+    tenant: m.tenant,
+    deviceId: m.deviceId,
+    endpoint: m.endpoint,
+    time: new Date(m.receivedAt).toISOString(),
+    registration: {
+      registrationId: m.registrationId,
+      ...(m.kind === 'registration' ? { lwm2mVersion: m.lwm2mVersion } : {}),
+      ...(reg?.binding !== undefined ? { binding: reg.binding } : {}),
+      ...(reg?.lifetime !== undefined ? { lifetime: reg.lifetime } : {}),
+      ...(reg?.queueMode !== undefined ? { queueMode: reg.queueMode } : {}),
+      objectVersions: m.objectVersions,
+    },
+  };
+}
+
+/** The event id is derived from the alarm and its transition, so a republished event keeps its id. */
+export function alarmEvent(row: AlarmRow): AlarmEvent {
+  const cleared = row.status === 'CLEARED';
+  return {
+    id: `${row.id}:${cleared ? 'cleared' : 'raised'}`,
+    type: cleared ? 'alarm.cleared' : 'alarm.raised',
+    tenant: row.tenant_id,
+    deviceId: row.device_id,
+    time: (cleared && row.cleared_at ? row.cleared_at : row.raised_at).toISOString(),
+    alarm: {
+      id: row.id,
+      type: row.type,
+      severity: row.severity,
+      status: row.status,
+      message: row.message,
+      path: row.source_path,
+      raisedAt: row.raised_at.toISOString(),
+      clearedAt: row.cleared_at ? row.cleared_at.toISOString() : null,
+      details: row.details ?? {},
+    },
+  };
+}
