@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { type ObjectModel } from '@smartcity/lwm2m-core';
 import { loadBundledRegistry } from '@smartcity/ucifi-model';
-import { MetricCatalog } from '@smartcity/ucifi-normalize';
+import { categoryOf, MetricCatalog } from '@smartcity/ucifi-normalize';
 import { CliUsageError, type CliCommand } from '../cli-command';
 
 const USAGE =
@@ -49,14 +49,15 @@ export const command: CliCommand = {
       const objects = registry.objectIds().map((id) => ({
         id,
         name: registry.latest(id)?.name ?? '',
+        category: categoryOf(id),
         versions: [...registry.versions(id)],
       }));
       if (values.json) io.stdout.write(JSON.stringify(objects, null, 2) + '\n');
       else
         io.stdout.write(
           table([
-            ['ID', 'NAME', 'VERSIONS'],
-            ...objects.map((o) => [String(o.id), o.name, o.versions.join(', ')]),
+            ['ID', 'NAME', 'CATEGORY', 'VERSIONS'],
+            ...objects.map((o) => [String(o.id), o.name, o.category, o.versions.join(', ')]),
           ]),
         );
       return 0;

@@ -23,8 +23,8 @@ describe('models command', () => {
   it('lists objects with their versions', async () => {
     const { code, out } = await run(models, []);
     expect(code).toBe(0);
-    expect(out).toMatch(/^3416\s+Outdoor lamp controller\s+1\.0, 2\.0, 3\.0$/m);
-    expect(out).toMatch(/^3424\s+Water meter\s+1\.0, 1\.1$/m);
+    expect(out).toMatch(/^3416\s+Outdoor lamp controller\s+lighting\s+1\.0, 2\.0, 3\.0$/m);
+    expect(out).toMatch(/^3424\s+Water meter\s+water\s+1\.0, 1\.1$/m);
   });
 
   it('prints the resources of one object version as a table', async () => {

@@ -13,8 +13,8 @@ export interface WasteContainerView {
   readonly containerFull?: boolean;
   readonly containerEmpty?: boolean;
   readonly status?: WasteContainerStatus;
-  /** m3, 3435/16 Container volume max (FIWARE WasteContainerModel `cargoVolume`). */
-  readonly cargoVolume?: number;
+  /** m3, 3435/16 Container volume max (FIWARE WasteContainer `binCapacity`). */
+  readonly binCapacity?: number;
   readonly forecastFullDate?: string;
   readonly dateObserved?: string;
 }
@@ -40,7 +40,7 @@ export function wasteContainerViews(latest: ViewInput): WasteContainerView[] {
       containerFull: v.bool(3435, i, 5),
       containerEmpty: v.bool(3435, i, 7),
       status: reported.length === 0 ? undefined : (reported.find(([f]) => f)?.[1] ?? 'ok'),
-      cargoVolume: v.num(3435, i, 16),
+      binCapacity: v.num(3435, i, 16),
       forecastFullDate: v.date(3435, i, 10),
       dateObserved: v.observedAt(),
     });
