@@ -10,14 +10,12 @@ import { type ModelRegistry } from '@smartcity/ucifi-model';
 import { type Pool } from 'pg';
 import { Counter, type Registry } from 'prom-client';
 import { AlarmsRepository } from './alarms/alarms.repository';
-import { AlarmsResolver } from './alarms/alarms.resolver';
 import { AlarmsService } from './alarms/alarms.service';
 import { PolicyGuard } from './auth/policy.guard';
 import { type GatewayConfig } from './config/gateway.config';
 import { TenantDb } from './db/tenant-db.service';
 import { DeviceCacheInvalidator } from './devices/device-cache.invalidator';
 import { DevicesRepository } from './devices/devices.repository';
-import { DevicesResolver } from './devices/devices.resolver';
 import { DevicesService } from './devices/devices.service';
 import { OBJECT_NAMES, objectNamesFrom } from './devices/object-names';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
@@ -34,17 +32,13 @@ import {
   REDIS_SUBSCRIBER,
 } from './gateway.tokens';
 import { buildGraphqlOptions } from './graphql/graphql-options';
+import { RESOLVERS } from './resolvers';
 import { KpisRepository } from './kpis/kpis.repository';
-import { KpisResolver } from './kpis/kpis.resolver';
 import { LiveUpdatesHub } from './live/live-updates.hub';
-import { SubscriptionsResolver } from './live/subscriptions.resolver';
-import { MeResolver } from './me/me.resolver';
 import { TelemetryRepository } from './telemetry/telemetry.repository';
-import { TelemetryResolver } from './telemetry/telemetry.resolver';
 import { KeycloakAdminClient } from './tenants/keycloak-admin.client';
 import { KEYCLOAK_ADMIN } from './tenants/keycloak-admin.token';
 import { TenantsRepository } from './tenants/tenants.repository';
-import { TenantsResolver } from './tenants/tenants.resolver';
 import { TenantsService } from './tenants/tenants.service';
 
 /** Connections and clients main.ts opens (and closes on shutdown); the module only uses them. */
@@ -73,16 +67,6 @@ const DATA_PROVIDERS: Provider[] = [
   TenantsService,
   DeviceCacheInvalidator,
   LiveUpdatesHub,
-];
-
-const RESOLVERS: Provider[] = [
-  MeResolver,
-  DevicesResolver,
-  AlarmsResolver,
-  TelemetryResolver,
-  TenantsResolver,
-  KpisResolver,
-  SubscriptionsResolver,
 ];
 
 @Module({})

@@ -15,6 +15,7 @@ import { type GatewayConfig, introspectionEnabled, isProduction } from '../confi
 import { formatErrors } from '../errors/error-formatter';
 import { GatewayErrorCode } from '../errors/gateway.exception';
 import { aliasLimitRule, costLimitRule, depthLimitRule } from '../limits';
+import { SCHEMA_BUILD_OPTIONS } from '../schema/schema-options';
 import { createGatewayContext } from './gateway-context';
 import { type LoaderDeps } from './request-loaders';
 import { authenticateConnection } from './subscription-auth';
@@ -75,7 +76,7 @@ export function buildGraphqlOptions(deps: GraphqlDeps): Omit<MercuriusDriverConf
     graphiql: !production,
     // Guards and filters also on @ResolveField handlers: authorization on every field, not only the root query.
     fieldResolverEnhancers: ['guards', 'filters'],
-    buildSchemaOptions: { dateScalarMode: 'isoDate', noDuplicatedFields: true },
+    buildSchemaOptions: SCHEMA_BUILD_OPTIONS,
     validationRules: rules,
     allowBatchedQueries: false,
     // Compile hot queries with graphql-jit after a few executions (the latest-state query is the hot path).

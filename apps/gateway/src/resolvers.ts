@@ -1,0 +1,18 @@
+import { AlarmsResolver } from './alarms/alarms.resolver';
+import { DevicesResolver } from './devices/devices.resolver';
+import { KpisResolver } from './kpis/kpis.resolver';
+import { SubscriptionsResolver } from './live/subscriptions.resolver';
+import { MeResolver } from './me/me.resolver';
+import { TelemetryResolver } from './telemetry/telemetry.resolver';
+import { TenantsResolver } from './tenants/tenants.resolver';
+
+/** Every resolver of the API: the app module registers them and the schema export builds the schema from them. */
+export const RESOLVERS = [
+  MeResolver,
+  DevicesResolver,
+  AlarmsResolver,
+  TelemetryResolver,
+  TenantsResolver,
+  KpisResolver,
+  SubscriptionsResolver,
+] as const;
