@@ -1,0 +1,281 @@
+import {
+  type ClientLogger,
+  CoapTransportError,
+  ContentFormats,
+  Lwm2mClient,
+  openUdpSocket,
+  type Peer,
+} from '@smartcity/lwm2m-client';
+import { type Lwm2mRecord } from '@smartcity/lwm2m-core';
+import { type CityProfile } from '../devices/city-profile';
+import { createDevice, type ModelSource, type SimulatedDevice } from '../devices/device-factory';
+import { EVENT_TARGET, type InjectedEvent } from '../devices/device-types';
+import { planFleet } from '../devices/fleet-plan';
+import { SeededRandom } from '../random/seeded-random';
+import { type FleetMetrics } from './fleet.metrics';
+
+export type ReportMode = 'observe' | 'send';
+
+export interface FleetOptions {
+  readonly tenant: string;
+  readonly city: CityProfile;
+  readonly devices: number;
+  readonly server: Peer;
+  readonly seed: number;
+  readonly mode: ReportMode;
+  readonly endpointPrefix: string;
+  readonly lifetime: number;
+  /** Total uplink reports per second across the fleet; undefined = each device at its own interval. */
+  readonly rate?: number;
+  /** Interval between two reports of one device when no rate is given. */
+  readonly reportIntervalMs: number;
+  /** Period of the physics tick (values evolve every tick). */
+  readonly tickMs: number;
+  /** Registrations in flight at once (a city of thousands does not register in one burst). */
+  readonly registerConcurrency: number;
+  /** Local address the device sockets bind to. */
+  readonly bindHost: string;
+  /** SenML payload format of Send. */
+  readonly sendFormat: number;
+  /** Put a timestamp on each Send record (the benchmark measures device-to-database latency with it). */
+  readonly timestamps: boolean;
+  readonly models: ModelSource;
+  readonly logger: ClientLogger & { child(bindings: object): ClientLogger };
+  readonly metrics?: FleetMetrics;
+}
+
+interface Member {
+  readonly device: SimulatedDevice;
+  readonly client: Lwm2mClient;
+}
+
+/**
+ * A city of simulated devices, each an Lwm2mClient on its own UDP socket. Values evolve on a tick; devices report
+ * by Send (POST /dp) or through the observations the server sets up; a rate option drives load for benchmarks.
+ */
+export class Fleet {
+  private readonly members: Member[] = [];
+  private readonly byEndpoint = new Map<string, Member>();
+  private readonly rnd: SeededRandom;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private rateTimer: NodeJS.Timeout | undefined;
+  private readonly reportTimers: NodeJS.Timeout[] = [];
+  private lastTick = Date.now();
+  private nextReport = 0;
+  private stopped = false;
+  private inFlight = 0;
+  readonly counters = { sent: 0, acked: 0, failed: 0, registered: 0, registerFailures: 0 };
+
+  constructor(private readonly options: FleetOptions) {
+    this.rnd = new SeededRandom(`fleet:${options.seed}:${options.tenant}`);
+  }
+
+  get size(): number {
+    return this.members.length;
+  }
+
+  get endpoints(): string[] {
+    return this.members.map((m) => m.device.endpoint);
+  }
+
+  device(endpoint: string): SimulatedDevice | undefined {
+    return this.byEndpoint.get(endpoint)?.device;
+  }
+
+  client(endpoint: string): Lwm2mClient | undefined {
+    return this.byEndpoint.get(endpoint)?.client;
+  }
+
+  /** Creates every device and registers them (bounded concurrency); resolves once all attempted. */
+  async start(): Promise<void> {
+    const o = this.options;
+    const now = Date.now();
+    for (const spec of planFleet(o.devices, o.endpointPrefix, o.seed)) {
+      const rnd = this.rnd.fork(spec.endpoint);
+      const device = createDevice(spec, o.models, rnd, o.city, now, o.lifetime);
+      const socket = await openUdpSocket({ host: o.bindHost });
+      const client = new Lwm2mClient({
+        endpoint: spec.endpoint,
+        server: o.server,
+        tree: device.tree,
+        socket,
+        lifetime: o.lifetime,
+        logger: o.logger.child({ endpoint: spec.endpoint }),
+        random: () => rnd.next(),
+      });
+      device.tree.onWrite((path) => {
+        o.metrics?.commands.inc({ operation: 'write' });
+        o.logger.info({ endpoint: spec.endpoint, path: path.toString() }, 'command applied');
+      });
+      client.onStateChange(() => this.updateGauges());
+      const member = { device, client };
+      this.members.push(member);
+      this.byEndpoint.set(spec.endpoint, member);
+    }
+    await this.registerAll();
+    this.lastTick = Date.now();
+    this.tickTimer = setInterval(() => this.tick(), o.tickMs);
+    if (o.rate !== undefined && o.rate > 0) this.startRate(o.rate);
+    else if (o.mode === 'send') this.startIntervals();
+  }
+
+  /**
+   * Applies an event to a device of the right family: the given endpoint, or the first such device of the plan.
+   * Returns the endpoint, or undefined when the fleet has no device of that family.
+   */
+  inject(event: InjectedEvent, endpoint?: string): string | undefined {
+    const member = endpoint
+      ? this.byEndpoint.get(endpoint)
+      : this.members.find((m) => m.device.type === EVENT_TARGET[event]);
+    if (!member || !member.device.behaviour.inject(event, Date.now())) return undefined;
+    this.options.metrics?.events.inc({ event });
+    this.options.logger.info({ endpoint: member.device.endpoint, event }, 'event injected');
+    // Devices report alarms at once instead of waiting for their next period.
+    if (this.options.mode === 'send') void this.report(member);
+    return member.device.endpoint;
+  }
+
+  /** One report of one device: a Send of its report paths (send mode), or a physics step (observe mode). */
+  async report(member: Member): Promise<void> {
+    const o = this.options;
+    if (member.client.state !== 'registered' && member.client.state !== 'sleeping') return;
+    if (o.mode === 'observe') {
+      member.device.behaviour.tick(Date.now(), o.tickMs / 1000);
+      return;
+    }
+    const records = member.device.behaviour.reportPaths.flatMap((p) => {
+      try {
+        return member.device.tree.read(p);
+      } catch {
+        return [];
+      }
+    });
+    const time = Date.now() / 1000;
+    const stamped = o.timestamps ? records.map((r) => ({ ...r, time }) as Lwm2mRecord) : records;
+    const started = process.hrtime.bigint();
+    this.counters.sent++;
+    this.inFlight++;
+    try {
+      const code = await member.client.send([], { format: o.sendFormat, records: stamped });
+      o.metrics?.uplinks.inc({ kind: 'send', result: code });
+      o.metrics?.sendLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      if (code.startsWith('2.')) this.counters.acked++;
+      else this.counters.failed++;
+    } catch (error) {
+      this.counters.failed++;
+      o.metrics?.uplinks.inc({
+        kind: 'send',
+        result: error instanceof CoapTransportError ? error.code : 'error',
+      });
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  async stop(options: { deregister?: boolean } = {}): Promise<void> {
+    this.stopped = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    if (this.rateTimer) clearInterval(this.rateTimer);
+    for (const t of this.reportTimers) clearTimeout(t);
+    const pending = this.members.map((m) =>
+      m.client.stop({ deregister: options.deregister !== false }).catch(() => undefined),
+    );
+    await Promise.all(pending);
+    this.updateGauges();
+  }
+
+  get pendingSends(): number {
+    return this.inFlight;
+  }
+
+  private async registerAll(): Promise<void> {
+    const queue = [...this.members];
+    const worker = async () => {
+      for (let m = queue.shift(); m && !this.stopped; m = queue.shift()) await this.registerWithRetry(m, 0);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, this.options.registerConcurrency) }, worker));
+  }
+
+  private async registerWithRetry(member: Member, attempt: number): Promise<void> {
+    try {
+      await member.client.register();
+      this.counters.registered++;
+      this.options.metrics?.registrations.inc({ result: 'created' });
+    } catch (error) {
+      this.counters.registerFailures++;
+      const result =
+        error instanceof CoapTransportError ? error.code : ((error as { code?: string }).code ?? 'error');
+      this.options.metrics?.registrations.inc({ result });
+      this.options.logger.warn(
+        { endpoint: member.device.endpoint, result, attempt },
+        'registration failed; will retry',
+      );
+      // Back off exponentially (capped) in the background, like a device after a refused registration.
+      const delay = Math.min(60_000, 2_000 * 2 ** attempt) * (0.5 + this.rnd.next());
+      const timer = setTimeout(() => {
+        if (!this.stopped) void this.registerWithRetry(member, attempt + 1);
+      }, delay);
+      timer.unref();
+      this.reportTimers.push(timer);
+    }
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    const dt = (now - this.lastTick) / 1000;
+    this.lastTick = now;
+    for (const m of this.members) {
+      m.device.behaviour.tick(now, dt);
+      if (m.device.values.has('/3411/0/1')) m.device.values.put('/3/0/9', m.device.values.num('/3411/0/1'));
+    }
+    this.updateGauges();
+  }
+
+  /** Each device sends every reportIntervalMs, phases spread evenly so the load is smooth. */
+  private startIntervals(): void {
+    const period = this.options.reportIntervalMs;
+    this.members.forEach((member, i) => {
+      const phase = (period * i) / Math.max(1, this.members.length);
+      const timer = setTimeout(() => {
+        void this.report(member);
+        const again = setInterval(() => void this.report(member), period);
+        this.reportTimers.push(again as unknown as NodeJS.Timeout);
+      }, phase);
+      this.reportTimers.push(timer);
+    });
+  }
+
+  /** A fixed total rate: every 10 ms, as many reports as the rate owes, round-robin over the fleet. */
+  private startRate(rate: number): void {
+    let last = process.hrtime.bigint();
+    let owed = 0;
+    this.rateTimer = setInterval(() => {
+      const now = process.hrtime.bigint();
+      owed += (Number(now - last) / 1e9) * rate;
+      last = now;
+      while (owed >= 1 && this.members.length) {
+        owed -= 1;
+        const member = this.members[this.nextReport++ % this.members.length] as Member;
+        void this.report(member);
+      }
+    }, 10);
+  }
+
+  private updateGauges(): void {
+    const metrics = this.options.metrics;
+    if (!metrics) return;
+    let registered = 0;
+    let observations = 0;
+    for (const m of this.members) {
+      if (m.client.state === 'registered' || m.client.state === 'sleeping') registered++;
+      observations += m.client.observationCount;
+    }
+    metrics.registered.set(registered);
+    metrics.observations.set(observations);
+  }
+}
+
+export const SEND_FORMATS = {
+  'senml-cbor': ContentFormats.SENML_CBOR,
+  'senml-json': ContentFormats.SENML_JSON,
+} as const;
