@@ -9,9 +9,34 @@ PG_SOCK="$RUN_DIR/postgres"
 PG_LOG="$LOGS_DIR/postgres.log"
 TSDB_WORK="$DOWNLOADS_DIR/timescaledb"
 
+# When the checkout sits under a folder the postgres OS user cannot traverse (e.g. /root), the cluster, its socket
+# and its log live in /var/lib/postgresql/smartcity-local/<hash of the checkout path>/ instead, with symlinks from
+# .local/data/postgres and .local/logs/postgres.log. Called before using any PG_* path; only `pg_resolve_paths
+# create` (at start) decides where a new cluster goes.
+pg_resolve_paths() {
+  local link="$DATA_DIR/postgres" base
+  if [ -L "$link" ]; then
+    base=$(dirname "$(readlink "$link")")
+  elif [ "${1:-}" != create ] || [ -d "$link" ] || as_postgres test -x "$DATA_DIR" 2>/dev/null; then
+    return 0
+  else
+    base="/var/lib/postgresql/smartcity-local/$(printf '%s' "$REPO_ROOT" | md5sum | cut -c1-12)"
+    info "the postgres OS user cannot reach $DATA_DIR: the cluster lives in $base (symlinked from .local)"
+    install -d -o postgres -g postgres -m 0755 "$(dirname "$base")" "$base"
+    ln -sfn "$base/data" "$link"
+  fi
+  PG_DATA="$base/data"
+  PG_SOCK="$base/run"
+  PG_LOG="$base/postgres.log"
+  [ -L "$LOGS_DIR/postgres.log" ] || { mkdir -p "$LOGS_DIR" && ln -sfn "$PG_LOG" "$LOGS_DIR/postgres.log"; }
+}
+
 postgres_describe() { echo "PostgreSQL $POSTGRES_MAJOR + TimescaleDB on 127.0.0.1:$PG_PORT (database smartcity)"; }
 postgres_timeout() { echo 90; }
-postgres_logs() { echo "$PG_LOG"; }
+postgres_logs() {
+  pg_resolve_paths
+  echo "$PG_LOG"
+}
 
 as_postgres() { runuser -u postgres -- "$@"; }
 pg_psql() { PGOPTIONS="-c client_min_messages=warning" as_postgres "$PG_BIN/psql" -h "$PG_SOCK" -p "$PG_PORT" -X -q -v ON_ERROR_STOP=1 "$@"; }
@@ -103,7 +128,10 @@ postgres_fetch() {
     run_logged "$LOGS_DIR/timescaledb-build.log" tsdb_build_from_source
 }
 
-postgres_pid() { head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null; }
+postgres_pid() {
+  pg_resolve_paths
+  head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null
+}
 postgres_alive() {
   local pid
   pid=$(postgres_pid) && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
@@ -164,12 +192,7 @@ HBA
 }
 
 postgres_start() {
-  as_postgres test -x "$DATA_DIR" -a -w "$DATA_DIR" 2>/dev/null || chmod 0755 "$DATA_DIR"
-  if ! as_postgres test -x "$DATA_DIR"; then
-    echo "the postgres OS user cannot reach $DATA_DIR (a parent folder is not searchable by other users);" \
-      "clone the repository under a world-searchable folder (e.g. /work, /srv, /opt)" >&2
-    return 1
-  fi
+  pg_resolve_paths create
   install -d -o postgres -g postgres -m 0755 "$PG_SOCK"
   touch "$PG_LOG" && chown postgres:postgres "$PG_LOG"
   if [ ! -s "$PG_DATA/PG_VERSION" ]; then
@@ -189,6 +212,7 @@ postgres_start() {
 
 # Roles, database, extension and grants: idempotent, run on every `up` (a second's work).
 postgres_after_start() {
+  pg_resolve_paths
   step "roles smartcity_owner / smartcity_app, database smartcity" \
     pg_psql -d postgres -f "$STACK_DIR/postgres/bootstrap-cluster.sql" || return 1
   step "extension timescaledb, schema ownership and grants in smartcity" \
@@ -200,6 +224,7 @@ postgres_after_start() {
 }
 
 postgres_stop() {
+  pg_resolve_paths
   if postgres_alive; then
     as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 -s stop || return 1
   fi
