@@ -8,7 +8,8 @@ export const MAX_ID = 65534;
 export type PathLevel = 'root' | 'object' | 'instance' | 'resource' | 'resourceInstance';
 
 export class Lwm2mPath {
-  private text: string | undefined;
+  /** Built once, eagerly: a lazily cached field would make structurally equal paths compare unequal in tests. */
+  private readonly text: string;
 
   constructor(
     readonly objectId?: number,
@@ -26,6 +27,7 @@ export class Lwm2mPath {
       if (seenUndefined) throw new RangeError('LwM2M path ids must be given from the object down');
       if (!Number.isInteger(id) || id < 0 || id > MAX_ID) throw new RangeError(`invalid LwM2M id ${id}`);
     }
+    this.text = '/' + this.ids().join('/');
   }
 
   static readonly ROOT = new Lwm2mPath();
@@ -118,7 +120,6 @@ export class Lwm2mPath {
   }
 
   toString(): string {
-    if (this.text === undefined) this.text = '/' + this.ids().join('/');
     return this.text;
   }
 
