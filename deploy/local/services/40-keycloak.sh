@@ -32,10 +32,12 @@ keycloak_install() {
 }
 
 keycloak_download() {
-  mvn -B -q -Dmaven.repo.local="$DOWNLOADS_DIR/m2" dependency:copy \
+  # Its own local repository: Maven 3.8 does not support two builds writing one repository at once, and this runs
+  # beside the Kafka download.
+  mvn -B -q -Dmaven.repo.local="$DOWNLOADS_DIR/m2-keycloak" dependency:copy \
     -Dartifact="org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip" -DoutputDirectory="$DOWNLOADS_DIR" || return 1
   # The copy in the local Maven repository is not needed once the zip sits in .local/downloads.
-  rm -rf "$DOWNLOADS_DIR/m2/org/keycloak/keycloak-quarkus-dist"
+  rm -rf "$DOWNLOADS_DIR/m2-keycloak/org/keycloak/keycloak-quarkus-dist"
 }
 
 keycloak_unpack() {
