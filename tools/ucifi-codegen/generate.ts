@@ -138,6 +138,8 @@ export async function generate(outDir: string): Promise<string[]> {
     'export const OBJECT_IDS = {',
   );
   index.push(...ids, '} as const;', '');
+  index.push('/** Union of the shipped object ids. */');
+  index.push('export type KnownObjectId = (typeof OBJECT_IDS)[keyof typeof OBJECT_IDS];', '');
   await write('index.ts', index.join('\n'));
   return written;
 }

@@ -152,3 +152,6 @@ export const OBJECT_IDS = {
   testObject: 3463,
   virtualSensor: 3464,
 } as const;
+
+/** Union of the shipped object ids. */
+export type KnownObjectId = (typeof OBJECT_IDS)[keyof typeof OBJECT_IDS];
