@@ -37,6 +37,12 @@ describe('parseDdf', () => {
     expect(parseDdf(ddf(object('<ObjectVersion>1.10</ObjectVersion>')))[0]?.version).toBe('1.10');
   });
 
+  it('keeps a literal "None" range enumeration on a boolean (3431 registry quirk)', () => {
+    expect(parseDdf(ddf(object(), item('1', 'Boolean', 'None')))[0]?.resources.get(1)?.rangeEnumeration).toBe(
+      'None',
+    );
+  });
+
   it('keeps free-text range enumerations such as "ON;OFF" on a float', () => {
     const [model] = parseDdf(ddf(object(), item('22', 'Float', 'ON;OFF')));
     expect(model?.resources.get(22)).toMatchObject({ type: 'float', rangeEnumeration: 'ON;OFF' });
