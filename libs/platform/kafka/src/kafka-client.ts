@@ -1,5 +1,6 @@
 import { type Logger } from '@smartcity/platform-observability';
-import { Kafka } from 'kafkajs';
+import { connect } from 'node:net';
+import { Kafka, type ISocketFactory } from 'kafkajs';
 import { kafkaLogLevel, pinoLogCreator } from './kafka-log.adapter';
 
 export interface KafkaClientOptions {
@@ -10,6 +11,11 @@ export interface KafkaClientOptions {
   readonly connectionTimeoutMs?: number;
   /** Time a broker has to answer one request (ms). */
   readonly requestTimeoutMs?: number;
+  /**
+   * Rewrites the address of every broker connection (bootstrap and the advertised listeners returned by
+   * metadata), e.g. to go through a tunnel, or a test proxy that simulates a broker outage. Plain TCP only.
+   */
+  readonly connectVia?: (broker: { host: string; port: number }) => { host: string; port: number };
 }
 
 /**
@@ -31,6 +37,18 @@ export class KafkaClient {
       logLevel: kafkaLogLevel(options.logger.level),
       logCreator: pinoLogCreator(options.logger),
       retry: { initialRetryTime: 100, retries: 5 },
+      ...(options.connectVia ? { socketFactory: viaSocketFactory(options.connectVia) } : {}),
     });
   }
+}
+
+function viaSocketFactory(
+  map: (broker: { host: string; port: number }) => { host: string; port: number },
+): ISocketFactory {
+  return ({ host, port, onConnect }) => {
+    const target = map({ host, port });
+    const socket = connect({ host: target.host, port: target.port }, onConnect);
+    socket.setKeepAlive(true, 60_000);
+    return socket;
+  };
 }

@@ -1,2 +1,3 @@
 export * from './redis-cache';
 export * from './redis-client';
+export * from './device-directory-cache';

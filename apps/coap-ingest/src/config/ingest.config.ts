@@ -1,0 +1,68 @@
+import { hostname } from 'node:os';
+import {
+  LOCAL_STACK,
+  list,
+  loadConfig,
+  logLevel,
+  nonNegativeInt,
+  port,
+  positiveInt,
+  secret,
+  type EnvSource,
+} from '@smartcity/platform-config';
+import { TOPICS } from '@smartcity/platform-contracts';
+import { z } from 'zod';
+
+/**
+ * The ingest's configuration, from the environment only (defaults work with deploy/local).
+ * Rates are per second; a rate of 0 disables that limit.
+ */
+export const ingestConfigSchema = z.object({
+  /** CoAP UDP port (RFC 7252 §6.1 default 5683) and bind address ("::" = dual stack IPv6+IPv4). */
+  COAP_PORT: port(5683),
+  COAP_HOST: z.string().default('::'),
+  /** /healthz /readyz /metrics. */
+  OPS_HOST: z.string().default('127.0.0.1'),
+  OPS_PORT: port(9101),
+  /** Unique per process; owner of the registrations it serves. Default `<hostname>-<pid>`. */
+  INSTANCE_ID: z.string().min(1).max(100).optional(),
+  LOG_LEVEL: logLevel(),
+  KAFKA_BROKERS: list(LOCAL_STACK.kafkaBrokers),
+  KAFKA_UPLINK_TOPIC: z.string().default(TOPICS.uplink),
+  /** Partitions of the uplink topic when this instance has to create it. */
+  KAFKA_UPLINK_PARTITIONS: positiveInt(12),
+  /** Coalescing delay of produce requests (ms). */
+  KAFKA_LINGER_MS: nonNegativeInt(2),
+  /** A device's request is answered 5.03 when Kafka has not acknowledged within this time (ms), below
+   * the device's own ACK_TIMEOUT (2 s, RFC 7252 §4.8) so it does not retransmit meanwhile. */
+  KAFKA_SEND_TIMEOUT_MS: positiveInt(1500),
+  REDIS_URL: secret(z.string().default(LOCAL_STACK.redisUrl)),
+  REDIS_KEY_PREFIX: z.string().default('sc:ingest:'),
+  /** Application role (SECURITY DEFINER functions resolve endpoints across tenants). */
+  DATABASE_URL: secret(z.string().default(LOCAL_STACK.databaseUrl)),
+  DEVICE_CACHE_TTL_S: positiveInt(300),
+  DEVICE_CACHE_NEGATIVE_TTL_S: positiveInt(30),
+  /** Seconds past lifetime before a silent registration expires (Core 1.1.1 §6.2.2). */
+  REGISTRATION_GRACE_S: nonNegativeInt(30),
+  EXPIRY_INTERVAL_MS: positiveInt(1000),
+  /** Awake window of a queue-mode device after an uplink (Transport §6.5; 93 s = CoAP MAX_TRANSMIT_WAIT). */
+  QUEUE_AWAKE_WINDOW_S: positiveInt(93),
+  /** How long an observation setup request may wait for a sleeping device (ms). */
+  OBSERVE_REQUEST_DEADLINE_MS: positiveInt(120_000),
+  MAX_PAYLOAD_BYTES: positiveInt(8192),
+  UNAVAILABLE_RETRY_AFTER_S: positiveInt(5),
+  RATE_ENDPOINT_PER_S: nonNegativeInt(10),
+  RATE_ENDPOINT_BURST: positiveInt(20),
+  RATE_TENANT_PER_S: nonNegativeInt(20000),
+  RATE_TENANT_BURST: positiveInt(40000),
+  DEDUP_MAX_ENTRIES: positiveInt(400_000),
+  /** Time to drain in-flight exchanges at shutdown (ms). */
+  SHUTDOWN_DRAIN_MS: positiveInt(5000),
+});
+
+export type IngestConfig = z.infer<typeof ingestConfigSchema> & { INSTANCE_ID: string };
+
+export function loadIngestConfig(env: EnvSource = process.env): IngestConfig {
+  const config = loadConfig(ingestConfigSchema, env);
+  return { ...config, INSTANCE_ID: config.INSTANCE_ID ?? `${hostname()}-${process.pid}` };
+}

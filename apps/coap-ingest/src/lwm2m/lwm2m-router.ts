@@ -1,0 +1,97 @@
+import { Lwm2mCodecError } from '@smartcity/lwm2m-core';
+import { KafkaError, KafkaErrorCode } from '@smartcity/platform-kafka';
+import { type CoapExchange } from '../coap/coap-endpoint';
+import { CoapCode, CoapOption, encodeUint } from '../coap/coap-message';
+import { coapCodeOf, IngestError, IngestErrorCode } from './ingest.errors';
+import { type Lwm2mContext, uriPath } from './lwm2m-context';
+import { type RegistrationHandler } from './registration.handler';
+import { type SendHandler } from './send.handler';
+
+export interface RouterSettings {
+  /** Largest request payload accepted (bytes); above it 4.13 with Size1 (RFC 7959 §4). */
+  readonly maxPayloadBytes: number;
+  /** Max-Age of a 5.03 when Kafka (or Redis/PostgreSQL) is unavailable: when the device should retry. */
+  readonly unavailableRetryAfterS: number;
+}
+
+/**
+ * Routes device requests to the LwM2M interfaces and translates every failure into a CoAP response at this one
+ * edge: domain errors to their code with a diagnostic payload (RFC 7252 §5.5.2), invalid parameters/links to
+ * 4.00, storage unavailable to 5.03 + Max-Age.
+ */
+export class Lwm2mRouter {
+  constructor(
+    private readonly ctx: Lwm2mContext,
+    private readonly registrations: RegistrationHandler,
+    private readonly sends: SendHandler,
+    private readonly settings: RouterSettings,
+  ) {}
+
+  handle = (exchange: CoapExchange): void => {
+    let work: Promise<void>;
+    try {
+      work = this.route(exchange);
+    } catch (err) {
+      this.fail(exchange, err);
+      return;
+    }
+    work.catch((err: unknown) => this.fail(exchange, err));
+  };
+
+  private route(exchange: CoapExchange): Promise<void> {
+    if (exchange.request.payload.length > this.settings.maxPayloadBytes) {
+      exchange.respond(CoapCode.RequestEntityTooLarge, [
+        { number: CoapOption.Size1, value: encodeUint(this.settings.maxPayloadBytes) },
+      ]);
+      return Promise.resolve();
+    }
+    const path = uriPath(exchange);
+    const method = exchange.request.code;
+    if (path[0] === 'dp' && path.length === 1) {
+      if (method !== CoapCode.POST) throw notAllowed();
+      return this.sends.send(exchange);
+    }
+    if (path[0] === 'rd' && path.length === 1) {
+      if (method !== CoapCode.POST) throw notAllowed();
+      return this.registrations.register(exchange);
+    }
+    if (path[0] === 'rd' && path.length === 2 && path[1]) {
+      if (method === CoapCode.POST) return this.registrations.update(exchange, path[1]);
+      if (method === CoapCode.DELETE) return this.registrations.deregister(exchange, path[1]);
+      throw notAllowed();
+    }
+    throw new IngestError(IngestErrorCode.NotFound, 'no such resource on this LwM2M server');
+  }
+
+  private fail(exchange: CoapExchange, err: unknown): void {
+    if (err instanceof IngestError) {
+      const options =
+        err.retryAfterS !== undefined
+          ? [{ number: CoapOption.MaxAge, value: encodeUint(err.retryAfterS) }]
+          : [];
+      exchange.respond(coapCodeOf(err.code), options, Buffer.from(err.message));
+      return;
+    }
+    if (err instanceof Lwm2mCodecError) {
+      // LwM2M Core 1.1.1 §6.2.1: wrong Register/Update parameters or links -> 4.00 Bad Request.
+      exchange.respond(CoapCode.BadRequest, [], Buffer.from(err.message));
+      return;
+    }
+    const retry = [{ number: CoapOption.MaxAge, value: encodeUint(this.settings.unavailableRetryAfterS) }];
+    if (err instanceof KafkaError && err.code !== KafkaErrorCode.MessageTooLarge) {
+      exchange.respond(CoapCode.ServiceUnavailable, retry, Buffer.from('storage unavailable, retry later'));
+      return;
+    }
+    if (err instanceof KafkaError) {
+      exchange.respond(CoapCode.RequestEntityTooLarge, [], Buffer.from(err.message));
+      return;
+    }
+    // Redis or PostgreSQL unreachable, or a bug: the device retries later; nothing was acknowledged.
+    this.ctx.logger.error({ err, peer: exchange.peer.key }, 'request failed');
+    exchange.respond(CoapCode.ServiceUnavailable, retry);
+  }
+}
+
+function notAllowed(): IngestError {
+  return new IngestError(IngestErrorCode.MethodNotAllowed, 'method not allowed on this resource');
+}

@@ -1,0 +1,81 @@
+import { type Peer, peerOf } from '../transport/datagram-transport';
+import { type Registration } from './registration';
+
+/** A registration this instance owns (it last heard from the device), with its live per-process state. */
+export interface OwnedRegistration {
+  registration: Registration;
+  peer: Peer;
+  /** Last uplink of any kind (ms): a queue-mode device is awake for a window after it (Transport §6.5). */
+  lastUplinkAt: number;
+  /** Observed path -> token key in the CoAP endpoint. */
+  readonly observations: Map<string, string>;
+  /** Requests waiting for a queue-mode device to wake up. */
+  readonly held: (() => void)[];
+}
+
+/**
+ * In-process index of the registrations this instance owns: the hot path (Send, notifications) resolves a
+ * device by its address without a Redis round trip. Everything here can be rebuilt from Redis, so a restart
+ * or a takeover by another instance loses nothing.
+ */
+export class LocalRegistrations {
+  private readonly byId = new Map<string, OwnedRegistration>();
+  private readonly byPeer = new Map<string, OwnedRegistration>();
+  private readonly byEndpoint = new Map<string, OwnedRegistration>();
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: string): OwnedRegistration | undefined {
+    return this.byId.get(id);
+  }
+
+  getByPeer(peer: Peer): OwnedRegistration | undefined {
+    return this.byPeer.get(peer.key);
+  }
+
+  getByEndpoint(endpoint: string): OwnedRegistration | undefined {
+    return this.byEndpoint.get(endpoint);
+  }
+
+  /** A peer that holds a registration here proved its address (RFC 7252 §11.3 amplification exemption). */
+  isVerified(peer: Peer): boolean {
+    return this.byPeer.has(peer.key);
+  }
+
+  /** Adds or refreshes an owned registration; keeps observations and held requests of the same id. */
+  put(registration: Registration, now: number): OwnedRegistration {
+    const peer = peerOf(registration.peerAddress, registration.peerPort);
+    let owned = this.byId.get(registration.id);
+    if (owned) {
+      if (owned.peer.key !== peer.key && this.byPeer.get(owned.peer.key) === owned)
+        this.byPeer.delete(owned.peer.key);
+      owned.registration = registration;
+      owned.peer = peer;
+      owned.lastUplinkAt = now;
+    } else {
+      const previous = this.byEndpoint.get(registration.endpoint);
+      if (previous) this.remove(previous.registration.id);
+      owned = { registration, peer, lastUplinkAt: now, observations: new Map(), held: [] };
+      this.byId.set(registration.id, owned);
+    }
+    this.byPeer.set(peer.key, owned);
+    this.byEndpoint.set(registration.endpoint, owned);
+    return owned;
+  }
+
+  remove(id: string): OwnedRegistration | undefined {
+    const owned = this.byId.get(id);
+    if (!owned) return undefined;
+    this.byId.delete(id);
+    if (this.byPeer.get(owned.peer.key) === owned) this.byPeer.delete(owned.peer.key);
+    if (this.byEndpoint.get(owned.registration.endpoint) === owned)
+      this.byEndpoint.delete(owned.registration.endpoint);
+    return owned;
+  }
+
+  all(): IterableIterator<OwnedRegistration> {
+    return this.byId.values();
+  }
+}

@@ -1,0 +1,24 @@
+import { type NotificationAttributes } from '@smartcity/lwm2m-core';
+
+/** One entry of a device profile's observe list (device_profiles.observe). */
+export interface ObserveSpec {
+  readonly path: string;
+  readonly attributes?: NotificationAttributes;
+}
+
+/** What the platform knows about an endpoint: its tenant, device and observation profile. */
+export interface DeviceRecord {
+  readonly tenant: string;
+  readonly deviceId: string;
+  readonly profile: string | null;
+  readonly observe: readonly ObserveSpec[];
+  readonly decommissioned: boolean;
+}
+
+export interface DeviceDirectory {
+  /**
+   * Resolves an endpoint name (unique platform-wide) to its device; auto-provisions it when a tenant accepts
+   * it. Null when no tenant owns or accepts it.
+   */
+  resolve(endpoint: string): Promise<DeviceRecord | null>;
+}
