@@ -85,7 +85,8 @@ start_daemon() {
   shift 2
   mkdir -p "$(dirname "$log")"
   printf '\n===== %s starting %s =====\n' "$(date -u +%FT%TZ)" "$svc" >>"$log"
-  setsid "$@" >>"$log" 2>&1 </dev/null &
+  # 9>&-: the daemon must not inherit the stack lock (see take_lock in deploy/local/stack).
+  setsid "$@" >>"$log" 2>&1 </dev/null 9>&- &
   record_pid "$svc" $!
 }
 

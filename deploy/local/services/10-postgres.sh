@@ -205,7 +205,8 @@ postgres_start() {
     echo "port $PG_PORT is already used by another process: $(port_owner "$PG_PORT")" >&2
     return 1
   fi
-  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -s start || return 1
+  # 9>&-: the server must not inherit the stack lock (see take_lock in deploy/local/stack).
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -s start 9>&- </dev/null || return 1
   sleep 0.5
   record_pid postgres "$(postgres_pid)"
 }
