@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { type ObjectModel } from '@smartcity/lwm2m-core';
-import { loadBundledRegistry } from '@smartcity/ucifi-model';
+import { diffModels, loadBundledRegistry } from '@smartcity/ucifi-model';
 import { categoryOf, MetricCatalog } from '@smartcity/ucifi-normalize';
 import { CliUsageError, type CliCommand } from '../cli-command';
 
 const USAGE =
-  'usage: models [--json]  |  models --object <id> [--version <X.Y>] [--json]   (no --version = newest version)';
+  'usage: models [--json]  |  models --object <id> [--version <X.Y>] [--diff <from X.Y>] [--json]' +
+  '   (no --version = newest version)';
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_c, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
@@ -31,11 +32,16 @@ export const command: CliCommand = {
   name: 'models',
   summary: 'list the DDF object models (id, name, versions), or the resources of one object version',
   async run(args, io) {
-    let values: { object?: string; version?: string; json?: boolean };
+    let values: { object?: string; version?: string; diff?: string; json?: boolean };
     try {
       ({ values } = parseArgs({
         args,
-        options: { object: { type: 'string' }, version: { type: 'string' }, json: { type: 'boolean' } },
+        options: {
+          object: { type: 'string' },
+          version: { type: 'string' },
+          diff: { type: 'string' },
+          json: { type: 'boolean' },
+        },
         strict: true,
         allowPositionals: false,
       }));
@@ -45,7 +51,9 @@ export const command: CliCommand = {
     const registry = loadBundledRegistry();
 
     if (values.object === undefined) {
-      if (values.version !== undefined) throw new CliUsageError(`--version needs --object; ${USAGE}`);
+      if (values.version !== undefined || values.diff !== undefined) {
+        throw new CliUsageError(`--version and --diff need --object; ${USAGE}`);
+      }
       const objects = registry.objectIds().map((id) => ({
         id,
         name: registry.latest(id)?.name ?? '',
@@ -69,6 +77,29 @@ export const command: CliCommand = {
     if (!resolved) throw new CliUsageError(`unknown object ${objectId}; run "models" for the list`);
     if (resolved.warning) io.stderr.write(`warning: ${resolved.warning.message}\n`);
     const model: ObjectModel = resolved.model;
+    if (values.diff !== undefined) {
+      const base = registry.get(objectId, values.diff);
+      if (!base) {
+        throw new CliUsageError(
+          `--diff: object ${objectId} has no version ${values.diff} (${registry.versions(objectId).join(', ')})`,
+        );
+      }
+      const diff = diffModels(base, model);
+      if (values.json) {
+        io.stdout.write(JSON.stringify(diff, null, 2) + '\n');
+        return 0;
+      }
+      io.stdout.write(`${objectId} ${model.name}: ${base.version} -> ${model.version}\n`);
+      io.stdout.write(
+        `added:   ${diff.added.join(', ') || '-'}\nremoved: ${diff.removed.join(', ') || '-'}\n`,
+      );
+      for (const c of diff.changed) {
+        io.stdout.write(
+          `changed: /${c.id} ${c.field}: ${String(c.from ?? '(none)')} -> ${String(c.to ?? '(none)')}\n`,
+        );
+      }
+      return 0;
+    }
     const catalog = new MetricCatalog(registry);
     const resources = [...model.resources.values()].sort((a, b) => a.id - b.id);
     if (values.json) {

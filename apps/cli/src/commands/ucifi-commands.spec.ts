@@ -35,18 +35,36 @@ describe('models command', () => {
     expect(out).toMatch(/^15\s+Lamp operating hours\s+float\s+h\s+R/m);
   });
 
+  it('prints what changed between two versions', async () => {
+    const { out } = await run(models, ['--object', '3416', '--version', '3.0', '--diff', '2.0']);
+    expect(out).toContain('removed: 13, 14, 62');
+    const { out: json } = await run(models, [
+      '--object',
+      '3418',
+      '--version',
+      '2.0',
+      '--diff',
+      '1.0',
+      '--json',
+    ]);
+    expect(JSON.parse(json).changed).toContainEqual({ id: 6, field: 'units', from: 'kWh', to: 'Wh' });
+  });
+
   it('resolves an unknown version to the nearest lower one with a warning', async () => {
     const { out, err } = await run(models, ['--object', '3416', '--version', '2.7', '--json']);
     expect(JSON.parse(out)).toMatchObject({ id: 3416, version: '2.0', requestedVersion: '2.7' });
     expect(err).toContain('nearest lower known version 2.0');
   });
 
-  it.each([[['--object', '99']], [['--object', 'abc']], [['--version', '1.0']], [['--bogus']]])(
-    'refuses %j with a usage error',
-    async (args) => {
-      await expect(run(models, args)).rejects.toBeInstanceOf(CliUsageError);
-    },
-  );
+  it.each([
+    [['--object', '99']],
+    [['--object', 'abc']],
+    [['--version', '1.0']],
+    [['--bogus']],
+    [['--object', '3416', '--diff', '9.9']],
+  ])('refuses %j with a usage error', async (args) => {
+    await expect(run(models, args)).rejects.toBeInstanceOf(CliUsageError);
+  });
 });
 
 describe('normalize command', () => {

@@ -10,6 +10,7 @@ import {
   registryFromDdfDirectory,
 } from './ddf-loader';
 import { toSnapshot } from './ddf-snapshot';
+import { diffModels } from './model-diff';
 import { resourceWordsByObject } from './naming';
 import { WaterMeterV1_1, OutdoorLampControllerV3_0, OBJECT_IDS } from './generated';
 
@@ -19,13 +20,13 @@ const fromXml = registryFromDdfDirectory();
 const bundled = loadBundledRegistry();
 
 function resourceDiff(id: number, from: string, to: string) {
-  const a = fromXml.get(id, from) as ObjectModel;
-  const b = fromXml.get(id, to) as ObjectModel;
+  const diff = diffModels(fromXml.get(id, from) as ObjectModel, fromXml.get(id, to) as ObjectModel);
+  const change = (rid: number, field: string) => diff.changed.find((c) => c.id === rid && c.field === field);
   return {
-    removed: [...a.resources.keys()].filter((r) => !b.resources.has(r)),
-    added: [...b.resources.keys()].filter((r) => !a.resources.has(r)),
-    type: (r: number) => [a.resources.get(r)?.type, b.resources.get(r)?.type],
-    units: (r: number) => [a.resources.get(r)?.units, b.resources.get(r)?.units],
+    removed: diff.removed,
+    added: diff.added,
+    type: (rid: number) => [change(rid, 'type')?.from, change(rid, 'type')?.to],
+    units: (rid: number) => [change(rid, 'units')?.from, change(rid, 'units')?.to],
   };
 }
 
@@ -96,6 +97,12 @@ describe('the shipped DDF files', () => {
 describe('version differences recorded in the registry (shared README notes)', () => {
   it('3416 2.0 -> 3.0 removed resources 13, 14 and 62', () => {
     expect(resourceDiff(3416, '2.0', '3.0').removed).toEqual([13, 14, 62]);
+  });
+
+  it('3418 2.0 -> 2.1 only added resources (nothing removed or retyped)', () => {
+    const diff = diffModels(fromXml.get(3418, '2.0') as ObjectModel, fromXml.get(3418, '2.1') as ObjectModel);
+    expect(diff.removed).toEqual([]);
+    expect(diff.changed.filter((c) => c.field === 'type' || c.field === 'units')).toEqual([]);
   });
 
   it.each([

@@ -2,6 +2,7 @@ export * from './ddf-loader';
 export * from './ddf-parser';
 export * from './ddf-snapshot';
 export * from './generated-model';
+export * from './model-diff';
 export * from './model-registry';
 export * from './model.errors';
 export * from './naming';
