@@ -1,0 +1,60 @@
+import { TEST_ENV } from './test-env.config';
+/** Real access tokens from the local Keycloak (deploy/local): demo users of realm `smartcity`, admin of `master`. */
+export const KEYCLOAK_URL = TEST_ENV.keycloakUrl;
+export const DEMO_PASSWORD = 'smartcity-demo';
+
+export type DemoUser =
+  | 'platform-admin'
+  | 'lyon-admin'
+  | 'lyon-operator'
+  | 'lyon-viewer'
+  | 'lyon-utility-water'
+  | 'porto-admin'
+  | 'porto-operator'
+  | 'porto-viewer'
+  | 'porto-utility-water';
+
+async function passwordGrant(
+  realm: string,
+  clientId: string,
+  username: string,
+  password: string,
+): Promise<string> {
+  const res = await fetch(`${KEYCLOAK_URL}/realms/${realm}/protocol/openid-connect/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'password', client_id: clientId, username, password }).toString(),
+  });
+  if (!res.ok)
+    throw new Error(`token for ${username}@${realm}/${clientId}: HTTP ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+const cache = new Map<string, Promise<string>>();
+
+/** An access token of a demo user through the `smartcity-cli` client (audience smartcity-gateway). */
+export function tokenOf(user: DemoUser): Promise<string> {
+  let token = cache.get(user);
+  if (!token) {
+    token = passwordGrant('smartcity', 'smartcity-cli', user, DEMO_PASSWORD);
+    cache.set(user, token);
+  }
+  return token;
+}
+
+/** A token of another realm: the `master` admin through admin-cli. */
+export function masterRealmToken(): Promise<string> {
+  return passwordGrant('master', 'admin-cli', 'admin', 'admin');
+}
+
+/** A token of the right realm issued to a client that is not the API's audience (admin-cli of `smartcity`). */
+export function wrongAudienceToken(user: DemoUser = 'lyon-viewer'): Promise<string> {
+  return passwordGrant('smartcity', 'admin-cli', user, DEMO_PASSWORD);
+}
+
+export function decodePayload(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
+    string,
+    unknown
+  >;
+}
