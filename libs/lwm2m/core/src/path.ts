@@ -17,17 +17,21 @@ export class Lwm2mPath {
     readonly resourceId?: number,
     readonly resourceInstanceId?: number,
   ) {
-    const ids = [objectId, instanceId, resourceId, resourceInstanceId];
+    // Hot path (one path per decoded value): no array allocation, text built by concatenation.
+    let text = '';
     let seenUndefined = false;
-    for (const id of ids) {
+    for (let level = 0; level < 4; level++) {
+      const id =
+        level === 0 ? objectId : level === 1 ? instanceId : level === 2 ? resourceId : resourceInstanceId;
       if (id === undefined) {
         seenUndefined = true;
         continue;
       }
       if (seenUndefined) throw new RangeError('LwM2M path ids must be given from the object down');
       if (!Number.isInteger(id) || id < 0 || id > MAX_ID) throw new RangeError(`invalid LwM2M id ${id}`);
+      text += '/' + id;
     }
-    this.text = '/' + this.ids().join('/');
+    this.text = text === '' ? '/' : text;
   }
 
   static readonly ROOT = new Lwm2mPath();
@@ -100,14 +104,16 @@ export class Lwm2mPath {
 
   /** True when `other` equals this path or lies below it. */
   contains(other: Lwm2mPath): boolean {
-    const mine = this.ids();
-    const theirs = other.ids();
-    if (theirs.length < mine.length) return false;
-    return mine.every((id, i) => theirs[i] === id);
+    return (
+      (this.objectId === undefined || this.objectId === other.objectId) &&
+      (this.instanceId === undefined || this.instanceId === other.instanceId) &&
+      (this.resourceId === undefined || this.resourceId === other.resourceId) &&
+      (this.resourceInstanceId === undefined || this.resourceInstanceId === other.resourceInstanceId)
+    );
   }
 
   equals(other: Lwm2mPath): boolean {
-    return this.toString() === other.toString();
+    return this.text === other.text;
   }
 
   ids(): number[] {

@@ -16,7 +16,35 @@ import { utf8Decode, utf8Encode } from '../util/bytes';
  * byte 0/1, Objlnk two 16-bit ids, String/Corelnk UTF-8, Opaque raw. Returns undefined on a bad length/content.
  */
 export function decodeTlvValue(type: DataType, bytes: Uint8Array, offset: number): Lwm2mValue | undefined {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const len = bytes.length;
+  // Integers of 1, 2 and 4 bytes (nearly all of them) are read without DataView nor BigInt.
+  if ((type === 'integer' || type === 'time') && len !== 8) {
+    if (len === 1) return ((bytes[0] as number) << 24) >> 24;
+    if (len === 2) return ((((bytes[0] as number) << 8) | (bytes[1] as number)) << 16) >> 16;
+    if (len === 4)
+      return (
+        ((bytes[0] as number) << 24) |
+        ((bytes[1] as number) << 16) |
+        ((bytes[2] as number) << 8) |
+        (bytes[3] as number)
+      );
+    return undefined;
+  }
+  if (type === 'unsigned' && len !== 8) {
+    if (len === 1) return bytes[0] as number;
+    if (len === 2) return ((bytes[0] as number) << 8) | (bytes[1] as number);
+    if (len === 4)
+      return (
+        (((bytes[0] as number) << 24) |
+          ((bytes[1] as number) << 16) |
+          ((bytes[2] as number) << 8) |
+          (bytes[3] as number)) >>>
+        0
+      );
+    return undefined;
+  }
+  if (type === 'boolean') return len === 1 && (bytes[0] as number) <= 1 ? bytes[0] === 1 : undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, len);
   switch (type) {
     case 'string':
     case 'corelnk':
@@ -36,8 +64,6 @@ export function decodeTlvValue(type: DataType, bytes: Uint8Array, offset: number
       if (bytes.length === 4) return view.getFloat32(0);
       if (bytes.length === 8) return view.getFloat64(0);
       return undefined;
-    case 'boolean':
-      return bytes.length === 1 && bytes[0]! <= 1 ? bytes[0] === 1 : undefined;
     case 'objlnk':
       return bytes.length === 4 ? { objectId: view.getUint16(0), instanceId: view.getUint16(2) } : undefined;
     case 'none':

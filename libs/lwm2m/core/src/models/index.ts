@@ -24,14 +24,15 @@ export const BUILTIN_OBJECT_MODELS: readonly ObjectModel[] = [
  * means 1.0, but the caller decides whether to pass that default; the CLI passes `--object-version`).
  */
 export function builtinModelProvider(objectVersions: ReadonlyMap<number, string> = new Map()): ModelProvider {
-  return {
-    getObjectModel(objectId) {
-      const candidates = BUILTIN_OBJECT_MODELS.filter((m) => m.id === objectId);
-      const wanted = objectVersions.get(objectId);
-      if (wanted !== undefined) return candidates.find((m) => m.version === wanted);
-      return candidates.sort((a, b) => compareVersions(b.version, a.version))[0];
-    },
-  };
+  const chosen = new Map<number, ObjectModel>();
+  for (const model of BUILTIN_OBJECT_MODELS) {
+    const wanted = objectVersions.get(model.id);
+    const current = chosen.get(model.id);
+    if (wanted !== undefined) {
+      if (model.version === wanted) chosen.set(model.id, model);
+    } else if (!current || compareVersions(model.version, current.version) > 0) chosen.set(model.id, model);
+  }
+  return { getObjectModel: (objectId) => chosen.get(objectId) };
 }
 
 /** Orders "major.minor" versions numerically ("1.10" > "1.9"). */
