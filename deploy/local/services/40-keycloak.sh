@@ -12,7 +12,11 @@ KC_ISSUER="http://127.0.0.1:$KC_PORT/realms/smartcity"
 KC_HEAP=${KC_HEAP:--Xms256m -Xmx768m}
 
 keycloak_describe() { echo "Keycloak $KEYCLOAK_VERSION on 127.0.0.1:$KC_PORT (realm smartcity, health on :$KC_MGMT_PORT)"; }
-keycloak_timeout() { echo "${STACK_KEYCLOAK_TIMEOUT:-240}"; }
+# The first start of a fresh distribution also runs the Quarkus build (augmentation) and the realm import: on two
+# busy cores that alone took 150 s, so it gets more time than later starts.
+keycloak_timeout() {
+  if [ -f "$KC_HOME/.started-once" ]; then echo "${STACK_KEYCLOAK_TIMEOUT:-240}"; else echo "${STACK_KEYCLOAK_TIMEOUT:-600}"; fi
+}
 keycloak_logs() { log_file keycloak; }
 
 keycloak_java_home() {
@@ -122,6 +126,7 @@ keycloak_check_token() {
 }
 
 keycloak_after_start() {
+  touch "$KC_HOME/.started-once"
   step "password grant for lyon-operator (smartcity-cli) and claim check" keycloak_check_token
 }
 
