@@ -38,19 +38,35 @@ export const downlinkOperation = z.discriminatedUnion('op', [
   z.object({ op: z.literal('cancel-observation'), path: lwm2mPath }),
 ]);
 
+/**
+ * Composite operations (LwM2M 1.1, Core 1.1.1 §6.3.4 Read-Composite: FETCH with the list of paths as SenML;
+ * §6.3.6 Write-Composite: iPATCH with SenML records). Kept apart from `downlinkOperation` so the single-path
+ * request builders stay exhaustive over their own union.
+ */
+export const downlinkCompositeOperation = z.discriminatedUnion('op', [
+  z.object({
+    op: z.literal('read-composite'),
+    paths: z.array(lwm2mPath).min(1).max(256),
+    accept: z.number().int().optional(),
+  }),
+  z.object({ op: z.literal('write-composite'), ...payloadFields }),
+]);
+
 export const downlinkRequest = z.object({
   v: z.literal(DOWNLINK_SCHEMA_VERSION),
   /** Command id (commands.id): the result carries it back. */
   id: z.string().min(1).max(128),
   tenant: z.string().regex(/^[a-z0-9-]{2,32}$/),
   endpoint: z.string().min(1).max(255),
-  operation: downlinkOperation,
+  operation: z.union([downlinkOperation, downlinkCompositeOperation]),
   issuedAt: z.number().int().nonnegative(),
   /** Epoch ms after which the request is not sent any more (a queue-mode device may sleep until then). */
   deadline: z.number().int().nonnegative(),
 });
 
 export const downlinkStatus = z.enum([
+  /** Intermediate: the request left for the device (it was awake); a final status follows. */
+  'sent',
   /** The device answered (any CoAP code: see `coapCode`). */
   'completed',
   /** The device did not answer (no ACK after retransmissions, or no response in time). */
@@ -80,6 +96,8 @@ export const downlinkResult = z.object({
     'delete',
     'observe',
     'cancel-observation',
+    'read-composite',
+    'write-composite',
   ]),
   status: downlinkStatus,
   /** CoAP response code, "2.05". */
@@ -96,6 +114,8 @@ export const downlinkResult = z.object({
 });
 
 export type DownlinkOperation = z.infer<typeof downlinkOperation>;
+export type DownlinkCompositeOperation = z.infer<typeof downlinkCompositeOperation>;
+export type DownlinkAnyOperation = DownlinkRequest['operation'];
 export type DownlinkRequest = z.infer<typeof downlinkRequest>;
 export type DownlinkStatus = z.infer<typeof downlinkStatus>;
 export type DownlinkResult = z.infer<typeof downlinkResult>;
