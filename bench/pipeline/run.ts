@@ -1,0 +1,345 @@
+/**
+ * Pipeline benchmark: `npm run bench -- [options]` (a command that prints figures, never a test).
+ * K simulated devices send SenML CBOR at R messages/s over real UDP -> coap-ingest -> Kafka -> decoder ->
+ * TimescaleDB, R rising step by step until a stage saturates. Per step: sustained messages/s and values/s,
+ * device-send to row-visible latency (p50/p95/p99), Send round trip, Kafka lag, CPU and memory per process.
+ * `--target host:port` sends the same load to another LwM2M server (only the device-side figures then).
+ * The JSON result goes to bench/results/pipeline-<time>.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ContentFormats } from '@smartcity/lwm2m-client';
+import { createPool, TenantAdminRepository } from '@smartcity/platform-db';
+import { createLogger } from '@smartcity/platform-observability';
+import { loadBundledRegistry } from '@smartcity/ucifi-model';
+import { Kafka, logLevel } from 'kafkajs';
+import { cityProfile } from '../../apps/simulator/src/devices/city-profile';
+import { Fleet } from '../../apps/simulator/src/fleet/fleet';
+import { LatencyProbe } from './latency-probe';
+import { percentile, scrape, sumMetric } from './metrics-scrape';
+import { type Pipeline, startPipeline } from './platform-processes';
+import { type ProcessSample, sampleProcess, stackPids } from './process-stats';
+
+interface Options {
+  devices: number;
+  rates: number[];
+  stepSeconds: number;
+  warmupSeconds: number;
+  target?: string;
+  format: 'senml-cbor' | 'senml-json';
+  out: string;
+  seed: number;
+}
+
+function parseOptions(argv: string[]): Options {
+  const get = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const rates = (get('rates') ?? get('rate') ?? '250,500,1000,2000,3000,4000').split(',').map(Number);
+  if (rates.some((r) => !(r > 0))) throw new Error('--rates must be positive numbers');
+  const target = get('target');
+  const format = get('format') ?? 'senml-cbor';
+  if (format !== 'senml-cbor' && format !== 'senml-json') throw new Error('--format senml-cbor|senml-json');
+  return {
+    // The ingest limits each endpoint to 10 messages/s (RATE_ENDPOINT_PER_S): enough devices for the top rate.
+    devices: Number(get('devices') ?? Math.max(200, Math.ceil(Math.max(...rates) / 8))),
+    rates,
+    stepSeconds: Number(get('step') ?? 20),
+    warmupSeconds: Number(get('warmup') ?? 5),
+    ...(target ? { target } : {}),
+    format,
+    out: get('out') ?? join(__dirname, '..', 'results'),
+    seed: Number(get('seed') ?? 42),
+  };
+}
+
+interface StepResult {
+  targetRate: number;
+  seconds: number;
+  sent: number;
+  acked: number;
+  failed: number;
+  ackedPerSecond: number;
+  ingestUplinksPerSecond: number | null;
+  decodedMessagesPerSecond: number | null;
+  valuesPerSecond: number | null;
+  sendRoundTripMs: { p50: number | null; p95: number | null; p99: number | null };
+  endToEndLatencyMs: { p50: number | null; p95: number | null; p99: number | null; samples: number };
+  kafkaLag: { start: number | null; end: number | null };
+  processes: Record<string, { cpuPercent: number; rssMiB: number }>;
+  saturated: string | null;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function kafkaLag(
+  admin: ReturnType<Kafka['admin']>,
+  topic: string,
+  group: string,
+): Promise<number | null> {
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const committed = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    const done = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
+    return ends.reduce(
+      (sum, p) => sum + Math.max(0, Number(p.high) - Math.max(0, done.get(p.partition) ?? 0)),
+      0,
+    );
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2));
+  const run = Math.random().toString(36).slice(2, 8);
+  const tenant = `bench${run}`;
+  const prefix = `${tenant}-`;
+  const logger = createLogger({ app: 'bench', level: 'warn' });
+  const say = (line: string) => process.stdout.write(line + '\n');
+  say(
+    `pipeline benchmark ${run}: ${o.devices} devices, rates ${o.rates.join(', ')} msg/s, ${o.stepSeconds} s steps`,
+  );
+
+  const owner = o.target
+    ? undefined
+    : createPool({
+        connectionString:
+          process.env.DATABASE_OWNER_URL ||
+          'postgres://smartcity_owner:smartcity_owner@127.0.0.1:5432/smartcity',
+        applicationName: 'bench',
+        max: 3,
+      });
+  const tenants = owner ? new TenantAdminRepository(owner) : undefined;
+  const kafka = new Kafka({
+    brokers: (process.env.KAFKA_BROKERS || '127.0.0.1:9092').split(','),
+    clientId: `bench-${run}`,
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  let pipeline: Pipeline | undefined;
+  let fleet: Fleet | undefined;
+  const roundTrips: number[] = [];
+  const steps: StepResult[] = [];
+  try {
+    let server = { address: '127.0.0.1', port: 5683 };
+    if (o.target) {
+      const i = o.target.lastIndexOf(':');
+      server = { address: o.target.slice(0, i), port: Number(o.target.slice(i + 1)) };
+    } else {
+      await tenants?.create({
+        id: tenant,
+        name: `Benchmark ${run}`,
+        autoProvision: true,
+        autoProvisionPrefix: prefix,
+      });
+      say('starting coap-ingest and decoder...');
+      pipeline = await startPipeline(run, { partitions: 6 });
+      server = { address: '127.0.0.1', port: pipeline.coapPort };
+      await admin.connect();
+    }
+    fleet = new Fleet({
+      tenant,
+      city: cityProfile(tenant),
+      devices: o.devices,
+      server,
+      seed: o.seed,
+      mode: 'send',
+      endpointPrefix: prefix,
+      lifetime: 600,
+      rate: 0,
+      reportIntervalMs: 60_000,
+      tickMs: 5000,
+      registerConcurrency: 50,
+      bindHost: '127.0.0.1',
+      sendFormat: o.format === 'senml-cbor' ? ContentFormats.SENML_CBOR : ContentFormats.SENML_JSON,
+      timestamps: true,
+      models: loadBundledRegistry(),
+      logger,
+      onSend: (ms, result) => {
+        if (result.startsWith('2.')) roundTrips.push(ms);
+      },
+    });
+    say(`registering ${o.devices} devices with ${server.address}:${server.port}...`);
+    await fleet.start();
+    say(`registered ${fleet.counters.registered}, failed ${fleet.counters.registerFailures}`);
+    const probeEndpoints = fleet.endpoints.filter(
+      (_e, i) => i % Math.max(1, Math.floor(o.devices / 40)) === 0,
+    );
+    const probe = owner ? new LatencyProbe(owner, tenant, probeEndpoints) : undefined;
+    probe?.start();
+    const statusText = o.target
+      ? ''
+      : execFileSync('bash', ['deploy/local/stack', 'status'], {
+          cwd: join(__dirname, '..', '..'),
+        }).toString();
+    const watched: Record<string, number> = { 'simulator+bench': process.pid, ...stackPids(statusText) };
+    for (const app of pipeline?.apps ?? []) watched[app.name] = app.pid;
+
+    for (const rate of o.rates) {
+      fleet.setRate(rate);
+      await sleep(o.warmupSeconds * 1000);
+      probe?.take();
+      roundTrips.length = 0;
+      const c0 = { ...fleet.counters };
+      const m0 = await pipelineMetrics(pipeline);
+      const lag0 = pipeline ? await kafkaLag(admin, pipeline.uplinkTopic, pipeline.decoderGroup) : null;
+      const p0 = sampleAll(watched);
+      const t0 = Date.now();
+      await sleep(o.stepSeconds * 1000);
+      const seconds = (Date.now() - t0) / 1000;
+      const p1 = sampleAll(watched);
+      const m1 = await pipelineMetrics(pipeline);
+      const lag1 = pipeline ? await kafkaLag(admin, pipeline.uplinkTopic, pipeline.decoderGroup) : null;
+      const c1 = { ...fleet.counters };
+      const rtt = [...roundTrips].sort((a, b) => a - b);
+      const e2e = (probe?.take() ?? []).sort((a, b) => a - b);
+      const rateOf = (a: number | null, b: number | null) =>
+        a === null || b === null ? null : round((b - a) / seconds);
+      const step: StepResult = {
+        targetRate: rate,
+        seconds: round(seconds),
+        sent: c1.sent - c0.sent,
+        acked: c1.acked - c0.acked,
+        failed: c1.failed - c0.failed,
+        ackedPerSecond: round((c1.acked - c0.acked) / seconds),
+        ingestUplinksPerSecond: rateOf(m0.uplinks, m1.uplinks),
+        decodedMessagesPerSecond: rateOf(m0.decoded, m1.decoded),
+        valuesPerSecond: rateOf(m0.values, m1.values),
+        sendRoundTripMs: {
+          p50: r(percentile(rtt, 50)),
+          p95: r(percentile(rtt, 95)),
+          p99: r(percentile(rtt, 99)),
+        },
+        endToEndLatencyMs: {
+          p50: r(percentile(e2e, 50)),
+          p95: r(percentile(e2e, 95)),
+          p99: r(percentile(e2e, 99)),
+          samples: e2e.length,
+        },
+        kafkaLag: { start: lag0, end: lag1 },
+        processes: usage(p0, p1, seconds),
+        saturated: null,
+      };
+      step.saturated = saturation(step, rate);
+      steps.push(step);
+      printStep(say, step);
+      if (step.saturated) {
+        say(`saturated at ${rate} msg/s: ${step.saturated}`);
+        break;
+      }
+    }
+    fleet.setRate(0);
+    probe?.stop();
+  } finally {
+    await fleet?.stop({ deregister: !!o.target }).catch(() => undefined);
+    await pipeline?.stop().catch(() => undefined);
+    if (!o.target) {
+      await admin
+        .deleteTopics({
+          topics: [
+            pipeline?.uplinkTopic ?? '',
+            `city.${tenant}.telemetry.v1`,
+            `city.${tenant}.events.v1`,
+          ].filter(Boolean),
+        })
+        .catch(() => undefined);
+      await admin.disconnect().catch(() => undefined);
+      await tenants?.delete(tenant).catch(() => undefined);
+    }
+    await owner?.end();
+  }
+  const result = {
+    kind: 'pipeline',
+    startedAt: new Date().toISOString(),
+    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    options: o,
+    target: o.target ?? 'platform (coap-ingest -> Kafka -> decoder -> TimescaleDB)',
+    steps,
+    saturatedAt: steps.find((s) => s.saturated)?.targetRate ?? null,
+    firstSaturatedStage: steps.find((s) => s.saturated)?.saturated ?? null,
+  };
+  mkdirSync(o.out, { recursive: true });
+  const file = join(o.out, `pipeline-${result.startedAt.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  say(`result written to ${file}`);
+}
+
+async function pipelineMetrics(
+  pipeline: Pipeline | undefined,
+): Promise<{ uplinks: number | null; decoded: number | null; values: number | null }> {
+  if (!pipeline) return { uplinks: null, decoded: null, values: null };
+  const [ingest, decoder] = await Promise.all([
+    scrape(pipeline.opsUrls['coap-ingest'] + '/metrics'),
+    scrape(pipeline.opsUrls.decoder + '/metrics'),
+  ]);
+  return {
+    uplinks: ingest ? sumMetric(ingest, 'coap_ingest_uplinks_total') : null,
+    decoded: decoder ? sumMetric(decoder, 'decoder_messages_total') : null,
+    values: decoder ? sumMetric(decoder, 'decoder_values_written_total') : null,
+  };
+}
+
+function sampleAll(pids: Record<string, number>): Record<string, ProcessSample | undefined> {
+  return Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, sampleProcess(pid)]));
+}
+
+function usage(
+  a: Record<string, ProcessSample | undefined>,
+  b: Record<string, ProcessSample | undefined>,
+  seconds: number,
+) {
+  const out: Record<string, { cpuPercent: number; rssMiB: number }> = {};
+  for (const [name, s1] of Object.entries(b)) {
+    const s0 = a[name];
+    if (!s0 || !s1) continue;
+    out[name] = {
+      cpuPercent: round(((s1.cpuSeconds - s0.cpuSeconds) / seconds) * 100),
+      rssMiB: round(s1.rssBytes / 1048576),
+    };
+  }
+  return out;
+}
+
+/** Names the first stage that could not keep up, or null. */
+function saturation(s: StepResult, rate: number): string | null {
+  const sim = s.processes['simulator+bench']?.cpuPercent ?? 0;
+  if (s.sent < rate * s.seconds * 0.9)
+    return `load generator (simulator at ${sim}% CPU sent ${round(s.sent / s.seconds)}/s)`;
+  if (s.acked < s.sent * 0.95)
+    return `coap-ingest (acknowledged ${s.ackedPerSecond}/s of ${round(s.sent / s.seconds)}/s sent; ${s.failed} failed)`;
+  if (
+    s.kafkaLag.start !== null &&
+    s.kafkaLag.end !== null &&
+    s.kafkaLag.end - s.kafkaLag.start > rate * s.seconds * 0.1
+  ) {
+    return `decoder (Kafka lag grew from ${s.kafkaLag.start} to ${s.kafkaLag.end})`;
+  }
+  if ((s.endToEndLatencyMs.p95 ?? 0) > 10_000)
+    return `end-to-end latency (p95 ${s.endToEndLatencyMs.p95} ms)`;
+  return null;
+}
+
+function printStep(say: (l: string) => void, s: StepResult): void {
+  const procs = Object.entries(s.processes)
+    .map(([n, p]) => `${n} ${p.cpuPercent}% ${p.rssMiB}MiB`)
+    .join(', ');
+  say(
+    `rate ${s.targetRate}/s: acked ${s.ackedPerSecond}/s (failed ${s.failed}), ingest ${s.ingestUplinksPerSecond ?? '-'}/s, ` +
+      `decoded ${s.decodedMessagesPerSecond ?? '-'} msg/s, ${s.valuesPerSecond ?? '-'} values/s, ` +
+      `e2e p50/p95/p99 ${s.endToEndLatencyMs.p50}/${s.endToEndLatencyMs.p95}/${s.endToEndLatencyMs.p99} ms (${s.endToEndLatencyMs.samples}), ` +
+      `send rtt p50/p99 ${s.sendRoundTripMs.p50}/${s.sendRoundTripMs.p99} ms, lag ${s.kafkaLag.start}->${s.kafkaLag.end}\n    ${procs}`,
+  );
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;
+const r = (x: number | null) => (x === null ? null : round(x));
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
