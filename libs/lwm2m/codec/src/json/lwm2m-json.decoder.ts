@@ -43,6 +43,11 @@ export class LwM2mJsonDecoder implements NodeDecoder {
         throw new Lwm2mCodecError('invalid-path', `"${name.slice(0, 60)}" is not an LwM2M path`, { record });
       }
       const carried = carriedValue(entry, record);
+      if (carried.kind === 'string' && carried.value.length > ctx.limits.maxStringLength) {
+        throw new Lwm2mCodecError('string-too-long', `"sv" longer than ${ctx.limits.maxStringLength}`, {
+          record,
+        });
+      }
       const t = entry.t;
       if (t !== undefined && typeof t !== 'number')
         throw new Lwm2mCodecError('malformed', '"t" must be a number', { record });

@@ -48,6 +48,10 @@ export function parseSenmlJson(payload: Uint8Array, limits: DecodeLimits): RawSe
         out[key] = bytes;
       } else if (typeof value !== kind) {
         throw new Lwm2mCodecError('malformed', `SenML field "${key}" must be a ${kind}`, { record });
+      } else if (kind === 'string' && (value as string).length > limits.maxStringLength) {
+        throw new Lwm2mCodecError('string-too-long', `"${key}" longer than ${limits.maxStringLength}`, {
+          record,
+        });
       } else out[key] = value;
     }
     return out as RawSenmlRecord;

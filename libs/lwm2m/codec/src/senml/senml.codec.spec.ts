@@ -137,6 +137,24 @@ describe('SenML JSON and CBOR codecs (Transport 1.1.1 §7.4.4, §7.4.5)', () => 
     expect(codecError(() => dec(hex(bytes), CBOR_CF, '/')).code).toBe(code);
   });
 
+  it('applies the record, string and depth limits', () => {
+    const many = JSON.stringify(Array.from({ length: 11 }, (_, i) => ({ n: `/3/0/${i}`, vs: 'x' })));
+    expect(codecError(() => dec(many, JSON_CF, '/', { limits: { maxRecords: 10 } })).code).toBe(
+      'too-many-records',
+    );
+    const long = JSON.stringify([{ n: '/3/0/0', vs: 'x'.repeat(100) }]);
+    expect(codecError(() => dec(long, JSON_CF, '/', { limits: { maxStringLength: 99 } })).code).toBe(
+      'string-too-long',
+    );
+    expect(codecError(() => dec('['.repeat(10_000) + ']'.repeat(10_000), JSON_CF, '/')).code).toBe(
+      'too-deep',
+    );
+    expect(
+      codecError(() => dec(hex(SPEC.SENML_CBOR_DEVICE), CBOR_CF, '/', { limits: { maxPayloadBytes: 100 } }))
+        .code,
+    ).toBe('payload-too-large');
+  });
+
   it('refuses to encode record times that SenML would read as relative (before 2**28 s)', () => {
     expect(codecError(() => enc([rec('/3/0/9', 'integer', 1, -10)], JSON_CF, '/')).code).toBe(
       'invalid-value',
