@@ -2,21 +2,11 @@ import { ensureTopics, KafkaConsumer, type KafkaClient, KafkaProducer } from '@s
 import { type Logger } from '@smartcity/platform-observability';
 import { pingDatabase } from '@smartcity/platform-db';
 import { isRedisReady, type Redis } from '@smartcity/platform-redis';
-import { Inject, Injectable } from '@nestjs/common';
 import { type Pool } from 'pg';
 import { type Registry } from 'prom-client';
 import { BatchAccumulator } from './batching/batch-accumulator';
 import { type DecoderConfig } from './config/decoder.config';
 import { createDecoderMetrics, type DecoderMetrics } from './decoder.metrics';
-import {
-  APP_POOL,
-  DECODER_CONFIG,
-  KAFKA_CLIENT,
-  LOGGER,
-  METRICS_REGISTRY,
-  REDIS,
-  UPLINK_PROCESSOR,
-} from './decoder.tokens';
 import { KafkaDeadLetters } from './delivery/kafka-dead-letters';
 import { RetryPolicy } from './delivery/retry-policy';
 import { DecoderJobs } from './jobs/decoder-jobs';
@@ -28,12 +18,23 @@ import { type PipelineItem, UplinkPipeline } from './uplink-pipeline';
 import { type UplinkProcessor } from './uplink/uplink-processor';
 import { BatchWriter } from './write/batch-writer';
 
+/** The infrastructure a decoder runs on (built by decoder.factory.ts, provided by the Nest module). */
+export interface DecoderDeps {
+  readonly config: DecoderConfig;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly pool: Pool;
+  readonly kafka: KafkaClient;
+  readonly redis: Redis;
+  readonly processor: UplinkProcessor;
+}
+
 /**
  * Wires the decoder: consumer group on lwm2m.uplink.v1 -> batch accumulator -> pipeline (TimescaleDB, partner
- * topics, DLQ, Redis live updates) and the background jobs. start() and stop() are called by main.ts.
+ * topics, DLQ, Redis live updates) and the background jobs. start() and stop() are called by main.ts. Plain class
+ * (no decorators): the Nest module provides it through a factory, and tests build it the same way without Nest.
  */
-@Injectable()
-export class DecoderService {
+export class Decoder {
   readonly metrics: DecoderMetrics;
   private readonly producer: KafkaProducer;
   private readonly consumer: UplinkConsumer;
@@ -42,15 +43,19 @@ export class DecoderService {
   private running = false;
   private consuming = false;
 
-  constructor(
-    @Inject(DECODER_CONFIG) private readonly config: DecoderConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(METRICS_REGISTRY) registry: Registry,
-    @Inject(APP_POOL) private readonly pool: Pool,
-    @Inject(KAFKA_CLIENT) private readonly kafka: KafkaClient,
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(UPLINK_PROCESSOR) processor: UplinkProcessor,
-  ) {
+  private readonly config: DecoderConfig;
+  private readonly logger: Logger;
+  private readonly pool: Pool;
+  private readonly kafka: KafkaClient;
+  private readonly redis: Redis;
+
+  constructor(deps: DecoderDeps) {
+    const { config, logger, registry, pool, kafka, redis, processor } = deps;
+    this.config = config;
+    this.logger = logger;
+    this.pool = pool;
+    this.kafka = kafka;
+    this.redis = redis;
     this.metrics = createDecoderMetrics(registry);
     this.producer = new KafkaProducer(kafka, {
       sendTimeoutMs: config.DECODER_PRODUCE_TIMEOUT_MS,

@@ -1,26 +1,23 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { describeConfig, loadConfig } from '@smartcity/platform-config';
-import { closeRedis, type Redis } from '@smartcity/platform-redis';
-import { type Logger, onShutdown, startOpsServer } from '@smartcity/platform-observability';
-import { type Pool } from 'pg';
-import { type Registry } from 'prom-client';
+import { onShutdown, startOpsServer } from '@smartcity/platform-observability';
 import { decoderConfigSchema } from './config/decoder.config';
-import { DecoderModule } from './decoder.module';
-import { DecoderService } from './decoder.service';
-import { APP_POOL, LOGGER, METRICS_REGISTRY, REDIS } from './decoder.tokens';
+import { Decoder, type DecoderDeps } from './decoder';
+import { DECODER_DEPS, DecoderModule } from './decoder.module';
 
 /** The decoder process: lwm2m.uplink.v1 -> TimescaleDB + partner topics + live updates. Ops on :9102. */
 async function main(): Promise<void> {
   const config = loadConfig(decoderConfigSchema);
   const app = await NestFactory.createApplicationContext(DecoderModule.register(config), { logger: false });
-  const logger = app.get<Logger>(LOGGER);
+  const deps = app.get<DecoderDeps>(DECODER_DEPS);
+  const logger = deps.logger;
   logger.info({ config: describeConfig(decoderConfigSchema, config) }, 'decoder starting');
-  const decoder = app.get(DecoderService);
+  const decoder = app.get(Decoder);
   const ops = await startOpsServer({
     host: config.OPS_HOST,
     port: config.OPS_PORT,
-    registry: app.get<Registry>(METRICS_REGISTRY),
+    registry: deps.registry,
     isReady: () => decoder.isReady(),
   });
   onShutdown(
@@ -28,8 +25,7 @@ async function main(): Promise<void> {
     [
       { name: 'decoder', run: () => decoder.stop() },
       { name: 'ops server', run: () => ops.close() },
-      { name: 'redis', run: () => closeRedis(app.get<Redis>(REDIS)) },
-      { name: 'database pool', run: () => app.get<Pool>(APP_POOL).end() },
+      // Closes Redis and the database pool (DecoderModule.onApplicationShutdown).
       { name: 'nest context', run: () => app.close() },
     ],
     { timeoutMs: 30_000 },
