@@ -1,0 +1,199 @@
+import {
+  type DownlinkRequest,
+  type DownlinkResult,
+  type DownlinkStatus,
+  DOWNLINK_SCHEMA_VERSION,
+} from '@smartcity/platform-contracts';
+import { type Logger } from '@smartcity/platform-observability';
+import { type CoapEndpoint, CoapRequestError } from '../coap/coap-endpoint';
+import { CoapOption, formatCode } from '../coap/coap-message';
+import { type LocalRegistrations, type OwnedRegistration } from '../registration/local-registrations';
+import { compositeRequest } from './downlink-composite';
+import { type DownlinkQueue } from './downlink-queue';
+import { type DeviceRequestResult, type DeviceRequestService } from './device-request.service';
+
+/** Where the outcomes go (`lwm2m.downlink-result.v1`). */
+export interface DownlinkResultSink {
+  publish(result: DownlinkResult): Promise<void>;
+}
+
+export interface DownlinkExecutorOptions {
+  readonly instanceId: string;
+  /** Bound on one exchange with an awake device (ms): past it the command is a timeout. */
+  readonly responseTimeoutMs: number;
+  /** How often a wait for a sleeping device re-checks that it is awake (a notification) or moved (ms). */
+  readonly awakePollMs?: number;
+}
+
+type Outcome = Omit<DownlinkResult, 'v' | 'id' | 'tenant' | 'endpoint' | 'op' | 'instanceId' | 'completedAt'>;
+
+/**
+ * Runs the queued requests of the endpoints this instance owns: one request at a time per endpoint, oldest first
+ * (so a queue-mode device gets its held commands in order when it wakes, LwM2M Core 1.1.1 §6.5), many endpoints
+ * concurrently. A request is taken from the shared queue only when this instance owns the endpoint; if ownership
+ * moves while a request waits for the device, it goes back to the head of the queue for the new owner.
+ */
+export class DownlinkExecutor {
+  private readonly draining = new Map<string, { again: boolean }>();
+
+  constructor(
+    private readonly queue: DownlinkQueue,
+    private readonly local: LocalRegistrations,
+    private readonly requests: DeviceRequestService,
+    private readonly coap: CoapEndpoint,
+    private readonly results: DownlinkResultSink,
+    private readonly logger: Logger,
+    private readonly options: DownlinkExecutorOptions,
+  ) {}
+
+  get activeEndpoints(): number {
+    return this.draining.size;
+  }
+
+  /** Starts (or re-arms) draining an endpoint's queue; returns at once. */
+  drain(endpoint: string): void {
+    const running = this.draining.get(endpoint);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const state = { again: false };
+    this.draining.set(endpoint, state);
+    void this.run(endpoint, state)
+      .catch((err: unknown) => this.logger.error({ err, endpoint }, 'downlink drain failed'))
+      .finally(() => this.draining.delete(endpoint));
+  }
+
+  private async run(endpoint: string, state: { again: boolean }): Promise<void> {
+    for (;;) {
+      state.again = false;
+      if (!this.local.getByEndpoint(endpoint)) return; // not ours (any more): the owner drains it
+      const request = await this.queue.takeNext(endpoint);
+      if (!request) {
+        if (state.again) continue;
+        return;
+      }
+      const kept = await this.executeOne(request);
+      if (!kept) return;
+    }
+  }
+
+  /** Executes one taken request and publishes its outcome; false when it went back to the queue (lost owner). */
+  private async executeOne(request: DownlinkRequest): Promise<boolean> {
+    const owned = this.local.getByEndpoint(request.endpoint);
+    if (!owned) {
+      await this.queue.requeueHead(request);
+      return false;
+    }
+    if (owned.registration.tenant !== request.tenant) {
+      await this.finish(request, { status: 'invalid', error: 'the endpoint belongs to another tenant' });
+      return true;
+    }
+    const wait = await this.waitUntilAwake(owned, request.deadline);
+    if (wait === 'moved') {
+      await this.queue.requeueHead(request);
+      return false;
+    }
+    if (wait === 'expired') {
+      await this.finish(request, {
+        status: 'expired',
+        error: 'the device was not reachable before the deadline',
+      });
+      return true;
+    }
+    await this.finish(request, { status: 'sent' });
+    await this.finish(request, await this.exchange(owned, request));
+    return true;
+  }
+
+  private async exchange(owned: OwnedRegistration, request: DownlinkRequest): Promise<Outcome> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<Outcome>((resolve) => {
+      timer = setTimeout(
+        () =>
+          resolve({
+            status: 'timeout',
+            error: `no response within ${this.options.responseTimeoutMs} ms`,
+          }),
+        this.options.responseTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([this.send(owned, request), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async send(owned: OwnedRegistration, request: DownlinkRequest): Promise<Outcome> {
+    const op = request.operation;
+    if (op.op !== 'read-composite' && op.op !== 'write-composite') {
+      return toOutcome(await this.requests.execute(request.endpoint, op, request.deadline));
+    }
+    try {
+      const { message } = await this.coap.request(
+        owned.peer,
+        compositeRequest(owned.registration.rootPath, op),
+      );
+      const cf = message.options.find((o) => o.number === CoapOption.ContentFormat);
+      return {
+        status: 'completed',
+        coapCode: formatCode(message.code),
+        ...(cf ? { contentFormat: cf.value.reduce((n, b) => n * 256 + b, 0) } : {}),
+        ...(message.payload.length > 0 ? { payload: message.payload.toString('base64') } : {}),
+      };
+    } catch (err) {
+      const status: DownlinkStatus =
+        err instanceof CoapRequestError && err.reason === 'reset' ? 'rejected' : 'timeout';
+      return { status, error: (err as Error).message };
+    }
+  }
+
+  /**
+   * Waits for a queue-mode device to wake up (Transport 1.1.1 §6.5: requests wait for its next uplink). Released by
+   * the request service on Register/Update/Send, and polled for notifications and ownership moves.
+   */
+  private waitUntilAwake(owned: OwnedRegistration, deadline: number): Promise<'awake' | 'expired' | 'moved'> {
+    if (Date.now() >= deadline) return Promise.resolve('expired');
+    if (this.requests.isAwake(owned)) return Promise.resolve('awake');
+    const pollMs = this.options.awakePollMs ?? 200;
+    return new Promise((resolve) => {
+      const finish = (outcome: 'awake' | 'expired' | 'moved') => {
+        clearInterval(poll);
+        const i = owned.held.indexOf(release);
+        if (i >= 0) owned.held.splice(i, 1);
+        resolve(outcome);
+      };
+      const release = () => finish('awake');
+      const poll = setInterval(() => {
+        if (this.local.getByEndpoint(owned.registration.endpoint) !== owned) finish('moved');
+        else if (this.requests.isAwake(owned)) finish('awake');
+        else if (Date.now() >= deadline) finish('expired');
+      }, pollMs);
+      owned.held.push(release);
+    });
+  }
+
+  async finish(request: DownlinkRequest, outcome: Outcome): Promise<void> {
+    await this.results.publish({
+      v: DOWNLINK_SCHEMA_VERSION,
+      id: request.id,
+      tenant: request.tenant,
+      endpoint: request.endpoint,
+      op: request.operation.op,
+      instanceId: this.options.instanceId,
+      completedAt: Date.now(),
+      ...outcome,
+    });
+  }
+}
+
+function toOutcome(r: DeviceRequestResult): Outcome {
+  return {
+    status: r.status,
+    ...(r.coapCode !== undefined ? { coapCode: r.coapCode } : {}),
+    ...(r.contentFormat !== undefined ? { contentFormat: r.contentFormat } : {}),
+    ...(r.payload !== undefined ? { payload: r.payload.toString('base64') } : {}),
+    ...(r.error !== undefined ? { error: r.error.slice(0, 2000) } : {}),
+  };
+}

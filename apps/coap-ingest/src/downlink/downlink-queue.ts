@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { type DownlinkRequest, downlinkRequest } from '@smartcity/platform-contracts';
+import { type Redis } from '@smartcity/platform-redis';
+import { ENQUEUE, REQUEUE_HEAD, TAKE_EXPIRED, TAKE_NEXT } from './downlink-queue.scripts';
+
+/** Requests outlive their deadline in Redis by this much at most (the sweeper normally removes them first). */
+const RETENTION_AFTER_DEADLINE_S = 3600;
+
+/**
+ * The shared queue of device requests per endpoint (see downlink-queue.scripts.ts). Whatever instance consumes a
+ * request from Kafka queues it here; the instance that owns the endpoint takes requests one at a time, in order.
+ * A request whose owner is gone waits here until an instance hears the device again, or until its deadline.
+ */
+export class DownlinkQueue {
+  private readonly shas = new Map<string, string>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  /** The pub/sub channel that tells an owner to drain an endpoint's queue: message `<owner> <endpoint>`. */
+  get drainChannel(): string {
+    return `${this.prefix}dl:drain`;
+  }
+
+  async enqueue(request: DownlinkRequest): Promise<boolean> {
+    return (await this.run(ENQUEUE, this.args(request))) === 1;
+  }
+
+  async requeueHead(request: DownlinkRequest): Promise<void> {
+    await this.run(REQUEUE_HEAD, this.args(request));
+  }
+
+  async takeNext(endpoint: string): Promise<DownlinkRequest | undefined> {
+    const json = await this.run(TAKE_NEXT, [this.prefix, endpoint]);
+    return typeof json === 'string' ? parse(json) : undefined;
+  }
+
+  async takeExpired(now: number, limit: number): Promise<DownlinkRequest[]> {
+    const rows = (await this.run(TAKE_EXPIRED, [this.prefix, String(now), String(limit)])) as string[];
+    return rows.map(parse);
+  }
+
+  /** Endpoints that have queued requests. */
+  pendingEndpoints(): Promise<string[]> {
+    return this.redis.smembers(`${this.prefix}dl:pending`);
+  }
+
+  async requestDrain(owner: string, endpoint: string): Promise<void> {
+    await this.redis.publish(this.drainChannel, `${owner} ${endpoint}`);
+  }
+
+  private args(r: DownlinkRequest): string[] {
+    const ttl = Math.max(1, Math.ceil((r.deadline - Date.now()) / 1000) + RETENTION_AFTER_DEADLINE_S);
+    return [this.prefix, r.id, r.endpoint, JSON.stringify(r), String(r.deadline), String(ttl)];
+  }
+
+  private async run(script: string, args: string[]): Promise<unknown> {
+    let sha = this.shas.get(script);
+    if (!sha) {
+      sha = createHash('sha1').update(script).digest('hex');
+      this.shas.set(script, sha);
+    }
+    try {
+      return await this.redis.evalsha(sha, 0, ...args);
+    } catch (err) {
+      if (!(err as Error).message.includes('NOSCRIPT')) throw err;
+      return this.redis.eval(script, 0, ...args);
+    }
+  }
+}
+
+/** Records were validated when consumed; parsing again keeps a hand-edited Redis value from reaching a device. */
+function parse(json: string): DownlinkRequest {
+  return downlinkRequest.parse(JSON.parse(json));
+}
