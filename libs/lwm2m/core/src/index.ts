@@ -7,6 +7,7 @@ export * from './model';
 export * from './models';
 export * from './node';
 export * from './path';
+export * from './record-tree';
 export * from './query-params';
 export * from './registration-links';
 export * from './registration-params';
