@@ -10,7 +10,7 @@ DATA_DIR="$LOCAL_DIR/data"
 LOGS_DIR="$LOCAL_DIR/logs"
 RUN_DIR="$LOCAL_DIR/run"
 
-# shellcheck source=../versions.env
+# shellcheck disable=SC1091 # path resolved at run time
 source "$STACK_DIR/versions.env"
 
 now_ms() { date +%s%3N; }

@@ -107,7 +107,7 @@ tsdb_build_from_source() {
     -o "Dir::State::Lists=$TSDB_WORK/apt/lists" -o "Dir::Cache=$TSDB_WORK/apt/cache" -q)
   apt-get "${apt_opts[@]}" update || return 1
   (cd "$TSDB_WORK/src" && apt-get "${apt_opts[@]}" source --download-only timescaledb) || return 1
-  orig=$(ls "$TSDB_WORK/src"/timescaledb_"$TIMESCALEDB_VERSION"*.orig.tar.* 2>/dev/null | head -n 1)
+  orig=$(ls "$TSDB_WORK/src/timescaledb_$TIMESCALEDB_VERSION"*.orig.tar.* 2>/dev/null | head -n 1)
   if [ -z "$orig" ]; then
     echo "Debian $TIMESCALEDB_SOURCE_SUITE no longer serves TimescaleDB $TIMESCALEDB_VERSION (got: $(ls "$TSDB_WORK/src"));" \
       "update TIMESCALEDB_VERSION in deploy/local/versions.env" >&2

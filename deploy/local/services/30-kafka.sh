@@ -94,6 +94,7 @@ kafka_pid() { our_pid kafka; }
 # version must answer, KIP-511/KIP-896) over bash's /dev/tcp; healthy when the response carries our correlation id
 # and error_code 0.
 kafka_api_versions_ok() {
+  # shellcheck disable=SC2016 # expanded by the inner shell
   timeout 5 bash -c '
     exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
     # size=15 | api_key=18 | api_version=0 | correlation_id=0x5c17 | client_id="probe"
