@@ -65,6 +65,9 @@ export interface Pipeline {
   readonly coapPort: number;
   readonly uplinkTopic: string;
   readonly decoderGroup: string;
+  /** Device requests to the ingest (`lwm2m.downlink.v1` contract) and their outcomes, on topics of this run. */
+  readonly downlinkTopic: string;
+  readonly downlinkResultTopic: string;
   readonly gatewayUrl?: string;
   /** Ops server base URL of each app (/metrics, /readyz). */
   readonly opsUrls: Readonly<Record<'coap-ingest' | 'decoder', string>>;
@@ -84,6 +87,8 @@ export async function startPipeline(
   const coapPort = await freeUdpPort();
   const uplinkTopic = `lwm2m.uplink.v1.${runId}`;
   const decoderGroup = `decoder-${runId}`;
+  const downlinkTopic = `lwm2m.downlink.v1.${runId}`;
+  const downlinkResultTopic = `lwm2m.downlink-result.v1.${runId}`;
   const partitions = String(options.partitions ?? 6);
   const apps: AppProcess[] = [];
   const stop = async () => {
@@ -101,6 +106,9 @@ export async function startPipeline(
           INSTANCE_ID: `ingest-${runId}`,
           KAFKA_UPLINK_TOPIC: uplinkTopic,
           KAFKA_UPLINK_PARTITIONS: partitions,
+          DOWNLINK_TOPIC: downlinkTopic,
+          DOWNLINK_RESULT_TOPIC: downlinkResultTopic,
+          DOWNLINK_GROUP_ID: `coap-ingest-downlink-${runId}`,
         },
         `http://127.0.0.1:${ingestOps}/readyz`,
       ),
@@ -134,6 +142,8 @@ export async function startPipeline(
       coapPort,
       uplinkTopic,
       decoderGroup,
+      downlinkTopic,
+      downlinkResultTopic,
       ...(gatewayUrl ? { gatewayUrl } : {}),
       opsUrls: { 'coap-ingest': `http://127.0.0.1:${ingestOps}`, decoder: `http://127.0.0.1:${decoderOps}` },
       apps,

@@ -3,9 +3,12 @@
  * (GraphQL, Keycloak tokens). The apps run as child processes on ports and topics of their own; two test cities are
  * created with auto-provisioning by endpoint prefix and deleted afterwards.
  */
+import { randomUUID } from 'node:crypto';
+import { Lwm2mPath } from '@smartcity/lwm2m-core';
+import { Kafka, logLevel } from 'kafkajs';
 import { type Pipeline, startPipeline } from '../../bench/pipeline/platform-processes';
 import { type Fleet } from '../../apps/simulator/src/fleet/fleet';
-import { demoToken, eventually, graphql, runId, TestTenants } from './support/e2e-env';
+import { demoToken, E2E, eventually, graphql, runId, TestTenants } from './support/e2e-env';
 import { startTestFleet } from './support/test-fleet';
 
 jest.setTimeout(300_000);
@@ -45,13 +48,20 @@ describe('a city through the whole pipeline', () => {
   let pipeline: Pipeline;
   let cityA: { id: string; prefix: string };
   let cityB: { id: string; prefix: string };
+  let cityC: { id: string; prefix: string };
   let fleetA: Fleet;
   let fleetB: Fleet;
+  let fleetC: Fleet;
   let admin: string;
 
   beforeAll(async () => {
     cityA = await tenants.create(`e2e${run}a`);
     cityB = await tenants.create(`e2e${run}b`);
+    // City C's devices do not Send: the ingest observes them as the tenant's device profile says.
+    cityC = await tenants.create(`e2e${run}c`, [
+      { path: '/3416/0', attributes: { pmin: 1, pmax: 30 } },
+      { path: '/3424/0/1', attributes: { pmin: 1, pmax: 30 } },
+    ]);
     pipeline = await startPipeline(run, { gateway: true });
     // Keycloak may still be starting when the suite begins (stack up returns before the realm answers).
     admin = await eventually(() => demoToken('platform-admin'), 120_000, 'a platform-admin token');
@@ -69,13 +79,24 @@ describe('a city through the whole pipeline', () => {
       coapPort: pipeline.coapPort,
       seed: 2,
     });
+    fleetC = await startTestFleet({
+      tenant: cityC.id,
+      prefix: cityC.prefix,
+      devices: 9,
+      coapPort: pipeline.coapPort,
+      seed: 3,
+      mode: 'observe',
+    });
   });
 
   afterAll(async () => {
     await fleetA?.stop();
     await fleetB?.stop();
+    await fleetC?.stop();
     await pipeline?.stop();
-    await tenants.cleanup(pipeline ? [pipeline.uplinkTopic] : []);
+    await tenants.cleanup(
+      pipeline ? [pipeline.uplinkTopic, pipeline.downlinkTopic, pipeline.downlinkResultTopic] : [],
+    );
   });
 
   const devicesOf = async (tenant: string) => {
@@ -143,5 +164,90 @@ describe('a city through the whole pipeline', () => {
     const inB = await graphql<AlarmsData>(pipeline.gatewayUrl as string, admin, cityB.id, ACTIVE_ALARMS);
     expect(inB.errors).toBeUndefined();
     expect(inB.data?.alarms.edges.filter((e) => e.node.type.startsWith('leak'))).toEqual([]);
+  });
+
+  const streetlightLevel = async (tenant: string, endpoint: string) => {
+    const list = await devicesOf(tenant);
+    return list
+      .find((d) => d.endpoint === endpoint)
+      ?.state.find((st) => st.objectId === 3416)
+      ?.resources.find((r) => r.path === '/3416/0/3')?.valueNum;
+  };
+
+  it('reports through the observations the ingest sets up from the tenant device profile', async () => {
+    const light = fleetC.endpoints.find((e) => e.includes('-sl-')) as string;
+    await eventually(
+      async () => ((fleetC.client(light)?.observationCount ?? 0) > 0 ? true : undefined),
+      60_000,
+      `observations on ${light}`,
+    );
+    const level = await eventually(
+      () => streetlightLevel(cityC.id, light),
+      60_000,
+      `dimming level of ${light}`,
+    );
+    expect(level).toBe(fleetC.device(light)?.values.num('/3416/0/3'));
+  });
+
+  it('round-trips a dimming command: the device applies it and the new level is reported', async () => {
+    const light = fleetC.endpoints.find((e) => e.includes('-sl-')) as string;
+    const device = fleetC.device(light);
+    const target = device?.values.num('/3416/0/3') === 30 ? 40 : 30;
+    const kafka = new Kafka({
+      brokers: E2E.kafkaBrokers,
+      clientId: `e2e-${run}`,
+      logLevel: logLevel.NOTHING,
+    });
+    const consumer = kafka.consumer({ groupId: `e2e-results-${run}` });
+    const producer = kafka.producer();
+    const id = randomUUID();
+    const results: Array<{ id: string; status: string; coapCode?: string }> = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: pipeline.downlinkResultTopic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => void results.push(JSON.parse(message.value?.toString() ?? '{}')),
+    });
+    await producer.connect();
+    try {
+      await producer.send({
+        topic: pipeline.downlinkTopic,
+        messages: [
+          {
+            key: `${cityC.id}/${light}`,
+            value: JSON.stringify({
+              v: 1,
+              id,
+              tenant: cityC.id,
+              endpoint: light,
+              // Write (replace) of the 3416 Command resource in text/plain (Core 1.1.1 §6.3.3, Content-Format 0).
+              operation: {
+                op: 'write',
+                path: '/3416/0/1',
+                replace: true,
+                contentFormat: 0,
+                payload: Buffer.from(String(target)).toString('base64'),
+              },
+              issuedAt: Date.now(),
+              deadline: Date.now() + 60_000,
+            }),
+          },
+        ],
+      });
+      const result = await eventually(
+        async () => results.find((r) => r.id === id && r.status !== 'sent'),
+        60_000,
+        'the command result',
+      );
+      expect(result).toMatchObject({ status: 'completed', coapCode: '2.04' });
+      expect(device?.tree.get(Lwm2mPath.parse('/3416/0/1'))).toBe(target);
+      await eventually(
+        async () => ((await streetlightLevel(cityC.id, light)) === target ? true : undefined),
+        30_000,
+        `level ${target} reported`,
+      );
+    } finally {
+      await producer.disconnect();
+      await consumer.disconnect();
+    }
   });
 });

@@ -30,10 +30,29 @@ export class TestTenants {
     this.repo = new TenantAdminRepository(this.pool);
   }
 
-  async create(id: string): Promise<{ id: string; prefix: string }> {
+  /**
+   * A city whose unknown endpoints starting with `<id>-` are provisioned on registration; with `observe`, they get
+   * a device profile telling the ingest what to observe (device_profiles.observe).
+   */
+  async create(
+    id: string,
+    observe?: ReadonlyArray<{ path: string; attributes?: Record<string, number> }>,
+  ): Promise<{ id: string; prefix: string }> {
     const prefix = `${id}-`;
-    await this.repo.create({ id, name: `E2E ${id}`, autoProvision: true, autoProvisionPrefix: prefix });
+    await this.repo.create({
+      id,
+      name: `E2E ${id}`,
+      autoProvision: true,
+      autoProvisionPrefix: prefix,
+      ...(observe ? { autoProvisionProfile: 'e2e-profile' } : {}),
+    });
     this.created.push(id);
+    if (observe) {
+      await this.pool.query(
+        `INSERT INTO device_profiles (tenant_id, name, observe) VALUES ($1, 'e2e-profile', $2)`,
+        [id, JSON.stringify(observe)],
+      );
+    }
     return { id, prefix };
   }
 
