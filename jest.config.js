@@ -12,13 +12,14 @@ const common = {
   modulePathIgnorePatterns: ['<rootDir>/.local/', '<rootDir>/dist/'],
 };
 module.exports = {
+  // testTimeout is a global option (ignored inside a project entry): integration tests need real services.
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts', '<rootDir>/test/**/*.int-spec.ts'],
-      testTimeout: 120000,
     },
   ],
 };
