@@ -84,6 +84,7 @@ export class IngestApp {
       clientId: `coap-ingest-${config.INSTANCE_ID}`,
       brokers: config.KAFKA_BROKERS,
       logger: this.logger,
+      ...(deps.kafkaConnectVia ? { connectVia: deps.kafkaConnectVia } : {}),
     });
     this.producer = new KafkaProducer(this.kafka, {
       lingerMs: config.KAFKA_LINGER_MS,

@@ -5,6 +5,8 @@ import { TestDevice } from './testing/test-device';
 
 const LINKS = '</>;rt="oma.lwm2m";ct=110,</1/0>,</3/0>,</3303>;ver=1.1,</3303/0>';
 
+jest.setTimeout(60_000);
+
 describe('coap-ingest registration interface (real Redis, Kafka, PostgreSQL)', () => {
   const world = new IngestTestWorld();
   let app: IngestApp;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket, connect } from 'node:net';
 import { type UplinkMessage, uplinkContract } from '@smartcity/platform-contracts';
-import { deleteTopics, KafkaClient, KafkaConsumer } from '@smartcity/platform-kafka';
+import { deleteTopics, ensureTopics, KafkaClient, KafkaConsumer } from '@smartcity/platform-kafka';
 import { createLogger } from '@smartcity/platform-observability';
 import {
   closeRedis,
@@ -92,6 +92,7 @@ export class IngestTestWorld {
 
   /** Reads the run's uplink topic from the beginning into `uplinks`. */
   async readUplinks(): Promise<void> {
+    await ensureTopics(this.kafka, [{ topic: this.topic, partitions: 1 }]);
     this.consumer = new KafkaConsumer(this.kafka, {
       groupId: `ingest-test-${this.run}`,
       topics: [this.topic],

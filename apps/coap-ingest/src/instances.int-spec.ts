@@ -1,0 +1,94 @@
+import { CoapCode, CoapOption, getOptions } from './coap/coap-message';
+import { IngestTestWorld } from './testing/ingest-harness';
+import { TestDevice } from './testing/test-device';
+
+jest.setTimeout(60_000);
+
+describe('two coap-ingest instances sharing Redis and Kafka', () => {
+  const world = new IngestTestWorld();
+  const endpoint = `multi-${world.run}`;
+  const second = `multi-${world.run}-b`;
+
+  beforeAll(async () => {
+    await world.createTenant();
+    await world.provision(endpoint);
+    await world.provision(second);
+    await world.readUplinks();
+  });
+
+  afterAll(() => world.cleanup());
+
+  it('a registration made through A is updated and de-registered through B', async () => {
+    const a = await world.startIngest();
+    const b = await world.startIngest();
+    const toA = new TestDevice(a.coapPort());
+    const toB = new TestDevice(b.coapPort());
+    await toA.open();
+    await toB.open();
+    const created = await toA.request({
+      code: CoapCode.POST,
+      path: ['rd'],
+      query: [`ep=${endpoint}`, 'lt=120'],
+      payload: '</1/0>',
+    });
+    expect(created.code).toBe(CoapCode.Created);
+    const id = getOptions(created, CoapOption.LocationPath)[1]!.toString();
+    expect(a.local.get(id)).toBeDefined();
+
+    const updated = await toB.request({ code: CoapCode.POST, path: ['rd', id], query: ['lt=240'] });
+    expect(updated.code).toBe(CoapCode.Changed);
+    expect(b.local.get(id)).toBeDefined();
+    expect((await b.store.get(id))?.owner).toBe(b.config.INSTANCE_ID);
+    // A hears that B took over and lets go of its copy.
+    for (let i = 0; i < 40 && a.local.get(id); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(a.local.get(id)).toBeUndefined();
+
+    const deleted = await toB.request({ code: CoapCode.DELETE, path: ['rd', id] });
+    expect(deleted.code).toBe(CoapCode.Deleted);
+    const events = await world.waitForUplinks((u) => u.endpoint === endpoint, 3);
+    expect(events.map((u) => [u.kind, u.instanceId])).toEqual([
+      ['registration', a.config.INSTANCE_ID],
+      ['update', b.config.INSTANCE_ID],
+      ['deregistration', b.config.INSTANCE_ID],
+    ]);
+    toA.close();
+    toB.close();
+    await a.stop();
+    await b.stop();
+  });
+
+  it('a registration survives a restart of both instances', async () => {
+    const a = await world.startIngest();
+    const device = new TestDevice(a.coapPort());
+    await device.open();
+    const created = await device.request({
+      code: CoapCode.POST,
+      path: ['rd'],
+      query: [`ep=${second}`, 'lt=120'],
+      payload: '</1/0>',
+    });
+    const id = getOptions(created, CoapOption.LocationPath)[1]!.toString();
+    await a.stop();
+
+    const a2 = await world.startIngest();
+    const b2 = await world.startIngest();
+    expect(a2.local.size).toBe(0);
+    const fromB = new TestDevice(b2.coapPort());
+    await fromB.open();
+    const updated = await fromB.request({ code: CoapCode.POST, path: ['rd', id] });
+    expect(updated.code).toBe(CoapCode.Changed);
+    // The restarted instance serves the device's Send from its registered address by taking it over.
+    const send = await new TestDevice(a2.coapPort());
+    await send.open();
+    const unknownAddress = await send.request({
+      code: CoapCode.POST,
+      path: ['dp'],
+      payload: '[]',
+      contentFormat: 110,
+    });
+    expect(unknownAddress.code).toBe(CoapCode.Forbidden);
+    send.close();
+    fromB.close();
+    device.close();
+  });
+});
