@@ -1,0 +1,205 @@
+/**
+ * `npm run bench:ingest`: CON Send requests/s handled by ONE ingest process with Kafka acknowledgement
+ * (acks=all), p50/p99 latency, and memory per registration with 10,000 registered endpoints.
+ * The ingest runs in a child process (so its memory is measured alone); this process plays the devices
+ * over real UDP on loopback. Uses the local stack (Kafka, Redis, PostgreSQL) with a throw-away tenant, topic
+ * and Redis prefix. Env: BENCH_ENDPOINTS (10000), BENCH_SECONDS (10), BENCH_WINDOW (outstanding CONs, 256).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { parseCoapMessage, serializeCoapMessage } from '../../apps/coap-ingest/src/coap/coap-codec';
+import {
+  CoapCode,
+  CoapOption,
+  CoapType,
+  encodeUint,
+  stringOptions,
+} from '../../apps/coap-ingest/src/coap/coap-message';
+
+const ENDPOINTS = Number(process.env.BENCH_ENDPOINTS ?? 10_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WINDOW = Number(process.env.BENCH_WINDOW ?? 256);
+const SOCKETS = 50; // device sockets; each registers ENDPOINTS/SOCKETS... one endpoint per (socket) address
+const run = randomBytes(4).toString('hex');
+const tenant = `bench-${run}`;
+const owner = new Pool({
+  connectionString: 'postgres://smartcity_owner:smartcity_owner@127.0.0.1:5432/smartcity',
+});
+
+interface Child {
+  proc: ChildProcess;
+  ask(cmd: string): Promise<Record<string, number>>;
+}
+
+async function startIngest(): Promise<Child & { port: number }> {
+  const proc = fork(join(__dirname, 'ingest-child.ts'), [], {
+    execArgv: ['-r', join(__dirname, '../../tools/register.js'), '--expose-gc'],
+    env: {
+      ...process.env,
+      COAP_HOST: '127.0.0.1',
+      COAP_PORT: '0',
+      OPS_PORT: '0',
+      LOG_LEVEL: 'warn',
+      KAFKA_UPLINK_TOPIC: `bench.ingest.${run}.uplink`,
+      KAFKA_UPLINK_PARTITIONS: '12',
+      REDIS_KEY_PREFIX: `bench:ingest:${run}:`,
+      RATE_ENDPOINT_PER_S: '0',
+      RATE_TENANT_PER_S: '0',
+      INSTANCE_ID: `bench-${run}`,
+    },
+  });
+  const waiters: ((m: Record<string, number>) => void)[] = [];
+  proc.on('message', (m) => waiters.shift()?.(m as Record<string, number>));
+  const ask = (cmd: string) =>
+    new Promise<Record<string, number>>((resolve) => {
+      waiters.push(resolve);
+      proc.send(cmd);
+    });
+  const ready = await new Promise<Record<string, number>>((resolve) => waiters.push(resolve));
+  return { proc, ask, port: ready.port! };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function main(): Promise<void> {
+  await owner.query(
+    'INSERT INTO tenants (id, name, auto_provision, auto_provision_prefix) VALUES ($1, $1, true, $2)',
+    [tenant, `${tenant}-`],
+  );
+  await owner.query(
+    'INSERT INTO devices (tenant_id, endpoint, name) SELECT $1, $2 || g, $2 || g FROM generate_series(1, $3) g',
+    [tenant, `${tenant}-`, ENDPOINTS],
+  );
+  const ingest = await startIngest();
+  try {
+    const before = await ingest.ask('memory');
+    // ---- 10,000 registrations, one UDP socket (address) per endpoint
+    const sockets = await Promise.all(
+      Array.from({ length: ENDPOINTS }, () => {
+        const s = createSocket('udp4');
+        return new Promise<typeof s>((r) => s.bind(0, '127.0.0.1', () => r(s)));
+      }),
+    );
+    let mid = 0;
+    const pending = new Map<string, (code: number) => void>();
+    const ports = sockets.map((s) => s.address().port);
+    for (const s of sockets) {
+      const port = s.address().port;
+      s.on('message', (data) => {
+        const m = parseCoapMessage(data);
+        const key = `${port}#${m.messageId}`;
+        pending.get(key)?.(m.code);
+        pending.delete(key);
+      });
+    }
+    const request = (
+      i: number,
+      code: number,
+      path: string[],
+      query: string[],
+      payload: Buffer,
+      cf?: number,
+    ) => {
+      const s = sockets[i]!;
+      const messageId = (mid = (mid + 1) & 0xffff);
+      const bytes = serializeCoapMessage({
+        type: CoapType.Confirmable,
+        code,
+        messageId,
+        token: Buffer.from([i & 0xff, (i >> 8) & 0xff]),
+        options: [
+          ...stringOptions(CoapOption.UriPath, path),
+          ...stringOptions(CoapOption.UriQuery, query),
+          ...(cf !== undefined ? [{ number: CoapOption.ContentFormat, value: encodeUint(cf) }] : []),
+        ],
+        payload,
+      });
+      return new Promise<number>((resolve) => {
+        const key = `${ports[i]}#${messageId}`;
+        const timer = setTimeout(() => {
+          pending.delete(key);
+          resolve(-1);
+        }, 5000);
+        pending.set(key, (c) => {
+          clearTimeout(timer);
+          resolve(c);
+        });
+        s.send(bytes, ingest.port, '127.0.0.1');
+      });
+    };
+    const links = Buffer.from('</1/0>,</3/0>,</3303/0>,</3410/0>');
+    let registered = 0;
+    for (let start = 0; start < ENDPOINTS; start += 200) {
+      const codes = await Promise.all(
+        Array.from({ length: Math.min(200, ENDPOINTS - start) }, (_, k) =>
+          request(
+            start + k,
+            CoapCode.POST,
+            ['rd'],
+            [`ep=${tenant}-${start + k + 1}`, 'lt=3600', 'lwm2m=1.1'],
+            links,
+          ),
+        ),
+      );
+      registered += codes.filter((c) => c === CoapCode.Created).length;
+    }
+    const after = await ingest.ask('memory');
+    const perRegistration = (after.heapUsed! - before.heapUsed!) / registered;
+
+    // ---- CON Send load: WINDOW outstanding requests spread over the endpoints, for SECONDS
+    const payload = Buffer.from(JSON.stringify([{ bn: '/3303/0/', n: '5700', v: 21.5 }]));
+    const latencies: number[] = [];
+    let ok = 0;
+    let failed = 0;
+    const until = Date.now() + SECONDS * 1000;
+    let next = 0;
+    const worker = async () => {
+      while (Date.now() < until) {
+        const i = next++ % registered;
+        const t = process.hrtime.bigint();
+        const code = await request(i, CoapCode.POST, ['dp'], [], payload, 110);
+        if (code === CoapCode.Changed) {
+          ok++;
+          latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+        } else failed++;
+      }
+    };
+    const started = Date.now();
+    await Promise.all(Array.from({ length: WINDOW }, worker));
+    const elapsed = (Date.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    const stats = await ingest.ask('stats');
+    console.log(
+      'coap-ingest benchmark (one ingest process, loopback UDP, Kafka acks=all, 2-core machine shared with the clients and the broker)',
+    );
+    console.log(`  registrations:            ${registered}/${ENDPOINTS}`);
+    console.log(
+      `  memory per registration:  ${(perRegistration / 1024).toFixed(2)} KiB heap (heapUsed ${(before.heapUsed! / 1048576).toFixed(1)} -> ${(after.heapUsed! / 1048576).toFixed(1)} MiB, rss ${(after.rss! / 1048576).toFixed(0)} MiB)`,
+    );
+    console.log(
+      `  CON Send requests/s:      ${(ok / elapsed).toFixed(0)} acknowledged 2.04 (${ok} in ${elapsed.toFixed(1)} s, ${failed} failed/timeouts, window ${WINDOW})`,
+    );
+    console.log(
+      `  latency p50 / p99:        ${percentile(latencies, 50).toFixed(2)} ms / ${percentile(latencies, 99).toFixed(2)} ms`,
+    );
+    console.log(
+      `  uplinks published:        ${stats.uplinks} (kafka produce requests ${stats.kafkaRequests}, mean batch ${(stats.uplinks! / Math.max(1, stats.kafkaRequests!)).toFixed(1)})`,
+    );
+    for (const s of sockets) s.close();
+  } finally {
+    await ingest.ask('stop');
+    ingest.proc.kill();
+    await owner.query('DELETE FROM tenants WHERE id = $1', [tenant]);
+    await owner.end();
+  }
+}
+
+void main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
