@@ -22,7 +22,6 @@ import {
 const ENDPOINTS = Number(process.env.BENCH_ENDPOINTS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 256);
-const SOCKETS = 50; // device sockets; each registers ENDPOINTS/SOCKETS... one endpoint per (socket) address
 const run = randomBytes(4).toString('hex');
 const tenant = `bench-${run}`;
 const owner = new Pool({
