@@ -22,6 +22,9 @@ export function parseJsonPayload(payload: Uint8Array, limits: DecodeLimits): unk
       }
     } else if (c === 0x5d || c === 0x7d) depth--;
   }
+  // A SyntaxError would capture a stack trace, the dominant cost of refusing garbage: switched off around the parse.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -31,6 +34,8 @@ export function parseJsonPayload(payload: Uint8Array, limits: DecodeLimits): unk
       `invalid JSON: ${(err as Error).message}`,
       m ? { offset: Number(m[1]) } : {},
     );
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 
