@@ -8,6 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ContentFormats } from '@smartcity/lwm2m-client';
 import { createPool, TenantAdminRepository } from '@smartcity/platform-db';
@@ -68,7 +69,11 @@ interface StepResult {
   sendRoundTripMs: { p50: number | null; p95: number | null; p99: number | null };
   endToEndLatencyMs: { p50: number | null; p95: number | null; p99: number | null; samples: number };
   kafkaLag: { start: number | null; end: number | null };
+  /** Decoder batches flushed to TimescaleDB in the step: count, mean duration, mean values per batch. */
+  decoderFlushes: { perSecond: number | null; meanMs: number | null; meanValues: number | null };
   processes: Record<string, { cpuPercent: number; rssMiB: number }>;
+  /** 1-minute load average at the end of the step: the machine is shared, figures under load are not comparable. */
+  loadAverage: number;
   saturated: string | null;
 }
 
@@ -123,6 +128,7 @@ async function main(): Promise<void> {
   let fleet: Fleet | undefined;
   const roundTrips: number[] = [];
   const steps: StepResult[] = [];
+  let appTails: Record<string, string[]> = {};
   try {
     let server = { address: '127.0.0.1', port: 5683 };
     if (o.target) {
@@ -220,7 +226,9 @@ async function main(): Promise<void> {
           samples: e2e.length,
         },
         kafkaLag: { start: lag0, end: lag1 },
+        decoderFlushes: flushStats(m0, m1, seconds),
         processes: usage(p0, p1, seconds),
+        loadAverage: round(loadavg()[0] ?? 0),
         saturated: null,
       };
       step.saturated = saturation(step, rate);
@@ -234,6 +242,10 @@ async function main(): Promise<void> {
     fleet.setRate(0);
     probe?.stop();
   } finally {
+    // The apps' last warnings and errors explain a saturated or stuck stage.
+    appTails = Object.fromEntries(
+      (pipeline?.apps ?? []).map((a) => [a.name, a.output().trim().split('\n').slice(-15)]),
+    );
     await fleet?.stop({ deregister: !!o.target }).catch(() => undefined);
     await pipeline?.stop().catch(() => undefined);
     if (!o.target) {
@@ -254,7 +266,8 @@ async function main(): Promise<void> {
   const result = {
     kind: 'pipeline',
     startedAt: new Date().toISOString(),
-    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    machine: { cpus: cpus().length, node: process.version },
+    appLogTails: appTails,
     options: o,
     target: o.target ?? 'platform (coap-ingest -> Kafka -> decoder -> TimescaleDB)',
     steps,
@@ -267,10 +280,16 @@ async function main(): Promise<void> {
   say(`result written to ${file}`);
 }
 
-async function pipelineMetrics(
-  pipeline: Pipeline | undefined,
-): Promise<{ uplinks: number | null; decoded: number | null; values: number | null }> {
-  if (!pipeline) return { uplinks: null, decoded: null, values: null };
+interface PipelineCounters {
+  uplinks: number | null;
+  decoded: number | null;
+  values: number | null;
+  flushes: number | null;
+  flushSeconds: number | null;
+}
+
+async function pipelineMetrics(pipeline: Pipeline | undefined): Promise<PipelineCounters> {
+  if (!pipeline) return { uplinks: null, decoded: null, values: null, flushes: null, flushSeconds: null };
   const [ingest, decoder] = await Promise.all([
     scrape(pipeline.opsUrls['coap-ingest'] + '/metrics'),
     scrape(pipeline.opsUrls.decoder + '/metrics'),
@@ -279,6 +298,21 @@ async function pipelineMetrics(
     uplinks: ingest ? sumMetric(ingest, 'coap_ingest_uplinks_total') : null,
     decoded: decoder ? sumMetric(decoder, 'decoder_messages_total') : null,
     values: decoder ? sumMetric(decoder, 'decoder_values_written_total') : null,
+    flushes: decoder ? sumMetric(decoder, 'decoder_flush_duration_seconds_count') : null,
+    flushSeconds: decoder ? sumMetric(decoder, 'decoder_flush_duration_seconds_sum') : null,
+  };
+}
+
+function flushStats(a: PipelineCounters, b: PipelineCounters, seconds: number): StepResult['decoderFlushes'] {
+  if (a.flushes === null || b.flushes === null || a.flushSeconds === null || b.flushSeconds === null) {
+    return { perSecond: null, meanMs: null, meanValues: null };
+  }
+  const n = b.flushes - a.flushes;
+  const values = a.values !== null && b.values !== null ? b.values - a.values : null;
+  return {
+    perSecond: round(n / seconds),
+    meanMs: n > 0 ? round(((b.flushSeconds - a.flushSeconds) / n) * 1000) : null,
+    meanValues: n > 0 && values !== null ? round(values / n) : null,
   };
 }
 
@@ -330,7 +364,8 @@ function printStep(say: (l: string) => void, s: StepResult): void {
     `rate ${s.targetRate}/s: acked ${s.ackedPerSecond}/s (failed ${s.failed}), ingest ${s.ingestUplinksPerSecond ?? '-'}/s, ` +
       `decoded ${s.decodedMessagesPerSecond ?? '-'} msg/s, ${s.valuesPerSecond ?? '-'} values/s, ` +
       `e2e p50/p95/p99 ${s.endToEndLatencyMs.p50}/${s.endToEndLatencyMs.p95}/${s.endToEndLatencyMs.p99} ms (${s.endToEndLatencyMs.samples}), ` +
-      `send rtt p50/p99 ${s.sendRoundTripMs.p50}/${s.sendRoundTripMs.p99} ms, lag ${s.kafkaLag.start}->${s.kafkaLag.end}\n    ${procs}`,
+      `send rtt p50/p99 ${s.sendRoundTripMs.p50}/${s.sendRoundTripMs.p99} ms, lag ${s.kafkaLag.start}->${s.kafkaLag.end}, load ${s.loadAverage}, ` +
+      `decoder flushes ${s.decoderFlushes.perSecond}/s of ${s.decoderFlushes.meanValues} values in ${s.decoderFlushes.meanMs} ms\n    ${procs}`,
   );
 }
 

@@ -51,6 +51,7 @@ async function main(argv: string[]): Promise<void> {
     bindHost: args['bind-host'],
     sendFormat: SEND_FORMATS[args.format],
     timestamps: args.timestamps === 'true',
+    ...(args['queue-mode'] > 0 ? { queueAwakeMs: args['queue-mode'] * 1000 } : {}),
     models: loadBundledRegistry(),
     logger,
     metrics,

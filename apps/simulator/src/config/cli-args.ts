@@ -30,6 +30,7 @@ export const simulatorArgsSchema = z.object({
   format: z.enum(['senml-cbor', 'senml-json']).default('senml-cbor'),
   timestamps: z.enum(['true', 'false']).default('true'),
   events: z.string().default(''),
+  'queue-mode': z.coerce.number().nonnegative().default(0),
 });
 
 export type SimulatorArgs = z.infer<typeof simulatorArgsSchema>;
@@ -99,4 +100,5 @@ export const USAGE = `usage: node -r ./tools/register.js apps/simulator/src/main
   --tick S                 seconds between two physics steps (5)
   --events list            e.g. leak@30,lamp-failure@60,full-bin@90[:endpoint]
   --format senml-cbor|senml-json   Send payload format (senml-cbor)
-  --timestamps true|false  timestamp Send records (true)`;
+  --timestamps true|false  timestamp Send records (true)
+  --queue-mode S           battery devices use LwM2M queue mode, sleeping after S s without exchange (0: off)`;

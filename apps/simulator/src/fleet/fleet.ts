@@ -37,6 +37,11 @@ export interface FleetOptions {
   readonly bindHost: string;
   /** SenML payload format of Send. */
   readonly sendFormat: number;
+  /**
+   * Queue mode for battery-powered devices (those with a 3411 Battery object): they register with `Q`, sleep after
+   * this many ms without exchange and wake with an Update to report (Core 1.1.1 §6.5). Undefined: always online.
+   */
+  readonly queueAwakeMs?: number;
   /** Put a timestamp on each Send record (the benchmark measures device-to-database latency with it). */
   readonly timestamps: boolean;
   readonly models: ModelSource;
@@ -105,6 +110,9 @@ export class Fleet {
         lifetime: o.lifetime,
         logger: o.logger.child({ endpoint: spec.endpoint }),
         random: () => rnd.next(),
+        ...(o.queueAwakeMs && device.tree.instanceIds(3411).length > 0
+          ? { queueMode: { awakeMs: o.queueAwakeMs } }
+          : {}),
       });
       device.tree.onWrite((path) => {
         o.metrics?.commands.inc({ operation: 'write' });

@@ -310,4 +310,66 @@ describe('Lwm2mClient', () => {
     await probe.close();
     await client.stop();
   });
+
+  it('answers Read-Composite (FETCH) and applies Write-Composite (iPATCH) in SenML JSON', async () => {
+    const { client, ask, tree } = setup();
+    await client.register();
+    const read = await ask({
+      method: '0.05',
+      uriPath: [],
+      contentFormat: ContentFormats.SENML_JSON,
+      accept: ContentFormats.SENML_JSON,
+      payload: Buffer.from('[{"n":"/3/0/9"},{"n":"/3416/0/3"}]'),
+    });
+    expect(read.code).toBe('2.05');
+    const records = decoder.decode(read.payload as Buffer, ContentFormats.SENML_JSON, {
+      path: Lwm2mPath.ROOT,
+      models: tree,
+    });
+    expect(records.map((r) => [r.path.toString(), r.value])).toEqual([
+      ['/3/0/9', 87],
+      ['/3416/0/3', 100],
+    ]);
+    const write = await ask({
+      method: '0.07',
+      uriPath: [],
+      contentFormat: ContentFormats.SENML_JSON,
+      payload: Buffer.from('[{"n":"/3416/0/1","v":55},{"n":"/3/0/14","vs":"+01:00"}]'),
+    });
+    expect(write.code).toBe('2.04');
+    expect(tree.get(p('/3416/0/1'))).toBe(55);
+    expect(tree.get(p('/3/0/14'))).toBe('+01:00');
+    await client.stop();
+  });
+
+  it('observes several paths at once with Observe-Composite', async () => {
+    const { client, server, tree } = setup();
+    await client.register();
+    const seen: string[] = [];
+    const first = await server.request(
+      { address: '127.0.0.1', port: client.localPort },
+      {
+        method: '0.05',
+        uriPath: [],
+        observe: 0,
+        contentFormat: ContentFormats.SENML_JSON,
+        accept: ContentFormats.SENML_JSON,
+        payload: Buffer.from('[{"n":"/3/0/9"},{"n":"/3416/0/3"}]'),
+      },
+      (n) => seen.push(n.payload?.toString() ?? ''),
+    );
+    expect(first).toMatchObject({ code: '2.05', contentFormat: ContentFormats.SENML_JSON });
+    tree.set(p('/3416/0/3'), 20);
+    await tick(20);
+    expect(seen).toHaveLength(1);
+    const records = decoder.decode(Buffer.from(seen[0] as string), ContentFormats.SENML_JSON, {
+      path: Lwm2mPath.ROOT,
+      models: tree,
+    });
+    expect(records.map((r) => [r.path.toString(), r.value])).toEqual([
+      ['/3/0/9', 87],
+      ['/3416/0/3', 20],
+    ]);
+    await client.stop();
+  });
 });
