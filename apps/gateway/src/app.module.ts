@@ -31,6 +31,7 @@ import {
   REDIS,
   REDIS_SUBSCRIBER,
 } from './gateway.tokens';
+import { COMMAND_PROVIDERS } from './commands/commands.providers';
 import { buildGraphqlOptions } from './graphql/graphql-options';
 import { RESOLVERS } from './resolvers';
 import { KpisRepository } from './kpis/kpis.repository';
@@ -67,6 +68,7 @@ const DATA_PROVIDERS: Provider[] = [
   TenantsService,
   DeviceCacheInvalidator,
   LiveUpdatesHub,
+  ...COMMAND_PROVIDERS,
 ];
 
 @Module({})

@@ -1,4 +1,5 @@
 import { AlarmsResolver } from './alarms/alarms.resolver';
+import { CommandsResolver } from './commands/commands.resolver';
 import { DevicesResolver } from './devices/devices.resolver';
 import { KpisResolver } from './kpis/kpis.resolver';
 import { SubscriptionsResolver } from './live/subscriptions.resolver';
@@ -15,4 +16,5 @@ export const RESOLVERS = [
   TenantsResolver,
   KpisResolver,
   SubscriptionsResolver,
+  CommandsResolver,
 ] as const;

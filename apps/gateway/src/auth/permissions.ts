@@ -17,7 +17,14 @@ export enum Permission {
   HandleAlarms = 'alarms:handle',
   ReadKpis = 'kpis:read',
   SubscribeLive = 'live:subscribe',
+  /** Send device management commands (read, write, execute, observe...) and follow them. */
+  IssueCommands = 'commands:issue',
+  /** List commands and their outcomes. */
+  ReadCommands = 'commands:read',
 }
+
+/** Device commands: city operators and admins only (issue 9 "RBAC"); viewers and utilities are refused. */
+const COMMANDS: readonly Permission[] = [Permission.IssueCommands, Permission.ReadCommands];
 
 const READ: readonly Permission[] = [
   Permission.ReadSelf,
@@ -32,8 +39,8 @@ const READ: readonly Permission[] = [
 /** The role x permission matrix (issue 8 "Roles"). */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   'platform-admin': new Set(Object.values(Permission)),
-  'city-admin': new Set([...READ, Permission.ManageDevices, Permission.HandleAlarms]),
-  'city-operator': new Set([...READ, Permission.HandleAlarms]),
+  'city-admin': new Set([...READ, Permission.ManageDevices, Permission.HandleAlarms, ...COMMANDS]),
+  'city-operator': new Set([...READ, Permission.HandleAlarms, ...COMMANDS]),
   'city-viewer': new Set(READ),
   // Read only, and only the device categories of its utility domains (see categoryScope).
   utility: new Set(READ),

@@ -1,0 +1,75 @@
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  cityEventsTopic,
+  deviceKey,
+  type DownlinkRequest,
+  downlinkContract,
+  TOPIC_PARTITIONS,
+  TOPICS,
+} from '@smartcity/platform-contracts';
+import { ensureTopics, type KafkaClient, KafkaProducer } from '@smartcity/platform-kafka';
+import { type Logger } from '@smartcity/platform-observability';
+import { type GatewayConfig } from '../config/gateway.config';
+import { GATEWAY_CONFIG, GATEWAY_LOGGER, KAFKA_CLIENT } from '../gateway.tokens';
+import { type CommandEvent } from './command.mapping';
+import { type CommandsConfig } from './commands.config';
+import { COMMANDS_CONFIG } from './commands.tokens';
+
+/** Produces device requests on `lwm2m.downlink.v1` and command outcomes on `city.<tenant>.events.v1`. */
+@Injectable()
+export class CommandPublisher implements OnModuleInit, OnModuleDestroy {
+  private readonly producer: KafkaProducer;
+  private readonly logger: Logger;
+  private readonly eventTopics = new Set<string>();
+
+  constructor(
+    @Inject(KAFKA_CLIENT) private readonly kafka: KafkaClient,
+    @Inject(COMMANDS_CONFIG) private readonly config: CommandsConfig,
+    @Inject(GATEWAY_CONFIG) private readonly gateway: GatewayConfig,
+    @Inject(GATEWAY_LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ context: 'CommandPublisher' });
+    this.producer = new KafkaProducer(kafka, { lingerMs: 1, sendTimeoutMs: 5000 });
+  }
+
+  async onModuleInit(): Promise<void> {
+    const topic = this.config.COMMANDS_DOWNLINK_TOPIC;
+    await ensureTopics(this.kafka, [
+      { topic, partitions: topic === TOPICS.downlink ? TOPIC_PARTITIONS[TOPICS.downlink] : 3 },
+    ]);
+    await this.producer.connect();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.producer.close().catch((err: unknown) => this.logger.warn({ err }, 'producer close failed'));
+  }
+
+  /** Key `<tenant>/<endpoint>`: one device's requests stay in order on one partition. */
+  send(requests: readonly DownlinkRequest[]): Promise<void> {
+    return this.producer.sendTyped(
+      this.config.COMMANDS_DOWNLINK_TOPIC,
+      downlinkContract,
+      requests.map((r) => ({ key: deviceKey(r.tenant, r.endpoint), value: r })),
+    );
+  }
+
+  /** Partner events (key: device id). The tenant's topic is created on first use when the tenant predates it. */
+  async events(tenant: string, events: readonly CommandEvent[]): Promise<void> {
+    if (this.config.COMMANDS_PARTNER_EVENTS !== 'true' || events.length === 0) return;
+    const topic = cityEventsTopic(tenant);
+    if (!this.eventTopics.has(topic)) {
+      await ensureTopics(this.kafka, [
+        {
+          topic,
+          partitions: this.gateway.TENANT_TOPIC_PARTITIONS,
+          replicationFactor: this.gateway.TENANT_TOPIC_REPLICATION,
+        },
+      ]);
+      this.eventTopics.add(topic);
+    }
+    await this.producer.send(
+      topic,
+      events.map((e) => ({ key: e.deviceId, value: Buffer.from(JSON.stringify(e)) })),
+    );
+  }
+}
