@@ -104,6 +104,8 @@ export async function startPipeline(
           COAP_PORT: String(coapPort),
           OPS_PORT: String(ingestOps),
           INSTANCE_ID: `ingest-${runId}`,
+          // Registration state of this run only: another ingest must not expire (or take over) these devices.
+          REDIS_KEY_PREFIX: `sc:ingest:${runId}:`,
           KAFKA_UPLINK_TOPIC: uplinkTopic,
           KAFKA_UPLINK_PARTITIONS: partitions,
           DOWNLINK_TOPIC: downlinkTopic,

@@ -246,7 +246,8 @@ async function main(): Promise<void> {
     appTails = Object.fromEntries(
       (pipeline?.apps ?? []).map((a) => [a.name, a.output().trim().split('\n').slice(-15)]),
     );
-    await fleet?.stop({ deregister: !!o.target }).catch(() => undefined);
+    // De-register before the ingest stops, so no registration of a deleted tenant is left to expire.
+    await fleet?.stop().catch(() => undefined);
     await pipeline?.stop().catch(() => undefined);
     if (!o.target) {
       await admin
