@@ -16,8 +16,6 @@ export const gatewayConfigSchema = z.object({
   ...dbConfigShape,
   REDIS_URL: secret(z.string().min(1).default(LOCAL_STACK.redisUrl)),
   KAFKA_BROKERS: list(LOCAL_STACK.kafkaBrokers),
-  /** Key prefix of the ingest's endpoint cache in Redis (key = prefix + endpoint), invalidated on provisioning. */
-  DEVICE_CACHE_KEY_PREFIX: z.string().min(1).default('sc:endpoint:'),
   /** Partitions of a new tenant's partner topics `city.<t>.telemetry.v1` / `city.<t>.events.v1`. */
   TENANT_TOPIC_PARTITIONS: positiveInt(6),
   TENANT_TOPIC_REPLICATION: positiveInt(1),

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Logger } from '@smartcity/platform-observability';
-import { type Redis } from '@smartcity/platform-redis';
-import { GATEWAY_CONFIG, GATEWAY_LOGGER, REDIS } from '../gateway.tokens';
-import { type GatewayConfig } from '../config/gateway.config';
+import { invalidateDeviceDirectory, type Redis } from '@smartcity/platform-redis';
+import { GATEWAY_LOGGER, REDIS } from '../gateway.tokens';
 
 /**
  * Drops the ingest's cached endpoint resolutions (positive and negative) after a provisioning change committed, so
@@ -14,7 +13,6 @@ export class DeviceCacheInvalidator {
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(GATEWAY_LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ context: 'DeviceCacheInvalidator' });
@@ -22,10 +20,10 @@ export class DeviceCacheInvalidator {
 
   async invalidate(endpoints: readonly string[]): Promise<void> {
     if (endpoints.length === 0) return;
-    const prefix = this.config.DEVICE_CACHE_KEY_PREFIX;
     try {
+      // The ingest's device directory cache (platform-redis owns the key format).
       for (let i = 0; i < endpoints.length; i += 500) {
-        await this.redis.unlink(...endpoints.slice(i, i + 500).map((e) => prefix + e));
+        await invalidateDeviceDirectory(this.redis, endpoints.slice(i, i + 500));
       }
     } catch (err) {
       // The change is committed; a stale cache entry expires with its TTL. Not a reason to fail the mutation.

@@ -98,6 +98,27 @@ export class DevicesRepository {
     return rows;
   }
 
+  /**
+   * A device with its latest state in one statement (the hot `device { state }` path: one round trip inside the
+   * tenant transaction). RLS applies to both tables.
+   */
+  async findWithState(tx: TxClient, id: string): Promise<{ device: DeviceRow; state: StateRow[] } | null> {
+    const { rows } = await tx.query<DeviceRow & { state: (Omit<StateRow, 'time'> & { time: string })[] }>(
+      `SELECT ${DEVICE_COLUMNS},
+              COALESCE((SELECT json_agg(json_build_object(
+                          'deviceId', s.device_id, 'path', s.path, 'metric', s.metric, 'time', s.time,
+                          'valueNum', s.value_num, 'valueBool', s.value_bool, 'valueText', s.value_text,
+                          'valueJson', s.value_json, 'unit', s.unit, 'quality', s.quality) ORDER BY s.path)
+                        FROM device_state s WHERE s.device_id = devices.id), '[]'::json) AS state
+       FROM devices WHERE id = $1::uuid`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const { state, ...device } = row;
+    return { device, state: state.map((s) => ({ ...s, time: new Date(s.time) })) };
+  }
+
   async stateOf(tx: TxClient, deviceIds: readonly string[]): Promise<StateRow[]> {
     const { rows } = await tx.query<StateRow>(
       `SELECT ${STATE_COLUMNS} FROM device_state WHERE device_id = ANY($1::uuid[]) ORDER BY device_id, path`,

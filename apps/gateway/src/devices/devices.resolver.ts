@@ -1,5 +1,7 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Info, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { type GraphQLResolveInfo } from 'graphql';
+import { selectsField } from '../common/selection';
 import { type Principal } from '@smartcity/platform-auth';
 import { Alarm } from '../alarms/alarm.models';
 import { toAlarm } from '../alarms/alarm.mapping';
@@ -55,8 +57,11 @@ export class DevicesResolver {
   async device(
     @RequestContext() ctx: GatewayContext,
     @Args('id', { type: () => ID }) id: string,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Device | null> {
-    const row = await ctx.loaders.devices.load(id);
+    const row = selectsField(info, 'state')
+      ? await ctx.loaders.deviceWithState(id)
+      : await ctx.loaders.devices.load(id);
     return row ? toDevice(row) : null;
   }
 

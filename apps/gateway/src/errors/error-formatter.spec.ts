@@ -1,5 +1,3 @@
-// node-pg-migrate is ESM-only and loaded eagerly by platform-db's index; Jest (Node 20) cannot require it.
-jest.mock('node-pg-migrate', () => ({ runner: jest.fn() }));
 import { AuthError, AuthErrorCode } from '@smartcity/platform-auth';
 import { DbError, DbErrorCode } from '@smartcity/platform-db';
 import { GraphQLError } from 'graphql';

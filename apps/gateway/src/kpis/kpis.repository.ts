@@ -62,7 +62,7 @@ export class KpisRepository {
        ), spots AS (
          SELECT device_id, inst, bool_or(value_bool) AS occupied FROM st WHERE obj = '3431' AND res = '1' GROUP BY 1, 2
        ), bins AS (
-         SELECT device_id, inst, bool_or((res = '5' AND value_bool) OR (res = '2' AND value_num >= $3)) AS full
+         SELECT device_id, inst, bool_or((res = '5' AND value_bool) OR (res = '2' AND value_num >= $3)) AS is_full
          FROM st WHERE obj = '3435' GROUP BY 1, 2
        )
        SELECT (SELECT count(*) FROM lamps)::int AS "lampsTotal",
@@ -73,7 +73,7 @@ export class KpisRepository {
               (SELECT count(*) FROM spots)::int AS "parkingSpots",
               (SELECT count(*) FILTER (WHERE occupied) FROM spots)::int AS "parkingOccupied",
               (SELECT count(*) FROM bins)::int AS "binsTotal",
-              (SELECT count(*) FILTER (WHERE full) FROM bins)::int AS "binsFull"`,
+              (SELECT count(*) FILTER (WHERE is_full) FROM bins)::int AS "binsFull"`,
       [scope.categories, scope.category, fullPercent],
     );
     return rows[0] as StateKpiRow;

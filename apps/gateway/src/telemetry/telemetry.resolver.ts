@@ -1,13 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Query, Resolver } from '@nestjs/graphql';
-import { RequestContext } from '../auth/current-principal.decorator';
-import { Permission, tenantOf } from '../auth/permissions';
+import { type Principal } from '@smartcity/platform-auth';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { canSeeCategory, Permission, tenantOf } from '../auth/permissions';
+import { isUuid } from '../common/cursor';
+import { DevicesRepository } from '../devices/devices.repository';
 import { Requires } from '../auth/requires.decorator';
 import { type GatewayConfig } from '../config/gateway.config';
 import { TenantDb } from '../db/tenant-db.service';
 import { GatewayException } from '../errors/gateway.exception';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
-import { type GatewayContext } from '../graphql/gateway-context';
 import { TelemetrySeries } from './telemetry.models';
 import { Aggregate, checkRange } from './telemetry.query';
 import { TelemetryRepository } from './telemetry.repository';
@@ -17,6 +19,7 @@ export class TelemetryResolver {
   constructor(
     private readonly db: TenantDb,
     private readonly repository: TelemetryRepository,
+    private readonly devices: DevicesRepository,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -25,7 +28,7 @@ export class TelemetryResolver {
   })
   @Requires(Permission.ReadTelemetry)
   async telemetry(
-    @RequestContext() ctx: GatewayContext,
+    @CurrentPrincipal() principal: Principal,
     @Args('deviceId', { type: () => ID }) deviceId: string,
     @Args('from', { type: () => Date }) from: Date,
     @Args('to', { type: () => Date }) to: Date,
@@ -37,14 +40,18 @@ export class TelemetryResolver {
   ): Promise<TelemetrySeries> {
     if (!metric && !path) throw GatewayException.badInput('give a metric or a path', 'metric');
     const range = checkRange(from, to, bucket, this.config.TELEMETRY_MAX_POINTS);
-    // The device must be visible to the caller (tenant via RLS, categories for utilities) before its history is.
-    const device = await ctx.loaders.devices.load(deviceId);
-    if (!device) throw GatewayException.notFound('device');
-    const rows = await this.db.inTenant(tenantOf(ctx.principal!), (tx) =>
-      this.repository.series(tx, device.id, { metric, path }, range, aggregate),
-    );
+    // The device must be visible to the caller (tenant via RLS, categories for utilities) before its history is;
+    // both checks and the series run in one tenant transaction.
+    const rows = isUuid(deviceId)
+      ? await this.db.inTenant(tenantOf(principal), async (tx) => {
+          const [device] = await this.devices.findByIds(tx, [deviceId]);
+          if (!device || !canSeeCategory(principal, device.category)) return null;
+          return this.repository.series(tx, device.id, { metric, path }, range, aggregate);
+        })
+      : null;
+    if (!rows) throw GatewayException.notFound('device');
     return {
-      deviceId: device.id,
+      deviceId,
       metric,
       path,
       unit: rows.find((r) => r.unit !== null)?.unit ?? null,
