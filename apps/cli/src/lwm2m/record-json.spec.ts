@@ -11,6 +11,7 @@ describe('CLI JSON form of records', () => {
     [r('/3/0/22', 'objlnk', { objectId: 3410, instanceId: 0 }), '3410:0'],
     [r('/3/0/9', 'integer', INT64_MAX), '9223372036854775807'],
     [r('/3416/0/15', 'float', NaN), 'NaN'],
+    [r('/3416/0/15', 'float', -0), '-0'],
     [r('/1/0/6', 'boolean', false), false],
   ])('prints %p as %p and reads it back', (record, value) => {
     expect(recordToJson(record).value).toEqual(value);

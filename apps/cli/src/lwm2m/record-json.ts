@@ -17,7 +17,7 @@ import { fromBase64, toBase64 } from '@smartcity/lwm2m-codec';
 /**
  * The CLI's JSON form of a record: `{"path":"/3/0/0","type":"string","value":"Open Mobile Alliance"}`, plus
  * `"time"` when the format carried one. Opaque is base64, Time and record times ISO-8601 UTC, Objlnk "3:0",
- * integers beyond 2**53 decimal strings (JSON numbers would round them), non-finite floats "NaN"/"Infinity".
+ * integers beyond 2**53 decimal strings (JSON numbers would round them), floats -0, NaN and ±Infinity as strings.
  */
 export interface RecordJson {
   path: string;
@@ -44,6 +44,8 @@ function valueToJson(type: DataType, value: Lwm2mValue): unknown {
     case 'unsigned':
       return typeof value === 'bigint' ? value.toString() : value;
     case 'float':
+      // JSON.stringify(-0) is "0": negative zero and non-finite values travel as strings.
+      if (Object.is(value, -0)) return '-0';
       return Number.isFinite(value) ? value : String(value);
     default:
       return value;
@@ -100,7 +102,8 @@ function valueFromJson(type: DataType, value: unknown): Lwm2mValue | undefined {
       if (typeof value === 'string' && /^-?\d{1,20}$/.test(value)) return normalizeInteger(BigInt(value));
       return typeof value === 'number' ? value : undefined;
     case 'float':
-      if (value === 'NaN' || value === 'Infinity' || value === '-Infinity') return Number(value);
+      if (value === 'NaN' || value === 'Infinity' || value === '-Infinity' || value === '-0')
+        return Number(value);
       return typeof value === 'number' ? value : undefined;
     default:
       return value as Lwm2mValue;
