@@ -5,7 +5,8 @@
  * committed the rows and the partner topics acknowledged). Not a test: it prints figures.
  *
  * Settings (env): BENCH_MESSAGES (20000), BENCH_VALUES_PER_MESSAGE (25), BENCH_DEVICES (200),
- * DECODER_BATCH_MAX_VALUES (5000), DECODER_BATCH_LINGER_MS (20), DECODER_WRITE_CONCURRENCY (4).
+ * DECODER_BATCH_MAX_VALUES (5000), DECODER_BATCH_LINGER_MS (20), DECODER_MAX_CONCURRENT_FLUSHES (2),
+ * DECODER_WRITE_CONCURRENCY (4).
  */
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@smartcity/platform-config';
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
       DECODER_BATCH_MAX_VALUES: env['DECODER_BATCH_MAX_VALUES'],
       DECODER_BATCH_LINGER_MS: env['DECODER_BATCH_LINGER_MS'],
       DECODER_WRITE_CONCURRENCY: env['DECODER_WRITE_CONCURRENCY'],
+      DECODER_MAX_CONCURRENT_FLUSHES: env['DECODER_MAX_CONCURRENT_FLUSHES'],
       DECODER_PARTITIONS_CONCURRENTLY: env['DECODER_PARTITIONS_CONCURRENTLY'],
     });
     const deps = createDecoderDeps(config);
@@ -115,7 +117,8 @@ async function main(): Promise<void> {
       [
         `decoder benchmark (1 decoder, in-process; PostgreSQL, Kafka and the decoder share this machine's cores)`,
         `  batch: DECODER_BATCH_MAX_VALUES=${config.DECODER_BATCH_MAX_VALUES} DECODER_BATCH_LINGER_MS=${config.DECODER_BATCH_LINGER_MS} ` +
-          `DECODER_WRITE_CONCURRENCY=${config.DECODER_WRITE_CONCURRENCY} partitions=12 concurrently=${config.DECODER_PARTITIONS_CONCURRENTLY}`,
+          `DECODER_MAX_CONCURRENT_FLUSHES=${config.DECODER_MAX_CONCURRENT_FLUSHES} DECODER_WRITE_CONCURRENCY=${config.DECODER_WRITE_CONCURRENCY} ` +
+          `partitions=12 concurrently=${config.DECODER_PARTITIONS_CONCURRENTLY}`,
         `  input: ${MESSAGES} SenML JSON Sends x ${VALUES} values, ${DEVICES} devices, 1 tenant`,
         `  stored rows: ${stored} of ${totalValues}`,
         `  elapsed: ${seconds.toFixed(2)} s (Kafka -> committed rows and offsets, partner topics acknowledged)`,

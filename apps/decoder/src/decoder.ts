@@ -18,6 +18,12 @@ import { type PipelineItem, UplinkPipeline } from './uplink-pipeline';
 import { type UplinkProcessor } from './uplink/uplink-processor';
 import { BatchWriter } from './write/batch-writer';
 
+/**
+ * An uplink may carry a 2 MB payload (lwm2m.uplink.v1 contract: base64 up to 2,000,000 characters), above Kafka's
+ * default 1 MiB record batch limit (`message.max.bytes`); topics the decoder creates accept 8 MiB batches.
+ */
+export const LARGE_MESSAGES = { 'max.message.bytes': String(8 * 1024 * 1024) };
+
 /** The infrastructure a decoder runs on (built by decoder.factory.ts, provided by the Nest module). */
 export interface DecoderDeps {
   readonly config: DecoderConfig;
@@ -60,7 +66,7 @@ export class Decoder {
     this.producer = new KafkaProducer(kafka, {
       sendTimeoutMs: config.DECODER_PRODUCE_TIMEOUT_MS,
       lingerMs: 5,
-      maxBatchMessages: 5000,
+      maxBatchMessages: 500,
       retries: 5,
     });
     const decode = (item: PipelineItem) => processor.process(item.value, item.origin);
@@ -85,7 +91,11 @@ export class Decoder {
       writeConcurrency: config.DECODER_WRITE_CONCURRENCY,
     });
     this.accumulator = new BatchAccumulator<PipelineItem>(
-      { maxWeight: config.DECODER_BATCH_MAX_VALUES, lingerMs: config.DECODER_BATCH_LINGER_MS },
+      {
+        maxWeight: config.DECODER_BATCH_MAX_VALUES,
+        lingerMs: config.DECODER_BATCH_LINGER_MS,
+        maxConcurrentFlushes: config.DECODER_MAX_CONCURRENT_FLUSHES,
+      },
       (items) => pipeline.flush(items),
     );
     this.consumer = new UplinkConsumer(
@@ -112,22 +122,28 @@ export class Decoder {
     );
   }
 
+  /**
+   * Connects and starts consuming. Kafka unreachable at startup is waited for (retried with capped backoff) rather
+   * than crashing the process, so decoders can start before the brokers; stop() ends the wait.
+   */
   async start(): Promise<void> {
     this.running = true;
-    await ensureTopics(this.kafka, [
-      {
-        topic: this.config.DECODER_UPLINK_TOPIC,
-        partitions: this.config.DECODER_UPLINK_PARTITIONS,
-        replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
-      },
-      {
-        topic: this.config.DECODER_DLQ_TOPIC,
-        partitions: 3,
-        replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
-      },
-    ]);
-    await this.producer.connect();
-    await this.consumer.start();
+    await this.untilDone('create topics', () =>
+      ensureTopics(this.kafka, [
+        {
+          topic: this.config.DECODER_UPLINK_TOPIC,
+          partitions: this.config.DECODER_UPLINK_PARTITIONS,
+          replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
+        },
+        {
+          topic: this.config.DECODER_DLQ_TOPIC,
+          partitions: 3,
+          replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
+        },
+      ]),
+    );
+    await this.untilDone('connect producer', () => this.producer.connect());
+    await this.untilDone('start consumer', () => this.consumer.start());
     this.consuming = true;
     if (this.config.DECODER_JOBS_ENABLED) this.jobs.start();
     this.logger.info(
@@ -155,6 +171,20 @@ export class Decoder {
     await this.accumulator.close();
     await this.jobs.stop();
     await this.producer.close();
+  }
+
+  private async untilDone(step: string, fn: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await fn();
+        return;
+      } catch (err) {
+        if (!this.running) throw err;
+        const delayMs = Math.min(10_000, 500 * 2 ** Math.min(attempt - 1, 5));
+        this.logger.warn({ err, step, attempt, delayMs }, 'decoder startup step failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
   }
 
   /** For tests: the background jobs, runnable on demand. */

@@ -11,7 +11,8 @@ import {
   deviceEvent,
   isoFromSeconds,
   type PartnerEvent,
-  telemetryMessage,
+  type TelemetryMessage,
+  telemetryMessages,
 } from './publish/partner-messages';
 import { type PartnerPublisher, type TenantPartnerMessages } from './publish/partner-publisher';
 import { type DecodedUplink, type MessageOrigin } from './uplink/decoded-uplink';
@@ -321,11 +322,11 @@ function tenantBatch(tenant: string, uplinks: DecodedUplink[]): TenantBatch {
 }
 
 function partnerMessages(batch: TenantBatch, result: TenantWriteResult): TenantPartnerMessages {
-  const telemetry = [];
+  const telemetry: TelemetryMessage[] = [];
   const events: PartnerEvent[] = [];
   for (const u of batch.uplinks) {
     if (u.kind === 'data') {
-      if (u.values.length > 0) telemetry.push(telemetryMessage(u));
+      if (u.values.length > 0) telemetry.push(...telemetryMessages(u));
     } else {
       events.push(deviceEvent(u.message));
     }

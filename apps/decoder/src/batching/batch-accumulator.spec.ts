@@ -95,3 +95,25 @@ describe('BatchAccumulator', () => {
     await expect(acc.submit([2], 1)).rejects.toThrow(/closed/);
   });
 });
+
+describe('BatchAccumulator with concurrent flushes', () => {
+  it('runs up to maxConcurrentFlushes batches at once', async () => {
+    const gates: Array<() => void> = [];
+    const flushed: number[][] = [];
+    const acc = new BatchAccumulator<number>(
+      { maxWeight: 1, lingerMs: 1000, maxConcurrentFlushes: 2 },
+      (items) => {
+        flushed.push(items);
+        return new Promise<void>((resolve) => gates.push(resolve));
+      },
+    );
+    const done = [acc.submit([1], 1), acc.submit([2], 1), acc.submit([3], 1)];
+    expect(flushed).toEqual([[1], [2]]);
+    gates[0]!();
+    await done[0];
+    expect(flushed).toEqual([[1], [2], [3]]);
+    gates[1]!();
+    gates[2]!();
+    await Promise.all(done);
+  });
+});

@@ -3,6 +3,8 @@ export interface BatchAccumulatorOptions {
   readonly maxWeight: number;
   /** ...or this long after its first item arrived (ms). */
   readonly lingerMs: number;
+  /** Flushes running at the same time (default 1). More lets the database work on several batches at once. */
+  readonly maxConcurrentFlushes?: number;
 }
 
 interface Submission<T> {
@@ -14,14 +16,15 @@ interface Submission<T> {
 
 /**
  * Joins the work of concurrently consumed partitions into database-sized batches: each submitter waits until
- * the batch holding its items was flushed (written, published). Flushes run one at a time; while one runs,
- * the next batch fills. A submission is never split, so callers submit chunks of at most maxWeight.
+ * the batch holding its items was flushed (written, published). At most maxConcurrentFlushes run at once; while
+ * they run, the next batch fills. A submission is never split, so callers submit chunks of at most maxWeight.
  */
 export class BatchAccumulator<T> {
   private pending: Submission<T>[] = [];
   private pendingWeight = 0;
   private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> | undefined;
+  private inFlight = 0;
+  private readonly flushes = new Set<Promise<void>>();
   private closed = false;
 
   constructor(
@@ -47,20 +50,24 @@ export class BatchAccumulator<T> {
   /** Flushes what is queued and waits for it; later submissions are refused. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.pending.length > 0 || this.flushing) {
-      if (!this.flushing) this.startFlush();
-      await this.flushing?.catch(() => undefined);
+    while (this.pending.length > 0 || this.inFlight > 0) {
+      if (this.pending.length > 0 && this.inFlight < this.maxConcurrent) this.startFlush();
+      else await Promise.race(this.flushes);
     }
   }
 
+  private get maxConcurrent(): number {
+    return this.options.maxConcurrentFlushes ?? 1;
+  }
+
   private schedule(): void {
-    if (this.flushing) return; // the running flush reschedules when it ends
+    if (this.inFlight >= this.maxConcurrent) return; // a running flush reschedules when it ends
     if (this.pendingWeight >= this.options.maxWeight) {
       this.startFlush();
     } else if (!this.timer && this.pending.length > 0) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
-        if (!this.flushing) this.startFlush();
+        if (this.inFlight < this.maxConcurrent) this.startFlush();
       }, this.options.lingerMs);
     }
   }
@@ -84,9 +91,11 @@ export class BatchAccumulator<T> {
     if (batch.length === 0) return;
     const items: T[] = [];
     for (const s of batch) for (const item of s.items) items.push(item);
+    this.inFlight++;
     const settle = (err?: Error) => {
       // The next batch starts before the submitters hear back, so it is already filling when they move on.
-      this.flushing = undefined;
+      this.inFlight--;
+      this.flushes.delete(tracked);
       this.schedule();
       for (const s of batch) {
         if (err) s.reject(err);
@@ -99,9 +108,10 @@ export class BatchAccumulator<T> {
     } catch (err) {
       flush = Promise.reject(err);
     }
-    this.flushing = flush.then(
+    const tracked: Promise<void> = flush.then(
       () => settle(),
       (err: unknown) => settle(err instanceof Error ? err : new Error(String(err))),
     );
+    this.flushes.add(tracked);
   }
 }

@@ -36,6 +36,9 @@ export const decoderConfigSchema = z.object({
 
   DECODER_BATCH_MAX_VALUES: positiveInt(5000),
   DECODER_BATCH_LINGER_MS: nonNegativeInt(20),
+  /** Batches written at the same time (the database works on several; keep <= DATABASE_POOL_MAX / WRITE_CONCURRENCY). */
+  DECODER_MAX_CONCURRENT_FLUSHES: positiveInt(2),
+  /** Tenant groups of one batch written at the same time (one transaction and pool connection each). */
   DECODER_WRITE_CONCURRENCY: positiveInt(4),
   /** Attempts a message gets before the DLQ (storage rejections, unexpected errors). */
   DECODER_MAX_ATTEMPTS: positiveInt(3),

@@ -1,7 +1,14 @@
 import { partnerSchemaValidators } from '../testing/partner-schemas';
 import { type AlarmRow } from '../alarms/alarm.sql';
 import { type DecodedData } from '../uplink/decoded-uplink';
-import { alarmEvent, deviceEvent, telemetryMessage } from './partner-messages';
+import fc from 'fast-check';
+import {
+  alarmEvent,
+  deviceEvent,
+  isoFromSeconds,
+  telemetryMessage,
+  telemetryMessages,
+} from './partner-messages';
 
 const validators = partnerSchemaValidators();
 const deviceId = '6f1c1a52-8f43-4a3e-9a59-5e3c3a0f0d11';
@@ -112,5 +119,61 @@ describe('partner messages', () => {
   it('the schemas reject a message missing its measurements (they can fail)', () => {
     expect(validators.telemetry({ id: 'x', tenant: 'lyon' })).toBe(false);
     expect(validators.event({ id: 'x', type: 'alarm.raised' })).toBe(false);
+  });
+
+  it('formats times exactly like Date#toISOString', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }), (ms) => {
+        expect(isoFromSeconds(ms / 1000)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 5000 },
+    );
+    expect(isoFromSeconds(1_764_000_000.0004)).toBe('2025-11-24T16:00:00.000Z');
+  });
+});
+
+describe('telemetryMessages', () => {
+  it('splits a large uplink into messages of at most 500 measurements with stable ids', () => {
+    const values = Array.from({ length: 1201 }, (_, i) => ({
+      timeSec: 1_764_000_000 + i,
+      path: '/3303/0/5700',
+      metric: 'temperature.sensor_value',
+      valueNum: i,
+      valueBool: null,
+      valueText: null,
+      valueJson: null,
+      unit: 'Cel',
+      quality: null,
+    }));
+    const decoded = {
+      kind: 'data' as const,
+      origin: { topic: 't', partition: 0, offset: '0' },
+      message: {
+        v: 1 as const,
+        id: 'ingest-1:7',
+        tenant: 'lyon',
+        endpoint: 'ep',
+        deviceId: '6f1c1a52-8f43-4a3e-9a59-5e3c3a0f0d11',
+        registrationId: 'r',
+        instanceId: 'i',
+        receivedAt: 0,
+        objectVersions: {},
+        kind: 'send' as const,
+        contentFormat: 110,
+        payload: '',
+      },
+      values,
+      alarms: [],
+    };
+    const parts = telemetryMessages(decoded);
+    expect(parts.map((p) => [p.id, p.measurements.length])).toEqual([
+      ['ingest-1:7', 500],
+      ['ingest-1:7#1', 500],
+      ['ingest-1:7#2', 201],
+    ]);
+    expect(parts.flatMap((p) => p.measurements.map((m) => m.value))).toEqual(values.map((v) => v.valueNum));
+    expect(telemetryMessages({ ...decoded, values: values.slice(0, 3) }).map((p) => p.id)).toEqual([
+      'ingest-1:7',
+    ]);
   });
 });

@@ -70,8 +70,57 @@ export interface AlarmEvent {
 
 export type PartnerEvent = DeviceEvent | AlarmEvent;
 
+let cachedHour = NaN;
+let cachedPrefix = '';
+
+/**
+ * ISO-8601 UTC with milliseconds, as Date#toISOString, for years 0000-9999. Formats the "YYYY-MM-DDTHH:" prefix once
+ * per hour (a batch's values share few hours) and the minutes, seconds and milliseconds by hand: it runs for every
+ * published value.
+ */
 export function isoFromSeconds(seconds: number): string {
-  return new Date(Math.round(seconds * 1000)).toISOString();
+  const ms = Math.round(seconds * 1000);
+  const hour = Math.floor(ms / 3_600_000);
+  if (hour !== cachedHour || !(ms >= 0 && ms < 253_402_300_800_000)) {
+    const iso = new Date(ms).toISOString();
+    if (!(ms >= 0 && ms < 253_402_300_800_000)) return iso;
+    cachedHour = hour;
+    cachedPrefix = iso.slice(0, 14);
+  }
+  const inHour = ms - hour * 3_600_000;
+  const minutes = Math.floor(inHour / 60_000);
+  const secs = Math.floor((inHour % 60_000) / 1000);
+  const millis = inHour % 1000;
+  return (
+    cachedPrefix +
+    (minutes < 10 ? '0' : '') +
+    minutes +
+    ':' +
+    (secs < 10 ? '0' : '') +
+    secs +
+    '.' +
+    (millis < 10 ? '00' : millis < 100 ? '0' : '') +
+    millis +
+    'Z'
+  );
+}
+
+/** Most measurements in one partner message: a large Send (thousands of SenML records) becomes several messages. */
+export const MAX_MEASUREMENTS_PER_MESSAGE = 500;
+
+/**
+ * The partner messages of one data uplink: one, or one per MAX_MEASUREMENTS_PER_MESSAGE measurements, with ids
+ * `<uplink id>` then `<uplink id>#1`, `#2`... (stable, so partners dedupe redeliveries).
+ */
+export function telemetryMessages(u: DecodedData): TelemetryMessage[] {
+  if (u.values.length <= MAX_MEASUREMENTS_PER_MESSAGE) return [telemetryMessage(u)];
+  const out: TelemetryMessage[] = [];
+  for (let start = 0, part = 0; start < u.values.length; start += MAX_MEASUREMENTS_PER_MESSAGE, part++) {
+    const slice = { ...u, values: u.values.slice(start, start + MAX_MEASUREMENTS_PER_MESSAGE) };
+    const m = telemetryMessage(slice);
+    out.push(part === 0 ? m : { ...m, id: `${m.id}#${part}` });
+  }
+  return out;
 }
 
 export function telemetryMessage(u: DecodedData): TelemetryMessage {
