@@ -158,6 +158,22 @@ describe('lwm2m-client against the Leshan server demo', () => {
     await api('DELETE', '/3416/0/3/observe');
   });
 
+  it('lets Leshan execute a resource and write notification attributes', async () => {
+    let reboots = 0;
+    tree.onExecute(3, 4, () => {
+      reboots++;
+    });
+    const exec = await api('POST', '/3/0/4?timeout=5');
+    expect(exec.success).toBe(true);
+    expect(reboots).toBe(1);
+    const attrs = await api('PUT', '/3416/0/3/attributes?pmin=1&pmax=60');
+    expect(attrs.success).toBe(true);
+    const discover = (await api('GET', '/3416/0/3/discover?timeout=5')) as unknown as {
+      objectLinks: Array<{ url: string; attributes?: Record<string, unknown> }>;
+    };
+    expect(discover.objectLinks[0]?.attributes).toMatchObject({ pmin: '1', pmax: '60' });
+  });
+
   it('delivers a Send (POST /dp) that Leshan accepts', async () => {
     const code = await client.send([Lwm2mPath.parse('/3/0/9'), Lwm2mPath.parse('/3416/0/3')], {
       format: ContentFormats.SENML_CBOR,
