@@ -35,7 +35,12 @@ interface Child {
 
 async function startIngest(): Promise<Child & { port: number }> {
   const proc = fork(join(__dirname, 'ingest-child.ts'), [], {
-    execArgv: ['-r', join(__dirname, '../../tools/register.js'), '--expose-gc'],
+    execArgv: [
+      '-r',
+      join(__dirname, '../../tools/register.js'),
+      '--expose-gc',
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/ingest-prof'] : []),
+    ],
     env: {
       ...process.env,
       COAP_HOST: '127.0.0.1',
@@ -192,6 +197,10 @@ async function main(): Promise<void> {
     for (const s of sockets) s.close();
   } finally {
     await ingest.ask('stop');
+    await new Promise((r) => {
+      ingest.proc.once('exit', r);
+      setTimeout(r, 5000);
+    });
     ingest.proc.kill();
     await owner.query('DELETE FROM tenants WHERE id = $1', [tenant]);
     await owner.end();
