@@ -8,13 +8,27 @@ describe('Lwm2mPath', () => {
     ['/3/0/6/', 'resource', '/3/0/6'],
     ['/3/0/6/1', 'resourceInstance', '/3/0/6/1'],
     ['/65534/65534', 'instance', '/65534/65534'],
+    ['', 'root', '/'],
+    ['3/', 'object', '/3'],
+    ['/007/00', 'instance', '/7/0'],
   ])('parses %s as a %s path', (text, level, canonical) => {
     const path = Lwm2mPath.parse(text);
     expect(path.level).toBe(level);
     expect(path.toString()).toBe(canonical);
   });
 
-  it.each(['/65535', '/3/a', '/3//0', '/1/2/3/4/5', '/-1', '/3/0x1', '/123456'])('refuses %s', (text) => {
+  it.each([
+    '/65535',
+    '/3/a',
+    '/3//0',
+    '/3//',
+    '/1/2/3/4/5',
+    '/-1',
+    '/3/0x1',
+    '/123456',
+    '/ 3',
+    '/3/0/'.repeat(2),
+  ])('refuses %s', (text) => {
     expect(Lwm2mPath.tryParse(text)).toBeUndefined();
     expect(() => Lwm2mPath.parse(text)).toThrow(RangeError);
   });

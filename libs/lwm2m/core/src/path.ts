@@ -44,17 +44,27 @@ export class Lwm2mPath {
   }
 
   static tryParse(text: string): Lwm2mPath | undefined {
-    let body = text.startsWith('/') ? text.slice(1) : text;
-    if (body.endsWith('/')) body = body.slice(0, -1);
-    if (body === '') return Lwm2mPath.ROOT;
-    const parts = body.split('/');
-    if (parts.length > 4) return undefined;
+    // Hand-written scan (one per decoded SenML/JSON record): ids of 1-5 digits, "/" separated, an optional leading
+    // and trailing "/", at most 4 ids, each <= MAX_ID.
     const ids: number[] = [];
-    for (const part of parts) {
-      if (!/^\d{1,5}$/.test(part)) return undefined;
-      const id = Number(part);
-      if (id > MAX_ID) return undefined;
+    const end = text.length > 1 && text.charCodeAt(text.length - 1) === 0x2f ? text.length - 1 : text.length;
+    let i = text.charCodeAt(0) === 0x2f ? 1 : 0;
+    if (i >= end) return end <= 1 ? Lwm2mPath.ROOT : undefined;
+    for (;;) {
+      let id = 0;
+      const start = i;
+      while (i < end) {
+        const c = text.charCodeAt(i);
+        if (c < 0x30 || c > 0x39) break;
+        id = id * 10 + (c - 0x30);
+        i++;
+      }
+      if (i === start || i - start > 5 || id > MAX_ID || ids.length === 4) return undefined;
       ids.push(id);
+      if (i === end) break;
+      if (text.charCodeAt(i) !== 0x2f) return undefined;
+      i++;
+      if (i === end) return undefined;
     }
     return new Lwm2mPath(ids[0], ids[1], ids[2], ids[3]);
   }

@@ -24,6 +24,10 @@ const LABELS: Record<string, string> = {
   '8': 'vd',
   vlo: 'vlo',
 };
+/** Keyed by the decoded label itself (number or text): no string conversion per field. */
+const LABEL_MAP = new Map<number | string, string>(
+  Object.entries(LABELS).map(([k, v]) => [/^-?\d+$/.test(k) ? Number(k) : k, v]),
+);
 const KINDS: Record<string, 'string' | 'number' | 'boolean' | 'bytes'> = {
   bver: 'number',
   bn: 'string',
@@ -56,7 +60,7 @@ export function parseSenmlCbor(payload: Uint8Array, limits: DecodeLimits): RawSe
       throw new Lwm2mCodecError('malformed', 'SenML record is not a map', { record });
     const out: Record<string, unknown> = {};
     for (const [label, item] of entry) {
-      const field = LABELS[String(label)];
+      const field = typeof label === 'object' ? undefined : LABEL_MAP.get(label);
       if (!field)
         throw new Lwm2mCodecError('unknown-field', `unknown SenML label ${JSON.stringify(label)}`, {
           record,

@@ -17,8 +17,14 @@ import {
  */
 export function senmlToRecords(raw: readonly RawSenmlRecord[], ctx: DecodeContext): Lwm2mRecord[] {
   const out = new RecordCollector(ctx);
+  // A Send repeats the same names (history of one resource): parse each distinct name once.
+  const paths = new Map<string, Lwm2mPath>();
   resolveSenml(raw, ctx.now).forEach((r, record) => {
-    const path = namePath(r, record, ctx);
+    let path = paths.get(r.name);
+    if (!path || r.nameFromBaseOnly) {
+      path = namePath(r, record, ctx);
+      paths.set(r.name, path);
+    }
     if (!r.value) {
       throw new Lwm2mCodecError('missing-field', `record for ${path} has no value (v, vs, vb, vd or vlo)`, {
         record,
