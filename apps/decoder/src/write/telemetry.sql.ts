@@ -88,15 +88,21 @@ ON CONFLICT DO NOTHING`,
  * never deadlock.
  */
 export function latestPerPath(c: TelemetryColumns): TelemetryColumns {
-  const newest = new Map<string, number>();
+  // device -> path -> index of its newest value (nested maps: no key string per value on the hot path)
+  const newest = new Map<string, Map<string, number>>();
   for (let i = 0; i < c.time.length; i++) {
-    const key = c.deviceId[i]! + '\u0000' + c.path[i]!;
-    const prev = newest.get(key);
-    if (prev === undefined || c.time[prev]! < c.time[i]!) newest.set(key, i);
+    const device = c.deviceId[i]!;
+    let paths = newest.get(device);
+    if (!paths) newest.set(device, (paths = new Map()));
+    const path = c.path[i]!;
+    const prev = paths.get(path);
+    if (prev === undefined || c.time[prev]! < c.time[i]!) paths.set(path, i);
   }
-  const order = [...newest.entries()]
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map((e) => e[1]);
+  const order: number[] = [];
+  for (const device of [...newest.keys()].sort()) {
+    const paths = newest.get(device)!;
+    for (const path of [...paths.keys()].sort()) order.push(paths.get(path)!);
+  }
   const out = emptyColumns();
   for (const i of order) {
     out.time.push(c.time[i]!);
