@@ -137,7 +137,18 @@ export async function startPipeline(
       const port = await freeTcpPort();
       gatewayUrl = `http://127.0.0.1:${port}`;
       apps.push(
-        await startApp('gateway', { GATEWAY_PORT: String(port), NODE_ENV: 'test' }, `${gatewayUrl}/readyz`),
+        await startApp(
+          'gateway',
+          {
+            GATEWAY_PORT: String(port),
+            NODE_ENV: 'test',
+            // Device commands of this run go to this run's ingest, and their results come back here.
+            COMMANDS_DOWNLINK_TOPIC: downlinkTopic,
+            COMMANDS_RESULT_TOPIC: downlinkResultTopic,
+            COMMANDS_RESULT_GROUP_ID: `gateway-command-results-${runId}`,
+          },
+          `${gatewayUrl}/readyz`,
+        ),
       );
     }
     return {

@@ -3,12 +3,10 @@
  * (GraphQL, Keycloak tokens). The apps run as child processes on ports and topics of their own; two test cities are
  * created with auto-provisioning by endpoint prefix and deleted afterwards.
  */
-import { randomUUID } from 'node:crypto';
 import { Lwm2mPath } from '@smartcity/lwm2m-core';
-import { Kafka, logLevel } from 'kafkajs';
 import { type Pipeline, startPipeline } from '../../bench/pipeline/platform-processes';
 import { type Fleet } from '../../apps/simulator/src/fleet/fleet';
-import { demoToken, E2E, eventually, graphql, runId, TestTenants } from './support/e2e-env';
+import { demoToken, eventually, graphql, runId, TestTenants } from './support/e2e-env';
 import { startTestFleet } from './support/test-fleet';
 
 jest.setTimeout(300_000);
@@ -189,65 +187,79 @@ describe('a city through the whole pipeline', () => {
     expect(level).toBe(fleetC.device(light)?.values.num('/3416/0/3'));
   });
 
-  it('round-trips a dimming command: the device applies it and the new level is reported', async () => {
+  it('round-trips a dimming command from GraphQL: the lamp applies it and reports the new level', async () => {
     const light = fleetC.endpoints.find((e) => e.includes('-sl-')) as string;
     const device = fleetC.device(light);
     const target = device?.values.num('/3416/0/3') === 30 ? 40 : 30;
-    const kafka = new Kafka({
-      brokers: E2E.kafkaBrokers,
-      clientId: `e2e-${run}`,
-      logLevel: logLevel.NOTHING,
-    });
-    const consumer = kafka.consumer({ groupId: `e2e-results-${run}` });
-    const producer = kafka.producer();
-    const id = randomUUID();
-    const results: Array<{ id: string; status: string; coapCode?: string }> = [];
-    await consumer.connect();
-    await consumer.subscribe({ topic: pipeline.downlinkResultTopic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => void results.push(JSON.parse(message.value?.toString() ?? '{}')),
-    });
-    await producer.connect();
-    try {
-      await producer.send({
-        topic: pipeline.downlinkTopic,
-        messages: [
-          {
-            key: `${cityC.id}/${light}`,
-            value: JSON.stringify({
-              v: 1,
-              id,
-              tenant: cityC.id,
-              endpoint: light,
-              // Write (replace) of the 3416 Command resource in text/plain (Core 1.1.1 §6.3.3, Content-Format 0).
-              operation: {
-                op: 'write',
-                path: '/3416/0/1',
-                replace: true,
-                contentFormat: 0,
-                payload: Buffer.from(String(target)).toString('base64'),
-              },
-              issuedAt: Date.now(),
-              deadline: Date.now() + 60_000,
-            }),
-          },
-        ],
-      });
-      const result = await eventually(
-        async () => results.find((r) => r.id === id && r.status !== 'sent'),
-        60_000,
-        'the command result',
-      );
-      expect(result).toMatchObject({ status: 'completed', coapCode: '2.04' });
-      expect(device?.tree.get(Lwm2mPath.parse('/3416/0/1'))).toBe(target);
-      await eventually(
-        async () => ((await streetlightLevel(cityC.id, light)) === target ? true : undefined),
-        30_000,
-        `level ${target} reported`,
-      );
-    } finally {
-      await producer.disconnect();
-      await consumer.disconnect();
-    }
+    const gateway = pipeline.gatewayUrl as string;
+    const found = await graphql<{ devices: { edges: Array<{ node: { id: string; endpoint: string } }> } }>(
+      gateway,
+      admin,
+      cityC.id,
+      `
+        query {
+          devices(first: 20) {
+            edges {
+              node {
+                id
+                endpoint
+              }
+            }
+          }
+        }
+      `,
+    );
+    const deviceId = found.data?.devices.edges.find((e) => e.node.endpoint === light)?.node.id;
+    expect(deviceId).toBeDefined();
+    const issued = await graphql<{ setLampLevel: { commands: Array<{ id: string }>; refused: unknown[] } }>(
+      gateway,
+      admin,
+      cityC.id,
+      `
+        mutation ($ids: [ID!], $level: Int!) {
+          setLampLevel(devices: { deviceIds: $ids }, level: $level) {
+            commands {
+              id
+            }
+            refused {
+              reason
+            }
+          }
+        }
+      `,
+      { ids: [deviceId], level: target },
+    );
+    expect(issued.errors).toBeUndefined();
+    const commandId = issued.data?.setLampLevel.commands[0]?.id as string;
+    const done = await eventually(
+      async () => {
+        const res = await graphql<{ command: { status: string; coapCode: string | null } | null }>(
+          gateway,
+          admin,
+          cityC.id,
+          `
+            query ($id: ID!) {
+              command(id: $id) {
+                status
+                coapCode
+              }
+            }
+          `,
+          { id: commandId },
+        );
+        const status = res.data?.command?.status;
+        return status && status !== 'PENDING' && status !== 'SENT' ? res.data?.command : undefined;
+      },
+      60_000,
+      'the command outcome',
+    );
+    expect(done).toMatchObject({ status: 'SUCCEEDED', coapCode: '2.04' });
+    expect(device?.tree.get(Lwm2mPath.parse('/3416/0/1'))).toBe(target);
+    // The lamp's observation (/3416/0, from the device profile) brings the new level back to the platform.
+    await eventually(
+      async () => ((await streetlightLevel(cityC.id, light)) === target ? true : undefined),
+      30_000,
+      `level ${target} reported`,
+    );
   });
 });
