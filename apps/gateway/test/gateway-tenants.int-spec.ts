@@ -11,11 +11,11 @@ jest.setTimeout(120_000);
 
 const BROKERS = TEST_ENV.kafkaBrokers;
 
+/** Organizations of the realm with this alias (Keycloak's `search` does not match aliases: list them all). */
 async function organizations(alias: string): Promise<{ id: string; alias: string; name: string }[]> {
-  const res = await fetch(
-    `${KEYCLOAK_URL}/admin/realms/smartcity/organizations?search=${encodeURIComponent(alias)}&exact=true`,
-    { headers: { authorization: `Bearer ${await masterRealmToken()}` } },
-  );
+  const res = await fetch(`${KEYCLOAK_URL}/admin/realms/smartcity/organizations?first=0&max=1000`, {
+    headers: { authorization: `Bearer ${await masterRealmToken()}` },
+  });
   return ((await res.json()) as { id: string; alias: string; name: string }[]).filter(
     (o) => o.alias === alias,
   );
@@ -47,10 +47,11 @@ describe('tenant management by the platform admin', () => {
     for (const t of topics) if (await topicExists(t)) mine.push(t);
     if (mine.length) await deleteTopics(kafka, mine);
     for (const org of await organizations(slug)) {
-      await fetch(`${KEYCLOAK_URL}/admin/realms/smartcity/organizations/${org.id}`, {
+      const res = await fetch(`${KEYCLOAK_URL}/admin/realms/smartcity/organizations/${org.id}`, {
         method: 'DELETE',
         headers: { authorization: `Bearer ${await masterRealmToken()}` },
       });
+      if (res.status !== 204) throw new Error(`organization ${slug} not deleted: HTTP ${res.status}`);
     }
     await owner.query('DELETE FROM tenants WHERE id = $1', [slug]);
     await owner.end();

@@ -1,5 +1,6 @@
 import { type DownlinkResult } from '@smartcity/platform-contracts';
-import { type Command, CommandStatus } from './command.models';
+import { CommandStatus } from './command.enums';
+import { type Command } from './command.models';
 import { type CommandRow, type CommandStatusText, type CommandUpdate } from './commands.repository';
 
 export function toCommand(row: CommandRow): Command {

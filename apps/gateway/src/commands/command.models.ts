@@ -2,15 +2,10 @@ import { Field, ID, InputType, Int, Float, ObjectType, registerEnumType } from '
 import { JsonScalar } from '../common/json.scalar';
 import { DeviceFilter } from '../devices/device.models';
 
-/** Lifecycle of a device command (issue 9): PENDING -> SENT -> SUCCEEDED | FAILED | TIMEOUT, or EXPIRED. */
-export enum CommandStatus {
-  PENDING = 'PENDING',
-  SENT = 'SENT',
-  SUCCEEDED = 'SUCCEEDED',
-  FAILED = 'FAILED',
-  TIMEOUT = 'TIMEOUT',
-  EXPIRED = 'EXPIRED',
-}
+import { CommandStatus } from './command.enums';
+
+export { CommandStatus };
+
 registerEnumType(CommandStatus, { name: 'CommandStatus' });
 
 @ObjectType({ description: 'A value read from a device, decoded with the object version it announced.' })

@@ -126,9 +126,12 @@ export class SubscriptionsResolver {
   /** Which device ids a subscription receives; checked up front so a bad argument fails at subscribe time. */
   private async deviceFilter(
     principal: Principal,
-    deviceId: string | null,
-    category: string | null,
+    deviceIdArg: string | null | undefined,
+    categoryArg: string | null | undefined,
   ): Promise<(id: string) => Promise<boolean>> {
+    // Absent arguments arrive as undefined, explicit nulls as null: both mean "no filter".
+    const deviceId = deviceIdArg ?? null;
+    const category = categoryArg ?? null;
     const lookup = new CategoryLookup(this.db, this.devices, tenantOf(principal));
     if (deviceId !== null) {
       const cat = await lookup.categoryOf(deviceId);

@@ -29,10 +29,23 @@ export class KeycloakAdminClient {
 
   constructor(private readonly settings: KeycloakAdminSettings) {}
 
+  /**
+   * The organization with this alias. Keycloak's `search` parameter matches names and domains, not aliases, so the
+   * list is paged through (brief representations, 100 per page).
+   */
   async findOrganization(alias: string): Promise<Organization | null> {
-    const params = new URLSearchParams({ search: alias, exact: 'true', briefRepresentation: 'true' });
-    const list = (await this.request('GET', `/organizations?${params}`)) as Organization[];
-    return list.find((o) => o.alias === alias) ?? null;
+    const pageSize = 100;
+    for (let first = 0; ; first += pageSize) {
+      const params = new URLSearchParams({
+        first: String(first),
+        max: String(pageSize),
+        briefRepresentation: 'true',
+      });
+      const page = (await this.request('GET', `/organizations?${params}`)) as Organization[];
+      const hit = page.find((o) => o.alias === alias);
+      if (hit) return hit;
+      if (page.length < pageSize) return null;
+    }
   }
 
   /** Creates the organization of a tenant, or returns the existing one (idempotent by alias). */
@@ -42,14 +55,16 @@ export class KeycloakAdminClient {
       if (existing.name !== name) await this.updateOrganization(existing.id, { ...existing, name });
       return { ...existing, name };
     }
-    await this.request('POST', '/organizations', {
+    const location = await this.request('POST', '/organizations', {
       alias,
       name,
       enabled: true,
       description: `Tenant ${alias}`,
       domains: [{ name: domain, verified: false }],
     });
-    const created = await this.findOrganization(alias);
+    // 201 Created with `Location: .../organizations/<id>`.
+    const id = typeof location === 'string' ? location.split('/').pop() : undefined;
+    const created = id ? { id, alias, name, enabled: true } : await this.findOrganization(alias);
     if (!created) throw new GatewayException(GatewayErrorCode.ServiceUnavailable, 'organization not created');
     return created;
   }
@@ -89,6 +104,7 @@ export class KeycloakAdminClient {
         res.status,
       );
     }
+    if (res.status === 201) return res.headers.get('location');
     const text = await res.text();
     return text ? (JSON.parse(text) as unknown) : null;
   }
@@ -116,7 +132,7 @@ export class KeycloakAdminClient {
 
   private async fetch(url: string, init: RequestInit): Promise<Response> {
     try {
-      return await fetch(url, { ...init, signal: AbortSignal.timeout(this.settings.timeoutMs ?? 10_000) });
+      return await fetch(url, { ...init, signal: AbortSignal.timeout(this.settings.timeoutMs ?? 30_000) });
     } catch (err) {
       throw new KeycloakAdminError(`Keycloak unreachable: ${(err as Error).message}`, 0);
     }
