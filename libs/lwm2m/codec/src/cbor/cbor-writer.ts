@@ -55,6 +55,16 @@ export class CborWriter {
   }
 
   text(value: string): void {
+    // Short ASCII strings (names like "6/0", "/3424/0/") are written without a TextEncoder allocation.
+    if (value.length < 24) {
+      let ascii = true;
+      for (let i = 0; i < value.length && ascii; i++) ascii = value.charCodeAt(i) < 0x80;
+      if (ascii) {
+        this.out.u8(0x60 | value.length);
+        for (let i = 0; i < value.length; i++) this.out.u8(value.charCodeAt(i));
+        return;
+      }
+    }
     const bytes = utf8Encode(value);
     this.head(3, bytes.length);
     this.out.bytes(bytes);

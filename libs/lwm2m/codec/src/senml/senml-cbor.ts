@@ -93,9 +93,16 @@ export function serializeSenmlCbor(
   const w = new CborWriter();
   w.arrayHeader(records.length);
   records.forEach((r, i) => {
-    const count = ['bn', 'bt', 'n', 'v', 'vs', 'vb', 'vd', 'vlo', 't'].filter(
-      (k) => r[k as keyof RawSenmlRecord] !== undefined,
-    ).length;
+    const count =
+      Number(r.bn !== undefined) +
+      Number(r.bt !== undefined) +
+      Number(r.n !== undefined) +
+      Number(r.v !== undefined) +
+      Number(r.vs !== undefined) +
+      Number(r.vb !== undefined) +
+      Number(r.vd !== undefined) +
+      Number(r.vlo !== undefined) +
+      Number(r.t !== undefined);
     w.mapHeader(count);
     const label = (l: number | string) => (typeof l === 'string' ? w.text(l) : w.integer(l));
     if (r.bn !== undefined) {
