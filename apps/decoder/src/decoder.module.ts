@@ -1,4 +1,4 @@
-import { Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { type DecoderConfig } from './config/decoder.config';
 import { Decoder, type DecoderDeps } from './decoder';
 import { closeDecoderDeps, createDecoderDeps } from './decoder.factory';
@@ -12,24 +12,21 @@ export const DECODER_DEPS = Symbol('DECODER_DEPS');
  */
 @Module({})
 export class DecoderModule implements OnApplicationShutdown {
-  private static deps: DecoderDeps | undefined;
+  constructor(@Inject(DECODER_DEPS) private readonly deps: DecoderDeps) {}
 
   static register(config: DecoderConfig) {
     return {
       module: DecoderModule,
       providers: [
-        {
-          provide: DECODER_DEPS,
-          useFactory: () => (DecoderModule.deps = createDecoderDeps(config)),
-        },
+        { provide: DECODER_DEPS, useFactory: () => createDecoderDeps(config) },
         { provide: Decoder, inject: [DECODER_DEPS], useFactory: (deps: DecoderDeps) => new Decoder(deps) },
       ],
       exports: [DECODER_DEPS, Decoder],
     };
   }
 
+  /** Closes Redis and the database pool once the decoder has stopped (main.ts stops it first). */
   async onApplicationShutdown(): Promise<void> {
-    if (DecoderModule.deps) await closeDecoderDeps(DecoderModule.deps);
-    DecoderModule.deps = undefined;
+    await closeDecoderDeps(this.deps);
   }
 }
