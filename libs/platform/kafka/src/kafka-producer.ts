@@ -1,5 +1,5 @@
 import { type MessageContract, SCHEMA_VERSION_HEADER } from '@smartcity/platform-contracts';
-import { CompressionTypes, type Producer, type TopicMessages } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
 import { type KafkaClient } from './kafka-client';
 import { KafkaError, KafkaErrorCode } from './kafka.errors';
 
@@ -88,6 +88,8 @@ export class KafkaProducer implements MessageProducer {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // murmur2 on the key, like the Java client: a key lands on the same partition whoever produces it.
+      createPartitioner: Partitioners.DefaultPartitioner,
       // Bounded retries: a request that cannot be stored must fail so the device hears 5.03 and retries.
       retry: { retries: options.retries ?? 3, initialRetryTime: 100, maxRetryTime: 1000 },
     });
