@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 bash deploy/local/stack up
 bash scripts/apps.sh up
-if [ -x scripts/demo.sh ]; then bash scripts/demo.sh up; fi
+bash scripts/demo.sh up
 bash scripts/welcome.sh

@@ -4,11 +4,12 @@ import { createPool, TenantAdminRepository } from '@smartcity/platform-db';
 import { ensureTopics, KafkaClient } from '@smartcity/platform-kafka';
 import { createLogger } from '@smartcity/platform-observability';
 import { parseArgs } from 'node:util';
+import { type Pool } from 'pg';
 import { z } from 'zod';
 import { CliUsageError, type CliCommand } from '../cli-command';
 
 const USAGE =
-  'tenant create <slug> --name <name> [--auto-provision-prefix <prefix>] [--profile <name>] [--if-not-exists] | tenant list';
+  'tenant create|ensure <slug> --name <name> [--auto-provision-prefix <prefix>] [--profile <name> [--observe <json>]] | tenant list';
 
 const envSchema = z.object({
   DATABASE_OWNER_URL: secret(z.string().min(1).default(LOCAL_STACK.databaseOwnerUrl)),
@@ -39,23 +40,35 @@ export const command: CliCommand = {
         io.stdout.write(JSON.stringify(rows, null, 2) + '\n');
         return 0;
       }
-      if (action !== 'create') throw new CliUsageError(`usage: ${USAGE}`);
+      if (action !== 'create' && action !== 'ensure') throw new CliUsageError(`usage: ${USAGE}`);
       const { values, positionals } = parseCreate(rest);
       const slug = positionals[0];
       if (!slug || !isTenantSlug(slug))
         throw new CliUsageError(`a tenant slug [a-z0-9-]{2,32} is required; ${USAGE}`);
       if (!values.name) throw new CliUsageError('--name is required');
+      const observe = values.observe === undefined ? undefined : parseObserve(values.observe);
+      if (observe && !values.profile) throw new CliUsageError('--observe needs --profile');
+      const tenant = {
+        id: slug,
+        name: values.name,
+        autoProvision: values['auto-provision-prefix'] !== undefined,
+        autoProvisionPrefix: values['auto-provision-prefix'] ?? null,
+        autoProvisionProfile: values.profile ?? null,
+      };
       const tenants = new TenantAdminRepository(pool);
-      if (await tenants.exists(slug)) {
-        if (!values['if-not-exists']) throw new CliUsageError(`tenant "${slug}" already exists`);
+      if (action === 'create') {
+        if (await tenants.exists(slug)) throw new CliUsageError(`tenant "${slug}" already exists`);
+        await tenants.create(tenant);
       } else {
-        await tenants.create({
-          id: slug,
-          name: values.name,
-          autoProvision: values['auto-provision-prefix'] !== undefined,
-          autoProvisionPrefix: values['auto-provision-prefix'] ?? null,
-          autoProvisionProfile: values.profile ?? null,
-        });
+        await upsertTenant(pool, tenant);
+      }
+      if (observe && values.profile) {
+        // What the ingest observes on devices of this profile, with notification attributes (Core 1.1.1 §5.1.2).
+        await pool.query(
+          `INSERT INTO device_profiles (tenant_id, name, observe) VALUES ($1, $2, $3)
+           ON CONFLICT (tenant_id, name) DO UPDATE SET observe = EXCLUDED.observe, updated_at = now()`,
+          [slug, values.profile, JSON.stringify(observe)],
+        );
       }
       const kafka = new KafkaClient({
         clientId: 'smartcity-cli',
@@ -83,10 +96,59 @@ function parseCreate(args: string[]) {
         name: { type: 'string' },
         'auto-provision-prefix': { type: 'string' },
         profile: { type: 'string' },
-        'if-not-exists': { type: 'boolean' },
+        observe: { type: 'string' },
       },
     });
   } catch (err) {
     throw new CliUsageError((err as Error).message);
   }
+}
+
+type TenantRow = Parameters<TenantAdminRepository['create']>[0];
+
+/** `ensure`: creates the city or brings its name and auto-provisioning settings to the given values. */
+async function upsertTenant(pool: Pool, tenant: TenantRow): Promise<void> {
+  await pool.query(
+    `INSERT INTO tenants (id, name, auto_provision, auto_provision_prefix, auto_provision_profile)
+     VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, auto_provision = EXCLUDED.auto_provision,
+       auto_provision_prefix = EXCLUDED.auto_provision_prefix, auto_provision_profile = EXCLUDED.auto_provision_profile`,
+    [
+      tenant.id,
+      tenant.name,
+      tenant.autoProvision ?? false,
+      tenant.autoProvisionPrefix ?? null,
+      tenant.autoProvisionProfile ?? null,
+    ],
+  );
+}
+
+const observeSpec = z
+  .array(
+    z.object({
+      path: z.string().regex(/^\/\d{1,5}(\/\d{1,5}){0,3}$/),
+      attributes: z
+        .partialRecord(z.enum(['pmin', 'pmax', 'gt', 'lt', 'st', 'epmin', 'epmax']), z.number())
+        .optional(),
+    }),
+  )
+  .max(100);
+
+function parseObserve(text: string) {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new CliUsageError(
+      '--observe must be JSON, e.g. [{"path":"/3424/0/1","attributes":{"pmin":10,"pmax":60}}]',
+    );
+  }
+  const result = observeSpec.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new CliUsageError(
+      `--observe: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  return result.data;
 }
