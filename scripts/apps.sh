@@ -41,7 +41,8 @@ up() {
       echo "--- $name already running (pid $pid)"
     else
       echo "==> starting $name"
-      nohup node -r ./tools/register.js "$entry" >>"$LOGS/app-$name.log" 2>&1 &
+      # setsid: the app outlives the terminal that started it (stopped by `down` through its pid file).
+      setsid node -r ./tools/register.js "$entry" >>"$LOGS/app-$name.log" 2>&1 </dev/null &
       echo $! >"$RUN/app-$name.pid"
     fi
     if wait_ready "$name" "$url"; then

@@ -39,9 +39,9 @@ up() {
       echo "    simulator already running (pid $pid)"
       continue
     fi
-    SIMULATOR_OPS_PORT=$ops nohup node -r ./tools/register.js apps/simulator/src/main.ts --tenant "$city" \
+    SIMULATOR_OPS_PORT=$ops setsid node -r ./tools/register.js apps/simulator/src/main.ts --tenant "$city" \
       --devices "$DEVICES" --seed "$seed" --mode "$mode" --report-interval 30 --events "$events" \
-      >>"$LOGS/demo-$city.log" 2>&1 &
+      >>"$LOGS/demo-$city.log" 2>&1 </dev/null &
     echo $! >"$RUN/demo-$city.pid"
   done
   for spec in "${CITIES[@]}"; do
