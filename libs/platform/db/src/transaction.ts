@@ -18,10 +18,9 @@ export async function withTenant<T>(
   if (!TENANT_SLUG.test(tenant)) {
     throw new DbError(DbErrorCode.InvalidTenant, `invalid tenant slug "${tenant}"`);
   }
-  return inTransaction(pool, async (client) => {
-    await client.query("SELECT set_config('app.tenant_id', $1, true)", [tenant]);
-    return fn(client);
-  });
+  // One round trip for BEGIN and the setting (simple query protocol, two statements). Inlining the slug is safe:
+  // it matched TENANT_SLUG ([a-z0-9-] only) above, so it cannot close the literal.
+  return inTransaction(pool, `BEGIN; SELECT set_config('app.tenant_id', '${tenant}', true)`, fn);
 }
 
 /**
@@ -29,14 +28,14 @@ export async function withTenant<T>(
  * For cross-tenant administration only (tenant creation, maintenance); request paths use withTenant.
  */
 export function withPlatformAdmin<T>(ownerPool: Pool, fn: (client: TxClient) => Promise<T>): Promise<T> {
-  return inTransaction(ownerPool, fn);
+  return inTransaction(ownerPool, 'BEGIN', fn);
 }
 
-async function inTransaction<T>(pool: Pool, fn: (client: TxClient) => Promise<T>): Promise<T> {
+async function inTransaction<T>(pool: Pool, begin: string, fn: (client: TxClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
+    await client.query(begin);
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
