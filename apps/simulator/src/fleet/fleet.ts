@@ -196,8 +196,9 @@ export class Fleet {
       const now = process.hrtime.bigint();
       owed += (Number(now - last) / 1e9) * this.rate;
       last = now;
-      // Never owe more than one tick's worth after a stall (GC, a slow step): the rate is a target, not a debt.
-      owed = Math.min(owed, this.rate * 0.05 + 1);
+      // Catch up after a late timer (GC, a busy machine) but never by more than half a second of load: the rate
+      // is a target, not a debt to pay in one burst.
+      owed = Math.min(owed, this.rate * 0.5 + 1);
       while (owed >= 1 && this.members.length) {
         owed -= 1;
         const member = this.members[this.nextReport++ % this.members.length] as Member;

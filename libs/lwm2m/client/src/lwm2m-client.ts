@@ -92,8 +92,6 @@ export class Lwm2mClient {
       timing: this.timing,
       ...(options.random ? { random: options.random } : {}),
       onRequest: (req) => {
-        // A sleeping device's radio is off: requests are lost, the server retransmits or waits (§6.5).
-        if (this.currentState === 'sleeping') return new Promise<CoapResponse>(() => undefined);
         this.touch();
         return this.router.handle(req);
       },
@@ -252,6 +250,7 @@ export class Lwm2mClient {
   /** Queue mode: wakes up and tells the server with an Update (Core 1.1.1 §6.5 "Queue Mode Operation"). */
   wake(): Promise<void> {
     if (this.currentState !== 'sleeping') return Promise.resolve();
+    this.coap.setRadio(true); // the Update's response must be heard
     this.waking ??= this.update().finally(() => {
       this.waking = undefined;
       this.touch();
@@ -337,7 +336,8 @@ export class Lwm2mClient {
       );
       this.location = undefined;
       this.observations.cancelAll();
-      this.refreshTimer = setTimeout(() => void this.reRegister(), 5000 + Math.floor(Math.random() * 5000));
+      const random = this.options.random ?? Math.random;
+      this.refreshTimer = setTimeout(() => void this.reRegister(), 5000 + Math.floor(random() * 5000));
       this.refreshTimer.unref?.();
     }
   }
@@ -371,6 +371,8 @@ export class Lwm2mClient {
   private setState(state: ClientState): void {
     if (this.currentState === state) return;
     this.currentState = state;
+    // A sleeping device's radio is off: requests are lost, the server waits for the next Update (§6.5).
+    this.coap.setRadio(state !== 'sleeping');
     for (const l of this.stateListeners) l(state);
   }
 }

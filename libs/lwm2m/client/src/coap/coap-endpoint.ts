@@ -65,6 +65,7 @@ export class CoapEndpoint {
   private readonly nonNotifications = new Map<number, { peer: Peer; token: Buffer; expiresAt: number }>();
   private handler: RequestHandler | undefined;
   private closed = false;
+  private radioOff = false;
 
   constructor(private readonly options: CoapEndpointOptions) {
     this.timing = options.timing ?? DEFAULT_COAP_TIMING;
@@ -78,6 +79,14 @@ export class CoapEndpoint {
 
   get localPort(): number {
     return this.options.socket.localPort;
+  }
+
+  /**
+   * Models a radio switched off (a queue-mode device asleep): every datagram received meanwhile is lost, as it
+   * would be in the air, so a server's retransmission after the wake-up is processed normally.
+   */
+  setRadio(on: boolean): void {
+    this.radioOff = !on;
   }
 
   setRequestHandler(handler: RequestHandler): void {
@@ -235,7 +244,7 @@ export class CoapEndpoint {
   }
 
   private receive(datagram: Buffer, from: Peer): void {
-    if (this.closed) return;
+    if (this.closed || this.radioOff) return;
     let packet: ParsedPacket;
     try {
       packet = parse(datagram);
