@@ -31,6 +31,9 @@ import { UdpTransport } from './transport/udp-transport';
 import { NotificationSink } from './uplink/notification-sink';
 import { UplinkPublisher } from './uplink/uplink-publisher';
 
+/** `max.message.bytes` of the uplink topic (8 MiB), agreed with the decoder, which may create it first. */
+const UPLINK_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
 /**
  * Composition root of the ingest: plain constructor injection. The CoAP hot path (datagram -> router ->
  * handler -> batched Kafka produce) runs without framework layers per request, which is what 20k CON
@@ -168,6 +171,8 @@ export class IngestApp {
         topic,
         partitions:
           topic === TOPICS.uplink ? TOPIC_PARTITIONS[TOPICS.uplink] : this.config.KAFKA_UPLINK_PARTITIONS,
+        // The contract allows 2 MB base64 payloads: same topic limit as the decoder sets when it creates it.
+        configs: { 'max.message.bytes': String(UPLINK_MAX_MESSAGE_BYTES) },
       },
     ]);
     await this.producer.connect();

@@ -113,6 +113,23 @@ describe('KafkaProducer', () => {
     await producer.close();
   });
 
+  it('splits batches at maxBatchBytes but sends an oversized message alone', async () => {
+    const fake = fakeClient();
+    const producer = new KafkaProducer(fake.client, { lingerMs: 1, maxBatchBytes: 100 });
+    await producer.connect();
+    const big = { key: 'k', value: Buffer.alloc(150) };
+    const small = { key: 'k', value: Buffer.alloc(40) };
+    const sends = [producer.send('t', [big]), producer.send('t', [small]), producer.send('t', [small])];
+    await tick();
+    expect(fake.requests[0]!.topicMessages[0]!.messages).toHaveLength(1);
+    fake.answers[0]!.resolve();
+    await tick();
+    expect(fake.requests[1]!.topicMessages[0]!.messages).toHaveLength(2);
+    fake.answers[1]!.resolve();
+    await Promise.all(sends);
+    await producer.close();
+  });
+
   it('rejects with KAFKA_UNAVAILABLE when the request fails, and reports unhealthy', async () => {
     const fake = fakeClient();
     const producer = new KafkaProducer(fake.client);

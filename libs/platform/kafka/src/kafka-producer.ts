@@ -22,6 +22,12 @@ export interface ProducerOptions {
   /** Upper bound of messages in one produce request. */
   readonly maxBatchMessages?: number;
   /**
+   * Upper bound of value bytes in one produce request (default 900 KiB, under the brokers' default 1 MiB
+   * `message.max.bytes`): a record batch above a topic's limit fails the whole request. A single larger
+   * message still goes, alone.
+   */
+  readonly maxBatchBytes?: number;
+  /**
    * Deadline of a send (ms): when Kafka has not acknowledged by then the send rejects with
    * `KAFKA_UNAVAILABLE`, so a device can be told 5.03 before its own retransmission timer fires.
    * The message may still be written later: delivery is at-least-once.
@@ -66,6 +72,7 @@ export class KafkaProducer implements MessageProducer {
   private readonly producer: Producer;
   private readonly lingerMs: number;
   private readonly maxBatchMessages: number;
+  private readonly maxBatchBytes: number;
   private readonly sendTimeoutMs: number;
   private queue: Pending[] = [];
   private queuedMessages = 0;
@@ -83,6 +90,7 @@ export class KafkaProducer implements MessageProducer {
   ) {
     this.lingerMs = options.lingerMs ?? 2;
     this.maxBatchMessages = options.maxBatchMessages ?? 2000;
+    this.maxBatchBytes = options.maxBatchBytes ?? 900 * 1024;
     this.sendTimeoutMs = options.sendTimeoutMs ?? 1500;
     this.producer = client.kafka.producer({
       idempotent: true,
@@ -199,13 +207,17 @@ export class KafkaProducer implements MessageProducer {
     if (this.queue.length === 0 || this.inFlight) return;
     const batch: Pending[] = [];
     let count = 0;
-    while (
-      this.queue.length > 0 &&
-      (count === 0 || count + this.queue[0]!.messages.length <= this.maxBatchMessages)
-    ) {
-      const next = this.queue.shift()!;
+    let bytes = 0;
+    while (this.queue.length > 0) {
+      const next = this.queue[0]!;
+      const nextBytes = valueBytes(next.messages);
+      const fits =
+        count + next.messages.length <= this.maxBatchMessages && bytes + nextBytes <= this.maxBatchBytes;
+      if (count > 0 && !fits) break;
+      this.queue.shift();
       batch.push(next);
       count += next.messages.length;
+      bytes += nextBytes;
     }
     this.queuedMessages -= count;
     this.inFlightBatch = batch;
@@ -254,6 +266,12 @@ export class KafkaProducer implements MessageProducer {
       this.options.onRequest?.({ messages: count, durationMs: Date.now() - started, ok: false });
     }
   }
+}
+
+function valueBytes(messages: readonly OutgoingMessage[]): number {
+  let n = 0;
+  for (const m of messages) n += m.value.length + m.key.length;
+  return n;
 }
 
 function settle(pending: Pending, err?: Error): void {
