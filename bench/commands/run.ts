@@ -7,6 +7,7 @@
  * The clock starts before the GraphQL request is sent and stops when the SUCCEEDED status is published on the
  * tenant's Redis channel (what `commandUpdated` subscribers receive), i.e. after the outcome is in the database.
  */
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createLogger } from '@smartcity/platform-observability';
 import { closeRedis, createRedis } from '@smartcity/platform-redis';
@@ -123,6 +124,9 @@ async function main(): Promise<void> {
         `${'throughput (concurrent)'.padEnd(34)} ${(concurrent.length / elapsed).toFixed(0)} commands/s`,
         summary(`bulk setLampLevel x${bulkIds.length}`, bulkLatencies),
         `not SUCCEEDED: ${failed}`,
+        `machine: ${cpus().length} cores, load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')} (shared with other work: figures are upper bounds)`,
         '',
       ].join('\n'),
     );

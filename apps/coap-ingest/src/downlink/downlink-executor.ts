@@ -101,8 +101,14 @@ export class DownlinkExecutor {
       });
       return true;
     }
-    await this.finish(request, { status: 'sent' });
-    await this.finish(request, await this.exchange(owned, request));
+    // SENT is published while the exchange runs (off the latency path); the outcome follows once it is stored, so a
+    // consumer never sees the outcome before SENT (same key, produced after it).
+    const sent = this.finish(request, { status: 'sent' });
+    const outcome = await this.exchange(owned, request);
+    await sent.catch((err: unknown) =>
+      this.logger.warn({ err, id: request.id }, 'sent status not published'),
+    );
+    await this.finish(request, outcome);
     return true;
   }
 
