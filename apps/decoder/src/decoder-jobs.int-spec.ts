@@ -43,7 +43,7 @@ describe('decoder background jobs against the local stack', () => {
           [dev.deviceId],
         )
       ).rows;
-    expect(await job.run()).toBeGreaterThanOrEqual(2);
+    await job.run();
     const expected = [
       { bucket: hour, samples: 60, num_count: 60, num_min: 0, num_max: 5.9, avg: 2.95, last_num: 5.9 },
       {
