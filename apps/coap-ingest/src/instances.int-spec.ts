@@ -57,6 +57,39 @@ describe('two coap-ingest instances sharing Redis and Kafka', () => {
     await b.stop();
   });
 
+  it('a new Register through B replaces the registration A held, and A lets go of it', async () => {
+    const a = await world.startIngest();
+    const b = await world.startIngest();
+    const toA = new TestDevice(a.coapPort());
+    const toB = new TestDevice(b.coapPort());
+    await toA.open();
+    await toB.open();
+    const first = await toA.request({
+      code: CoapCode.POST,
+      path: ['rd'],
+      query: [`ep=${endpoint}`],
+      payload: '</1/0>',
+    });
+    const oldId = getOptions(first, CoapOption.LocationPath)[1]!.toString();
+    expect(a.local.get(oldId)).toBeDefined();
+    const second = await toB.request({
+      code: CoapCode.POST,
+      path: ['rd'],
+      query: [`ep=${endpoint}`],
+      payload: '</1/0>',
+    });
+    expect(second.code).toBe(CoapCode.Created);
+    for (let i = 0; i < 40 && a.local.get(oldId); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(a.local.get(oldId)).toBeUndefined();
+    expect(await b.store.get(oldId)).toBeUndefined();
+    const stale = await toA.request({ code: CoapCode.POST, path: ['rd', oldId] });
+    expect(stale.code).toBe(CoapCode.NotFound);
+    toA.close();
+    toB.close();
+    await a.stop();
+    await b.stop();
+  });
+
   it('a registration survives a restart of both instances', async () => {
     const a = await world.startIngest();
     const device = new TestDevice(a.coapPort());

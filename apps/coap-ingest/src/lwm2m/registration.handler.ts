@@ -13,6 +13,8 @@ import { IngestError, IngestErrorCode } from './ingest.errors';
 import { type Lwm2mContext, uriQuery } from './lwm2m-context';
 
 const CONTENT_FORMAT_LINK = 40;
+/** Owner announced for a registration that ended: every instance drops its local copy. */
+export const ENDED = '-';
 
 /**
  * The Registration interface (LwM2M Core 1.1.1 §6.2; Transport 1.1.1 §6.4.3): Register, Update, De-register.
@@ -72,7 +74,11 @@ export class RegistrationHandler {
       address: formatPeer(exchange.peer),
     });
     const replaced = await this.ctx.store.register(registration);
-    if (replaced) this.dropLocal(replaced);
+    if (replaced) {
+      this.dropLocal(replaced);
+      // The instance that held the replaced registration lets go of it too.
+      await this.ctx.store.announceOwner(replaced, ENDED);
+    }
     const owned = this.ctx.local.put(registration, now);
     await this.ctx.store.announceOwner(registration.id, this.ctx.settings.instanceId);
     this.ctx.metrics.registrationEvents.inc({ event: 'registration' });
@@ -139,6 +145,7 @@ export class RegistrationHandler {
     await this.ctx.publisher.publish(current, { kind: 'deregistration', receivedAt: now });
     await this.ctx.store.deregister(id);
     this.dropLocal(id);
+    await this.ctx.store.announceOwner(id, ENDED);
     this.ctx.metrics.registrationEvents.inc({ event: 'deregistration' });
     exchange.respond(CoapCode.Deleted);
   }

@@ -45,8 +45,11 @@ export class ExpiryWorker {
       const expired = await this.store.claimExpired(now, this.options.leaseMs, this.options.batch);
       for (const registration of expired) {
         await this.publisher.publish(registration, { kind: 'expiry', receivedAt: now });
-        await this.store.completeExpiry(registration.id, now);
-        this.options.onExpired(registration.id);
+        if (await this.store.completeExpiry(registration.id, now)) {
+          this.options.onExpired(registration.id);
+          // Whichever instance owns it drops it (this one may not be the owner).
+          await this.store.announceOwner(registration.id, '-');
+        }
         this.metrics.registrationEvents.inc({ event: 'expiry' });
         published++;
       }
