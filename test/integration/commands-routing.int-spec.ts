@@ -3,7 +3,9 @@
  * gateway -> lwm2m.downlink.v1 -> the ingest instance that owns the endpoint (two instances, Redis ownership) ->
  * a simulated LwM2M client over UDP -> lwm2m.downlink-result.v1 -> commands table -> GraphQL.
  */
+import { Kafka, logLevel } from 'kafkajs';
 import { tokenOf } from '../../apps/gateway/test/support/keycloak-tokens';
+import { TestSubscriber } from '../../apps/gateway/test/support/ws-subscriber';
 import { CommandsWorld, eventually, gql, muteableSocket } from './support/commands-world';
 
 jest.setTimeout(180_000);
@@ -75,6 +77,64 @@ describe('device commands through the gateway and two ingest instances', () => {
     const done = await settle(issued.id);
     expect(done).toMatchObject({ status: 'SUCCEEDED', coapCode: '2.04' });
     expect(lamp.writes).toEqual([42]);
+  });
+
+  it('shows the lifecycle on the commandUpdated subscription and on city.<tenant>.events.v1', async () => {
+    const [device] = await world.provision(1, { kind: 'events' });
+    await world.lamp(device!.endpoint, { port: world.ingests[1]!.coapPort });
+    const subscriber = new TestSubscriber<{ commandUpdated: { id: string; status: string } }>(
+      world.gatewayUrl,
+      {
+        authorization: `Bearer ${operator}`,
+      },
+    ).start(`subscription($d: ID) { commandUpdated(deviceId: $d) { id status coapCode } }`, {
+      d: device!.id,
+    });
+    const kafka = new Kafka({
+      brokers: ['127.0.0.1:9092'],
+      clientId: `cmd-${world.run}`,
+      logLevel: logLevel.NOTHING,
+    });
+    const events: { type: string; command: { id: string; status: string } }[] = [];
+    const consumer = kafka.consumer({ groupId: `cmd-events-${world.run}` });
+    try {
+      // The subscription is live once it delivers something: prime it with commands until one is seen.
+      for (let i = 0; i < 20 && subscriber.messages.length === 0; i++) {
+        await write(device!.id, '/3416/0/1', 1);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      const issued = await write(device!.id, '/3416/0/1', 12);
+      await subscriber.waitFor(
+        (m) => m?.commandUpdated.id === issued.id && m.commandUpdated.status === 'SENT',
+        20_000,
+      );
+      await subscriber.waitFor(
+        (m) => m?.commandUpdated.id === issued.id && m.commandUpdated.status === 'SUCCEEDED',
+        20_000,
+      );
+      await consumer.connect();
+      await consumer.subscribe({ topic: 'city.lyon.events.v1', fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          const e = JSON.parse(message.value?.toString() ?? '{}') as (typeof events)[number];
+          if (e.command?.id === issued.id) events.push(e);
+        },
+      });
+      const seen = await eventually(
+        async () => events.map((e) => e.command.status),
+        (s) => s.includes('SUCCEEDED'),
+        30_000,
+      );
+      expect(seen).toEqual(['SENT', 'SUCCEEDED']);
+      expect(events.every((e) => e.type === 'command.updated')).toBe(true);
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteGroups([`cmd-events-${world.run}`]).catch(() => undefined);
+      await admin.disconnect();
+      await subscriber.close();
+    }
   });
 
   it('reads a resource and returns its decoded value', async () => {

@@ -285,8 +285,9 @@ export class CommandsResolver {
   ): Promise<AsyncIterableIterator<Command>> {
     return this.hub.subscribe(tenantOf(p), (row) => {
       if (p.expiresAt * 1000 <= Date.now()) return undefined;
-      if (deviceId !== null && row.deviceId !== deviceId) return undefined;
-      if (batchId !== null && row.batchId !== batchId) return undefined;
+      // Absent arguments arrive as undefined, explicit nulls as null: both mean "any".
+      if (deviceId != null && row.deviceId !== deviceId) return undefined;
+      if (batchId != null && row.batchId !== batchId) return undefined;
       return toCommand(row);
     });
   }
