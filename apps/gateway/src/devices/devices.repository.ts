@@ -103,16 +103,17 @@ export class DevicesRepository {
    * tenant transaction). RLS applies to both tables.
    */
   async findWithState(tx: TxClient, id: string): Promise<{ device: DeviceRow; state: StateRow[] } | null> {
-    const { rows } = await tx.query<DeviceRow & { state: (Omit<StateRow, 'time'> & { time: string })[] }>(
-      `SELECT ${DEVICE_COLUMNS},
+    const { rows } = await tx.query<DeviceRow & { state: (Omit<StateRow, 'time'> & { time: string })[] }>({
+      name: 'gw-device-with-state',
+      text: `SELECT ${DEVICE_COLUMNS},
               COALESCE((SELECT json_agg(json_build_object(
                           'deviceId', s.device_id, 'path', s.path, 'metric', s.metric, 'time', s.time,
                           'valueNum', s.value_num, 'valueBool', s.value_bool, 'valueText', s.value_text,
                           'valueJson', s.value_json, 'unit', s.unit, 'quality', s.quality) ORDER BY s.path)
                         FROM device_state s WHERE s.device_id = devices.id), '[]'::json) AS state
        FROM devices WHERE id = $1::uuid`,
-      [id],
-    );
+      values: [id],
+    });
     const row = rows[0];
     if (!row) return null;
     const { state, ...device } = row;

@@ -32,13 +32,17 @@ export class TelemetryRepository {
       params.push(selector.path);
       where.push(`path = $${params.length}`);
     }
-    const { rows } = await tx.query<BucketRow>(
-      `SELECT time_bucket(make_interval(secs => $4), time) AS time, ${AGGREGATE_SQL[aggregate]} AS value,
+    // A named (prepared) statement per variant: the hypertable's planning (chunk expansion) is the larger part of
+    // this query's cost, and a prepared statement lets PostgreSQL reuse a plan on the same connection.
+    const name = `gw-telemetry-${aggregate}-${selector.metric ? 'm' : ''}${selector.path ? 'p' : ''}`;
+    const { rows } = await tx.query<BucketRow>({
+      name,
+      text: `SELECT time_bucket(make_interval(secs => $4), time) AS time, ${AGGREGATE_SQL[aggregate]} AS value,
               count(*)::int AS count, max(unit) AS unit
        FROM telemetry WHERE ${where.join(' AND ')}
        GROUP BY 1 ORDER BY 1`,
-      params,
-    );
+      values: params,
+    });
     return rows;
   }
 }
