@@ -84,12 +84,13 @@ describe('decoder against the local stack', () => {
       ]),
     ).toBe(7);
     const { rows: devices } = await h.owner.query(
-      'SELECT tenant_id, status FROM devices WHERE id = ANY($1) ORDER BY tenant_id',
+      'SELECT tenant_id, status, category FROM devices WHERE id = ANY($1) ORDER BY tenant_id',
       [[devA.deviceId, devB.deviceId]],
     );
+    // Provisioned without a category, each device takes the one of the domain object it registered (3303).
     expect(devices).toEqual([
-      { tenant_id: A, status: 'REGISTERED' },
-      { tenant_id: B, status: 'REGISTERED' },
+      { tenant_id: A, status: 'REGISTERED', category: 'environment' },
+      { tenant_id: B, status: 'REGISTERED', category: 'environment' },
     ]);
 
     // Through the hypertable, under tenant A: only A's rows, whatever the filter asks for.

@@ -1,3 +1,4 @@
+import { deviceCategoryOf } from '@smartcity/ucifi-normalize';
 import { type LifecycleUplink } from '../uplink/decoded-uplink';
 import { type SqlStatement } from './telemetry.sql';
 
@@ -46,6 +47,11 @@ export function deviceStatusUpdate(m: LifecycleUplink): SqlStatement {
   const status = STATUS_AFTER[m.kind];
   const fresh = m.kind === 'registration';
   const reg = m.kind === 'registration' || m.kind === 'update' ? m : undefined;
+  // The registration's object list is authoritative; an Update replaces it only when it sent new links.
+  const newObjects = fresh || (m.kind === 'update' && m.links !== undefined);
+  // A device provisioned without a category (auto-provisioning) takes the one of its domain objects; a category
+  // someone set is never overwritten.
+  const category = newObjects ? (deviceCategoryOf(Object.keys(m.objectVersions).map(Number)) ?? null) : null;
   return {
     text: `UPDATE devices SET
   status = $2, status_changed_at = to_timestamp($3::float8 / 1000),
@@ -56,7 +62,8 @@ export function deviceStatusUpdate(m: LifecycleUplink): SqlStatement {
   lifetime = COALESCE($8, lifetime),
   queue_mode = COALESCE($9, queue_mode),
   object_versions = CASE WHEN $10 THEN $11::jsonb ELSE object_versions END,
-  last_seen_at = CASE WHEN $12 THEN GREATEST(last_seen_at, to_timestamp($3::float8 / 1000)) ELSE last_seen_at END
+  last_seen_at = CASE WHEN $12 THEN GREATEST(last_seen_at, to_timestamp($3::float8 / 1000)) ELSE last_seen_at END,
+  category = COALESCE(category, $13)
 WHERE id = $1 AND (status_changed_at IS NULL OR status_changed_at <= to_timestamp($3::float8 / 1000))`,
     values: [
       m.deviceId,
@@ -68,11 +75,11 @@ WHERE id = $1 AND (status_changed_at IS NULL OR status_changed_at <= to_timestam
       reg?.binding ?? null,
       reg?.lifetime ?? null,
       reg?.queueMode ?? null,
-      // The registration's object list is authoritative; an Update replaces it only when it sent new links.
-      fresh || (m.kind === 'update' && m.links !== undefined),
+      newObjects,
       JSON.stringify(m.objectVersions),
       // Expiry is declared by the server, not heard from the device.
       m.kind !== 'expiry',
+      category,
     ],
   };
 }

@@ -87,3 +87,28 @@ export const CATEGORY_BY_OBJECT: ReadonlyMap<number, Category> = new Map<number,
 export function categoryOf(objectId: number): Category {
   return CATEGORY_BY_OBJECT.get(objectId) ?? 'other';
 }
+
+/**
+ * Which domain wins when a device carries objects of several: a streetlight controller reports 3416 (lighting)
+ * with an electrical monitor 3418 (energy) and is a lighting device; a water meter with a battery object is
+ * a water device. Device management, connectivity and scheduling objects never decide.
+ */
+const DEVICE_CATEGORY_PRIORITY: readonly Category[] = [
+  'lighting',
+  'water',
+  'gas',
+  'mobility',
+  'waste',
+  'environment',
+  'energy',
+];
+
+/** The category of a device from the objects it registered; undefined when none of them is a domain object. */
+export function deviceCategoryOf(objectIds: Iterable<number>): Category | undefined {
+  let best: number | undefined;
+  for (const objectId of objectIds) {
+    const rank = DEVICE_CATEGORY_PRIORITY.indexOf(categoryOf(objectId));
+    if (rank >= 0 && (best === undefined || rank < best)) best = rank;
+  }
+  return best === undefined ? undefined : DEVICE_CATEGORY_PRIORITY[best];
+}
