@@ -1,32 +1,19 @@
 import { type Redis } from '@smartcity/platform-redis';
-import { type AlarmEvent, type DeviceEvent } from './partner-messages';
+import {
+  liveChannel,
+  type AlarmEvent,
+  type DeviceEvent,
+  type LiveStateMessage,
+} from '@smartcity/platform-contracts';
 
-/**
- * Redis pub/sub channels of live updates, one set per tenant, for the gateway's GraphQL subscriptions
- * (documented in docs/asyncapi/live-updates.md):
- *   tenant:<slug>:state    new latest values of one device  -> LiveStateMessage
- *   tenant:<slug>:alarms   alarm raised / cleared           -> AlarmEvent (same shape as the partner event)
- *   tenant:<slug>:devices  registration lifecycle           -> DeviceEvent (same shape as the partner event)
- * Pub/sub is fire-and-forget: a subscriber that is not connected misses messages and re-reads the database.
- */
+/** Live-update channels of a tenant (contract: `live.contract.ts` of platform-contracts). */
 export const liveChannels = {
-  state: (tenant: string) => `tenant:${tenant}:state`,
-  alarms: (tenant: string) => `tenant:${tenant}:alarms`,
-  devices: (tenant: string) => `tenant:${tenant}:devices`,
+  state: (tenant: string) => liveChannel(tenant, 'state'),
+  alarms: (tenant: string) => liveChannel(tenant, 'alarms'),
+  devices: (tenant: string) => liveChannel(tenant, 'devices'),
 };
 
-export interface LiveStateMessage {
-  readonly v: 1;
-  readonly tenant: string;
-  readonly deviceId: string;
-  readonly values: readonly {
-    readonly path: string;
-    readonly metric: string;
-    readonly time: string;
-    readonly value: number | boolean | string | null;
-    readonly unit: string | null;
-  }[];
-}
+export type { LiveStateMessage };
 
 export interface LivePublisher {
   publish(channel: string, message: unknown): Promise<void>;

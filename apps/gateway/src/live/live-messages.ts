@@ -1,47 +1,20 @@
+import {
+  liveChannel,
+  type LiveAlarmMessage,
+  type LiveChannelKind,
+  type LiveStateMessage,
+  type LiveStateValue,
+} from '@smartcity/platform-contracts';
+
+export type { LiveAlarmMessage, LiveStateMessage, LiveStateValue };
+
 /**
- * Messages the decoder publishes on Redis for live updates (apps/decoder/src/publish/live-publisher.ts,
- * docs/asyncapi/live-updates.md): `tenant:<slug>:state` carries LiveStateMessage, `tenant:<slug>:alarms` an
- * AlarmEvent (same shape as the partner event). Parsed defensively: a malformed message is dropped, never thrown.
+ * Parsing of the live updates the decoder publishes on Redis (contract in platform-contracts `live.contract.ts`).
+ * Parsed defensively: a malformed message is dropped, never thrown.
  */
-export interface LiveStateValue {
-  readonly path: string;
-  readonly metric: string;
-  readonly time: string;
-  readonly value: number | boolean | string | null;
-  readonly unit: string | null;
-}
+export type LiveKind = Extract<LiveChannelKind, 'state' | 'alarms'>;
 
-export interface LiveStateMessage {
-  readonly v: 1;
-  readonly tenant: string;
-  readonly deviceId: string;
-  readonly values: readonly LiveStateValue[];
-}
-
-export interface LiveAlarmMessage {
-  readonly id: string;
-  readonly type: 'alarm.raised' | 'alarm.cleared';
-  readonly tenant: string;
-  readonly deviceId: string;
-  readonly time: string;
-  readonly alarm: {
-    readonly id: string;
-    readonly type: string;
-    readonly severity: string;
-    readonly status: 'ACTIVE' | 'CLEARED';
-    readonly message: string | null;
-    readonly path: string | null;
-    readonly raisedAt: string;
-    readonly clearedAt: string | null;
-    readonly details: Readonly<Record<string, unknown>>;
-  };
-}
-
-export type LiveKind = 'state' | 'alarms';
-
-export function liveChannel(tenant: string, kind: LiveKind): string {
-  return `tenant:${tenant}:${kind}`;
-}
+export { liveChannel };
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);

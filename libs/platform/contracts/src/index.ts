@@ -3,8 +3,10 @@ import { downlinkRequest, downlinkResult } from './downlink.contract';
 import { TOPICS } from './topics';
 import { uplinkMessage } from './uplink.contract';
 
+export * from './city-topics.contract';
 export * from './codec';
 export * from './downlink.contract';
+export * from './live.contract';
 export * from './topics';
 export * from './uplink.contract';
 
