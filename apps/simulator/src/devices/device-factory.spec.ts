@@ -129,3 +129,14 @@ describe('simulated devices', () => {
     expect(states).toEqual(new Set([true, false]));
   });
 });
+
+describe('cumulative meters', () => {
+  it('advance by increments smaller than their reported precision (litres per tick add up)', () => {
+    // 5 s ticks through one night hour: each adds far less than the 1 litre the meter reports.
+    const night = Date.UTC(2026, 10, 25, 2, 0, 0);
+    const meter = device('water-meter', 0, 'night', night);
+    const start = meter.values.num('/3424/0/1');
+    for (let i = 1; i <= 720; i++) meter.behaviour.tick(night + i * 5000, 5);
+    expect(meter.values.num('/3424/0/1')).toBeGreaterThan(start + 0.001);
+  });
+});

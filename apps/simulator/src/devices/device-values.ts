@@ -9,6 +9,8 @@ export type SimpleValue = number | boolean | string;
  * serves every vendor profile.
  */
 export class DeviceValues {
+  private readonly exact = new Map<string, number>();
+
   private readonly paths = new Map<string, Lwm2mPath>();
 
   constructor(readonly tree: ObjectTree) {}
@@ -33,7 +35,20 @@ export class DeviceValues {
     return this.tree.getObjectModel(path.objectId as number)?.resources.get(path.resourceId as number)?.units;
   }
 
+  /**
+   * Adds to a cumulative resource (meters, counters, operating hours) and returns the exact new total. The exact
+   * total is kept apart from the reported value, which is rounded: otherwise increments smaller than the reported
+   * precision (a few litres per tick) would be rounded away at every tick and the meter would never advance.
+   */
+  add(text: string, delta: number): number {
+    const next = (this.exact.get(text) ?? this.num(text)) + delta;
+    this.put(text, next);
+    this.exact.set(text, next);
+    return next;
+  }
+
   put(text: string, value: SimpleValue): void {
+    this.exact.delete(text);
     const path = this.path(text);
     const model = this.tree.getObjectModel(path.objectId as number)?.resources.get(path.resourceId as number);
     if (!model || !this.tree.has(new Lwm2mPath(path.objectId, path.instanceId))) return;

@@ -24,8 +24,7 @@ export class GasMeterBehaviour implements DeviceBehaviour {
     const hour = localHour(city, timeMs);
     const heating = hour >= 6 && hour < 9 ? 1.2 : hour >= 18 && hour < 23 ? 1 : 0.3;
     const flow = heating * rnd.between(0.6, 1.4); // m3/h
-    const volume = v.num('/3423/0/1') + (flow * dtSeconds) / 3600;
-    v.put('/3423/0/1', volume);
+    const volume = v.add('/3423/0/1', (flow * dtSeconds) / 3600);
     v.put('/3423/0/4', Math.round(volume * 100));
     v.put('/3411/0/1', v.num('/3411/0/1') - dtSeconds / (3600 * 24 * 20));
   }
@@ -65,7 +64,7 @@ export class ElectricityMeterBehaviour implements DeviceBehaviour {
     v.put('/3421/0/6', watts / (voltage * pf));
     v.put('/3421/0/13', pf);
     v.put('/3421/0/16', watts);
-    if (dtSeconds > 0) v.put('/3421/0/25', v.num('/3421/0/25') + (watts * dtSeconds) / 3600);
+    if (dtSeconds > 0) v.add('/3421/0/25', (watts * dtSeconds) / 3600);
   }
 
   inject(): boolean {

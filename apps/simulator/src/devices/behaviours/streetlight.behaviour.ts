@@ -87,7 +87,7 @@ export class StreetlightBehaviour implements DeviceBehaviour {
     v.put('/3416/0/3', level);
     v.put('/3416/0/5', this.failed);
     if (level > 0 && !wasOn) v.put('/3416/0/18', v.num('/3416/0/18') + 1);
-    if (level > 0 && dtSeconds > 0) v.put('/3416/0/15', v.num('/3416/0/15') + dtSeconds / 3600);
+    if (level > 0 && dtSeconds > 0) v.add('/3416/0/15', dtSeconds / 3600);
     const voltage = 230 + rnd.gaussian(0, 1.5);
     // Drivers draw ~1 W in standby; power follows the dimming level with a little noise.
     const watts = level > 0 ? (this.nominalWatts * level) / 100 + rnd.gaussian(0, 0.5) : 1;
@@ -96,8 +96,7 @@ export class StreetlightBehaviour implements DeviceBehaviour {
     v.put('/3418/0/4', Math.max(0, watts));
     v.put('/3418/0/5', level > 0 ? 0.95 : 0.5);
     if (v.has('/3418/0/35')) v.put('/3418/0/35', level);
-    if (dtSeconds > 0)
-      v.put('/3418/0/6', v.num('/3418/0/6') + (watts * dtSeconds * this.energyFactor()) / 3600);
+    if (dtSeconds > 0) v.add('/3418/0/6', (watts * dtSeconds * this.energyFactor()) / 3600);
     v.put('/3418/0/21', v.num('/3418/0/1') < 207);
     v.put('/3419/0/3', hour >= 17.5 || hour < 7.5);
   }

@@ -47,8 +47,7 @@ export class WaterMeterBehaviour implements DeviceBehaviour {
   tick(timeMs: number, dtSeconds: number): void {
     const { values: v, rnd, city } = this.ctx;
     const flow = Math.max(0, householdFlow(localHour(city, timeMs)) * rnd.between(0.5, 1.5)) + this.leakFlow;
-    const volume = v.num('/3424/0/1') + (flow * dtSeconds) / 3600;
-    v.put('/3424/0/1', volume);
+    const volume = v.add('/3424/0/1', (flow * dtSeconds) / 3600);
     v.put('/3424/0/4', Math.round(volume * 1000));
     v.put('/3424/0/8', flow / 3600);
     // About 2 % of the battery a year; a few hundredths over a demo.
