@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { type DownlinkRequest, downlinkRequest } from '@smartcity/platform-contracts';
-import { type Redis } from '@smartcity/platform-redis';
+import { type Redis, RedisScripts } from '@smartcity/platform-redis';
 import { ENQUEUE, REQUEUE_HEAD, TAKE_EXPIRED, TAKE_NEXT } from './downlink-queue.scripts';
 
 /** Requests outlive their deadline in Redis by this much at most (the sweeper normally removes them first). */
@@ -12,12 +11,14 @@ const RETENTION_AFTER_DEADLINE_S = 3600;
  * A request whose owner is gone waits here until an instance hears the device again, or until its deadline.
  */
 export class DownlinkQueue {
-  private readonly shas = new Map<string, string>();
+  private readonly scripts: RedisScripts;
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.scripts = new RedisScripts(redis);
+  }
 
   /** The pub/sub channel that tells an owner to drain an endpoint's queue: message `<owner> <endpoint>`. */
   get drainChannel(): string {
@@ -25,20 +26,24 @@ export class DownlinkQueue {
   }
 
   async enqueue(request: DownlinkRequest): Promise<boolean> {
-    return (await this.run(ENQUEUE, this.args(request))) === 1;
+    return (await this.scripts.run(ENQUEUE, this.args(request))) === 1;
   }
 
   async requeueHead(request: DownlinkRequest): Promise<void> {
-    await this.run(REQUEUE_HEAD, this.args(request));
+    await this.scripts.run(REQUEUE_HEAD, this.args(request));
   }
 
   async takeNext(endpoint: string): Promise<DownlinkRequest | undefined> {
-    const json = await this.run(TAKE_NEXT, [this.prefix, endpoint]);
+    const json = await this.scripts.run(TAKE_NEXT, [this.prefix, endpoint]);
     return typeof json === 'string' ? parse(json) : undefined;
   }
 
   async takeExpired(now: number, limit: number): Promise<DownlinkRequest[]> {
-    const rows = (await this.run(TAKE_EXPIRED, [this.prefix, String(now), String(limit)])) as string[];
+    const rows = (await this.scripts.run(TAKE_EXPIRED, [
+      this.prefix,
+      String(now),
+      String(limit),
+    ])) as string[];
     return rows.map(parse);
   }
 
@@ -54,20 +59,6 @@ export class DownlinkQueue {
   private args(r: DownlinkRequest): string[] {
     const ttl = Math.max(1, Math.ceil((r.deadline - Date.now()) / 1000) + RETENTION_AFTER_DEADLINE_S);
     return [this.prefix, r.id, r.endpoint, JSON.stringify(r), String(r.deadline), String(ttl)];
-  }
-
-  private async run(script: string, args: string[]): Promise<unknown> {
-    let sha = this.shas.get(script);
-    if (!sha) {
-      sha = createHash('sha1').update(script).digest('hex');
-      this.shas.set(script, sha);
-    }
-    try {
-      return await this.redis.evalsha(sha, 0, ...args);
-    } catch (err) {
-      if (!(err as Error).message.includes('NOSCRIPT')) throw err;
-      return this.redis.eval(script, 0, ...args);
-    }
   }
 }
 

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { type Redis } from '@smartcity/platform-redis';
+import { type Redis, RedisScripts } from '@smartcity/platform-redis';
 import { type Registration, type RegistrationPatch, type RegistrationStore } from './registration';
 import { CLAIM_EXPIRED, COMPLETE_EXPIRY, DEREGISTER, REGISTER, UPDATE } from './redis-registration.scripts';
 
@@ -15,14 +14,17 @@ export interface RedisRegistrationStoreOptions {
 
 /** Registration state in Redis (see redis-registration.scripts.ts for the key layout). */
 export class RedisRegistrationStore implements RegistrationStore {
-  private readonly shas = new Map<string, string>();
   private subscriber: Redis | undefined;
   private readonly listeners: ((id: string, owner: string) => void)[] = [];
+
+  private readonly scripts: RedisScripts;
 
   constructor(
     private readonly redis: Redis,
     private readonly options: RedisRegistrationStoreOptions,
-  ) {}
+  ) {
+    this.scripts = new RedisScripts(redis);
+  }
 
   private get p(): string {
     return this.options.prefix;
@@ -33,7 +35,7 @@ export class RedisRegistrationStore implements RegistrationStore {
   }
 
   async register(r: Registration): Promise<string | undefined> {
-    const replaced = await this.run(REGISTER, [
+    const replaced = await this.scripts.run(REGISTER, [
       this.p,
       r.id,
       r.endpoint,
@@ -50,7 +52,7 @@ export class RedisRegistrationStore implements RegistrationStore {
     patch: RegistrationPatch & { expiresAt: number },
   ): Promise<Registration | undefined> {
     const now = Date.now();
-    const json = await this.run(UPDATE, [
+    const json = await this.scripts.run(UPDATE, [
       this.p,
       id,
       JSON.stringify(patch),
@@ -61,7 +63,7 @@ export class RedisRegistrationStore implements RegistrationStore {
   }
 
   async deregister(id: string): Promise<Registration | undefined> {
-    const json = await this.run(DEREGISTER, [this.p, id]);
+    const json = await this.scripts.run(DEREGISTER, [this.p, id]);
     const r = typeof json === 'string' ? parse(json) : undefined;
     return r && r.expiresAt > Date.now() ? r : undefined;
   }
@@ -81,7 +83,7 @@ export class RedisRegistrationStore implements RegistrationStore {
   }
 
   async claimExpired(now: number, leaseMs: number, limit: number): Promise<Registration[]> {
-    const rows = (await this.run(CLAIM_EXPIRED, [
+    const rows = (await this.scripts.run(CLAIM_EXPIRED, [
       this.p,
       String(now),
       String(leaseMs),
@@ -91,7 +93,7 @@ export class RedisRegistrationStore implements RegistrationStore {
   }
 
   async completeExpiry(id: string, now: number): Promise<boolean> {
-    return (await this.run(COMPLETE_EXPIRY, [this.p, id, String(now)])) === 1;
+    return (await this.scripts.run(COMPLETE_EXPIRY, [this.p, id, String(now)])) === 1;
   }
 
   async announceOwner(id: string, owner: string): Promise<void> {
@@ -114,21 +116,6 @@ export class RedisRegistrationStore implements RegistrationStore {
     if (this.subscriber) {
       this.subscriber.disconnect();
       this.subscriber = undefined;
-    }
-  }
-
-  /** EVALSHA with EVAL fallback: the script body crosses the network once per connection. */
-  private async run(script: string, args: string[]): Promise<unknown> {
-    let sha = this.shas.get(script);
-    if (!sha) {
-      sha = createHash('sha1').update(script).digest('hex');
-      this.shas.set(script, sha);
-    }
-    try {
-      return await this.redis.evalsha(sha, 0, ...args);
-    } catch (err) {
-      if (!(err as Error).message.includes('NOSCRIPT')) throw err;
-      return this.redis.eval(script, 0, ...args);
     }
   }
 }

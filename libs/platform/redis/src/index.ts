@@ -1,3 +1,4 @@
 export * from './redis-cache';
 export * from './redis-client';
 export * from './device-directory-cache';
+export * from './redis-scripts';
