@@ -1,3 +1,4 @@
+import { ContentFormat } from '@smartcity/lwm2m-codec';
 /**
  * Pipeline benchmark: `npm run bench -- [options]` (a command that prints figures, never a test).
  * K simulated devices send SenML CBOR at R messages/s over real UDP -> coap-ingest -> Kafka -> decoder ->
@@ -10,7 +11,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { ContentFormats } from '@smartcity/lwm2m-client';
 import { createPool, TenantAdminRepository } from '@smartcity/platform-db';
 import { createLogger } from '@smartcity/platform-observability';
 import { loadBundledRegistry } from '@smartcity/ucifi-model';
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
       tickMs: 5000,
       registerConcurrency: 50,
       bindHost: '127.0.0.1',
-      sendFormat: o.format === 'senml-cbor' ? ContentFormats.SENML_CBOR : ContentFormats.SENML_JSON,
+      sendFormat: o.format === 'senml-cbor' ? ContentFormat.SENML_CBOR : ContentFormat.SENML_JSON,
       timestamps: true,
       models: loadBundledRegistry(),
       logger,

@@ -1,9 +1,10 @@
+import { ContentFormat } from '@smartcity/lwm2m-codec';
 /**
  * Interoperability of @smartcity/lwm2m-client with Eclipse Leshan's server demo (the reference LwM2M server,
  * fetched from Maven Central). Leshan runs on loopback ports of its own; the test drives it through its REST API
  * the way a person would through its web UI: the client registers, Leshan reads, writes, discovers, observes.
  */
-import { ContentFormats, Lwm2mClient, ObjectTree, openUdpSocket } from '@smartcity/lwm2m-client';
+import { Lwm2mClient, ObjectTree, openUdpSocket } from '@smartcity/lwm2m-client';
 import { Lwm2mPath } from '@smartcity/lwm2m-core';
 import { loadBundledRegistry } from '@smartcity/ucifi-model';
 import { type LeshanServer, startLeshanServer } from './leshan/leshan-server-demo';
@@ -176,7 +177,7 @@ describe('lwm2m-client against the Leshan server demo', () => {
 
   it('delivers a Send (POST /dp) that Leshan accepts', async () => {
     const code = await client.send([Lwm2mPath.parse('/3/0/9'), Lwm2mPath.parse('/3416/0/3')], {
-      format: ContentFormats.SENML_CBOR,
+      format: ContentFormat.SENML_CBOR,
     });
     expect(code).toBe('2.04');
   });

@@ -1,4 +1,4 @@
-import { ContentFormats } from '@smartcity/lwm2m-client';
+import { ContentFormat } from '@smartcity/lwm2m-codec';
 import { createLogger } from '@smartcity/platform-observability';
 import { loadBundledRegistry } from '@smartcity/ucifi-model';
 import { cityProfile } from '../../../apps/simulator/src/devices/city-profile';
@@ -33,7 +33,7 @@ export async function startTestFleet(o: TestFleetOptions): Promise<Fleet> {
     tickMs: 1000,
     registerConcurrency: 20,
     bindHost: '127.0.0.1',
-    sendFormat: ContentFormats.SENML_CBOR,
+    sendFormat: ContentFormat.SENML_CBOR,
     timestamps: true,
     models,
     logger: createLogger({ app: 'e2e-simulator', level: 'warn' }),

@@ -1,7 +1,7 @@
+import { ContentFormat } from '@smartcity/lwm2m-codec';
 import {
   type ClientLogger,
   CoapTransportError,
-  ContentFormats,
   Lwm2mClient,
   openUdpSocket,
   type Peer,
@@ -295,6 +295,6 @@ export class Fleet {
 }
 
 export const SEND_FORMATS = {
-  'senml-cbor': ContentFormats.SENML_CBOR,
-  'senml-json': ContentFormats.SENML_JSON,
+  'senml-cbor': ContentFormat.SENML_CBOR,
+  'senml-json': ContentFormat.SENML_JSON,
 } as const;

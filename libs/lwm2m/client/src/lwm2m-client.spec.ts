@@ -1,7 +1,7 @@
-import { Lwm2mDecoder } from '@smartcity/lwm2m-codec';
+import { Lwm2mDecoder, ContentFormat } from '@smartcity/lwm2m-codec';
 import { Lwm2mPath, parseRegistrationLinks, parseRegistrationParams } from '@smartcity/lwm2m-core';
 import { CoapEndpoint } from './coap/coap-endpoint';
-import { ContentFormats, type CoapResponse, type IncomingRequest } from './coap/coap-types';
+import { type CoapResponse, type IncomingRequest } from './coap/coap-types';
 import { Lwm2mClient } from './lwm2m-client';
 import { MemoryNetwork } from './testing/memory-network';
 import { TEST_DEVICE, TEST_LAMP, TEST_SERVER } from './testing/test-models';
@@ -70,7 +70,7 @@ describe('Lwm2mClient', () => {
     const reg = uplinks[0] as IncomingRequest;
     expect(reg.method).toBe('0.02');
     expect(reg.uriPath).toEqual(['rd']);
-    expect(reg.contentFormat).toBe(ContentFormats.LINK_FORMAT);
+    expect(reg.contentFormat).toBe(ContentFormat.LINK);
     const params = parseRegistrationParams(reg.uriQuery ?? []);
     expect(params).toMatchObject({
       endpoint: 'lyon-sl-0001',
@@ -89,7 +89,7 @@ describe('Lwm2mClient', () => {
       '/3416/0',
     ]);
     expect(links.objectVersions.get(3416)).toBe('2.0');
-    expect(links.contentFormats).toContain(ContentFormats.SENML_CBOR);
+    expect(links.contentFormats).toContain(ContentFormat.SENML_CBOR);
     await client.stop();
   });
 
@@ -97,14 +97,14 @@ describe('Lwm2mClient', () => {
     const { client, ask, tree } = setup();
     await client.register();
     const single = await ask({ method: '0.01', uriPath: ['3', '0', '9'] });
-    expect(single).toMatchObject({ code: '2.05', contentFormat: ContentFormats.TEXT });
+    expect(single).toMatchObject({ code: '2.05', contentFormat: ContentFormat.TEXT });
     expect(single.payload?.toString()).toBe('87');
     for (const format of [
-      ContentFormats.TLV,
-      ContentFormats.SENML_JSON,
-      ContentFormats.SENML_CBOR,
-      ContentFormats.LWM2M_CBOR,
-      ContentFormats.JSON,
+      ContentFormat.TLV,
+      ContentFormat.SENML_JSON,
+      ContentFormat.SENML_CBOR,
+      ContentFormat.LWM2M_CBOR,
+      ContentFormat.JSON,
     ]) {
       const res = await ask({ method: '0.01', uriPath: ['3', '0'], accept: format });
       expect(res.contentFormat).toBe(format);
@@ -159,7 +159,7 @@ describe('Lwm2mClient', () => {
     expect(wa.code).toBe('2.04');
     const bad = await ask({ method: '0.03', uriPath: ['3416', '0', '3'], uriQuery: ['pmin=10', 'pmax=5'] });
     expect(bad.code).toBe('4.00');
-    const disc = await ask({ method: '0.01', uriPath: ['3416'], accept: ContentFormats.LINK_FORMAT });
+    const disc = await ask({ method: '0.01', uriPath: ['3416'], accept: ContentFormat.LINK });
     expect(disc.payload?.toString()).toBe(
       '</3416>;ver=2.0,</3416/0>,</3416/0/1>,</3416/0/3>;pmin=10;pmax=60,</3416/0/5>',
     );
@@ -172,7 +172,7 @@ describe('Lwm2mClient', () => {
     const created = await ask({
       method: '0.02',
       uriPath: ['3416'],
-      contentFormat: ContentFormats.SENML_JSON,
+      contentFormat: ContentFormat.SENML_JSON,
       payload: Buffer.from('[{"bn":"/3416/4/","n":"1","v":30}]'),
     });
     expect(created).toMatchObject({ code: '2.01', locationPath: ['3416', '4'] });
@@ -256,8 +256,8 @@ describe('Lwm2mClient', () => {
     const code = await client.send([p('/3/0/9'), p('/3416/0/3')]);
     expect(code).toBe('2.04');
     const dp = uplinks.find((u) => u.uriPath[0] === 'dp') as IncomingRequest;
-    expect(dp.contentFormat).toBe(ContentFormats.SENML_CBOR);
-    const records = decoder.decode(dp.payload as Buffer, ContentFormats.SENML_CBOR, {
+    expect(dp.contentFormat).toBe(ContentFormat.SENML_CBOR);
+    const records = decoder.decode(dp.payload as Buffer, ContentFormat.SENML_CBOR, {
       path: Lwm2mPath.ROOT,
       models: tree,
     });
@@ -317,12 +317,12 @@ describe('Lwm2mClient', () => {
     const read = await ask({
       method: '0.05',
       uriPath: [],
-      contentFormat: ContentFormats.SENML_JSON,
-      accept: ContentFormats.SENML_JSON,
+      contentFormat: ContentFormat.SENML_JSON,
+      accept: ContentFormat.SENML_JSON,
       payload: Buffer.from('[{"n":"/3/0/9"},{"n":"/3416/0/3"}]'),
     });
     expect(read.code).toBe('2.05');
-    const records = decoder.decode(read.payload as Buffer, ContentFormats.SENML_JSON, {
+    const records = decoder.decode(read.payload as Buffer, ContentFormat.SENML_JSON, {
       path: Lwm2mPath.ROOT,
       models: tree,
     });
@@ -333,7 +333,7 @@ describe('Lwm2mClient', () => {
     const write = await ask({
       method: '0.07',
       uriPath: [],
-      contentFormat: ContentFormats.SENML_JSON,
+      contentFormat: ContentFormat.SENML_JSON,
       payload: Buffer.from('[{"n":"/3416/0/1","v":55},{"n":"/3/0/14","vs":"+01:00"}]'),
     });
     expect(write.code).toBe('2.04');
@@ -352,17 +352,17 @@ describe('Lwm2mClient', () => {
         method: '0.05',
         uriPath: [],
         observe: 0,
-        contentFormat: ContentFormats.SENML_JSON,
-        accept: ContentFormats.SENML_JSON,
+        contentFormat: ContentFormat.SENML_JSON,
+        accept: ContentFormat.SENML_JSON,
         payload: Buffer.from('[{"n":"/3/0/9"},{"n":"/3416/0/3"}]'),
       },
       (n) => seen.push(n.payload?.toString() ?? ''),
     );
-    expect(first).toMatchObject({ code: '2.05', contentFormat: ContentFormats.SENML_JSON });
+    expect(first).toMatchObject({ code: '2.05', contentFormat: ContentFormat.SENML_JSON });
     tree.set(p('/3416/0/3'), 20);
     await tick(20);
     expect(seen).toHaveLength(1);
-    const records = decoder.decode(Buffer.from(seen[0] as string), ContentFormats.SENML_JSON, {
+    const records = decoder.decode(Buffer.from(seen[0] as string), ContentFormat.SENML_JSON, {
       path: Lwm2mPath.ROOT,
       models: tree,
     });

@@ -1,7 +1,8 @@
+import { ContentFormat } from '@smartcity/lwm2m-codec';
 import { Lwm2mPath, type Lwm2mRecord, serializeRegistrationParams } from '@smartcity/lwm2m-core';
 import { CoapEndpoint, CoapTransportError } from './coap/coap-endpoint';
 import { DEFAULT_COAP_TIMING, maxTransmitWaitMs, type CoapTiming } from './coap/coap-timing';
-import { CoapMethods, type CoapResponse, ContentFormats, isSuccess, type Peer } from './coap/coap-types';
+import { CoapMethods, type CoapResponse, isSuccess, type Peer } from './coap/coap-types';
 import { type DatagramSocket } from './coap/datagram-socket';
 import { type ClientLogger, SILENT_LOGGER } from './client-logger';
 import { AttributeStore } from './observe/attribute-store';
@@ -50,10 +51,10 @@ export class RegistrationError extends Error {
 
 /** Formats the client announces in the root link's `ct` (LwM2M 1.1, Core 1.1.1 §6.2.1). */
 const ANNOUNCED_FORMATS = [
-  ContentFormats.SENML_CBOR,
-  ContentFormats.SENML_JSON,
-  ContentFormats.TLV,
-  ContentFormats.LWM2M_CBOR,
+  ContentFormat.SENML_CBOR,
+  ContentFormat.SENML_JSON,
+  ContentFormat.TLV,
+  ContentFormat.LWM2M_CBOR,
 ];
 
 /**
@@ -115,7 +116,7 @@ export class Lwm2mClient {
       logger: this.logger,
       preferredFormat:
         options.preferredFormat ??
-        (this.lwm2mVersion === '1.0' ? ContentFormats.TLV : ContentFormats.SENML_CBOR),
+        (this.lwm2mVersion === '1.0' ? ContentFormat.TLV : ContentFormat.SENML_CBOR),
       nextObserveSeq: () => this.nextSeq(),
     });
     options.tree.onChange((path) => this.observations.changed(path));
@@ -155,7 +156,7 @@ export class Lwm2mClient {
       method: CoapMethods.POST,
       uriPath: ['rd'],
       uriQuery: query,
-      contentFormat: ContentFormats.LINK_FORMAT,
+      contentFormat: ContentFormat.LINK,
       payload: Buffer.from(this.links(), 'utf8'),
     });
     if (response.code !== '2.01' || !response.locationPath?.length) {
@@ -179,7 +180,7 @@ export class Lwm2mClient {
       method: CoapMethods.POST,
       uriPath: this.location,
       ...(options.objectsChanged
-        ? { contentFormat: ContentFormats.LINK_FORMAT, payload: Buffer.from(this.links(), 'utf8') }
+        ? { contentFormat: ContentFormat.LINK, payload: Buffer.from(this.links(), 'utf8') }
         : {}),
     });
     if (response.code === '4.04') {
@@ -216,7 +217,7 @@ export class Lwm2mClient {
     paths: readonly Lwm2mPath[],
     options: { format?: number; records?: readonly Lwm2mRecord[]; confirmable?: boolean } = {},
   ): Promise<string> {
-    const format = options.format ?? ContentFormats.SENML_CBOR;
+    const format = options.format ?? ContentFormat.SENML_CBOR;
     const records = options.records ?? paths.flatMap((p) => this.options.tree.read(p));
     const payload = this.codec.encode(records, format, Lwm2mPath.ROOT, this.options.tree);
     const response = await this.request({

@@ -1,3 +1,4 @@
+import { ContentFormat } from '@smartcity/lwm2m-codec';
 import {
   Lwm2mCodecError,
   type Link,
@@ -6,13 +7,7 @@ import {
   parseWriteAttributesQuery,
   serializeLinkFormat,
 } from '@smartcity/lwm2m-core';
-import {
-  CoapCodes,
-  CoapMethods,
-  type CoapResponse,
-  ContentFormats,
-  type IncomingRequest,
-} from './coap/coap-types';
+import { CoapCodes, CoapMethods, type CoapResponse, type IncomingRequest } from './coap/coap-types';
 import { type ClientLogger } from './client-logger';
 import { badRequest, Lwm2mOperationError, notAllowed } from './lwm2m-operation.error';
 import { type AttributeStore } from './observe/attribute-store';
@@ -62,7 +57,7 @@ export class RequestRouter {
     const { tree } = this.deps;
     switch (req.method) {
       case CoapMethods.GET:
-        if (req.accept === ContentFormats.LINK_FORMAT) return this.discover(path);
+        if (req.accept === ContentFormat.LINK) return this.discover(path);
         if (req.observe === 0) return this.observe(req, [path], false);
         if (req.observe === 1) this.deps.observations.cancel(observationKey(req.peer, req.token));
         return this.read(path, req.accept);
@@ -108,7 +103,7 @@ export class RequestRouter {
 
   private readComposite(paths: readonly Lwm2mPath[], accept: number | undefined): CoapResponse {
     const records = paths.flatMap((p) => this.deps.tree.read(p));
-    return this.content(records, Lwm2mPath.ROOT, accept ?? ContentFormats.SENML_CBOR);
+    return this.content(records, Lwm2mPath.ROOT, accept ?? ContentFormat.SENML_CBOR);
   }
 
   /** Encodes a Read/Observe/Notify payload, honouring Accept (4.06 when the format cannot be produced). */
@@ -140,7 +135,7 @@ export class RequestRouter {
   private defaultFormat(records: readonly Lwm2mRecord[], path: Lwm2mPath): number {
     const single = records.length === 1 && path.level !== 'object' && path.level !== 'instance';
     if (single && records[0]?.path.level === 'resource') {
-      return records[0].type === 'opaque' ? ContentFormats.OPAQUE : ContentFormats.TEXT;
+      return records[0].type === 'opaque' ? ContentFormat.OPAQUE : ContentFormat.TEXT;
     }
     return this.deps.preferredFormat;
   }
@@ -148,8 +143,7 @@ export class RequestRouter {
   private observe(req: IncomingRequest, paths: Lwm2mPath[], composite: boolean): CoapResponse {
     const records = paths.flatMap((p) => this.deps.tree.read(p));
     const target = composite ? Lwm2mPath.ROOT : (paths[0] as Lwm2mPath);
-    const accept =
-      req.accept ?? (composite ? ContentFormats.SENML_CBOR : this.defaultFormat(records, target));
+    const accept = req.accept ?? (composite ? ContentFormat.SENML_CBOR : this.defaultFormat(records, target));
     const response = this.content(records, target, accept, this.deps.nextObserveSeq());
     this.deps.observations.add({
       key: observationKey(req.peer, req.token),
@@ -182,7 +176,7 @@ export class RequestRouter {
     });
     return {
       code: CoapCodes.CONTENT,
-      contentFormat: ContentFormats.LINK_FORMAT,
+      contentFormat: ContentFormat.LINK,
       payload: Buffer.from(serializeLinkFormat(links), 'utf8'),
     };
   }

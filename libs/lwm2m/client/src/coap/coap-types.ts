@@ -38,19 +38,6 @@ export const CoapCodes = {
   SERVICE_UNAVAILABLE: '5.03',
 } as const;
 
-/** Content-Format numbers of LwM2M (Core 1.1.1 §7.3 Table 7.3-1, RFC 8428 for SenML). */
-export const ContentFormats = {
-  TEXT: 0,
-  LINK_FORMAT: 40,
-  OPAQUE: 42,
-  CBOR: 60,
-  SENML_JSON: 110,
-  SENML_CBOR: 112,
-  TLV: 11542,
-  JSON: 11543,
-  LWM2M_CBOR: 11544,
-} as const;
-
 export interface Peer {
   readonly address: string;
   readonly port: number;
