@@ -1,5 +1,5 @@
 // Flat ESLint config. Module boundaries are enforced on two tag axes:
-//  scope:*  which domain a project belongs to (lwm2m, ucifi, platform, app-*)
+//  scope:*  which domain a project belongs to (coap, dtls, lwm2m, ucifi, platform, app-*)
 //  type:*   which layer it is (protocol < model < domain < contract < data-access/util < app)
 // A protocol library can never reach Kafka/pg/Redis code, and no app imports another app.
 const nx = require('@nx/eslint-plugin');
@@ -45,7 +45,10 @@ module.exports = [
           banTransitiveDependencies: false,
           depConstraints: [
             // scope axis
-            { sourceTag: 'scope:lwm2m', onlyDependOnLibsWithTags: ['scope:lwm2m'] },
+            // coap: the one CoAP stack; dtls: a secure transport of it; lwm2m uses coap for its CoAP binding.
+            { sourceTag: 'scope:coap', onlyDependOnLibsWithTags: ['scope:coap'] },
+            { sourceTag: 'scope:dtls', onlyDependOnLibsWithTags: ['scope:dtls', 'scope:coap'] },
+            { sourceTag: 'scope:lwm2m', onlyDependOnLibsWithTags: ['scope:lwm2m', 'scope:coap'] },
             { sourceTag: 'scope:ucifi', onlyDependOnLibsWithTags: ['scope:ucifi', 'scope:lwm2m'] },
             {
               sourceTag: 'scope:platform',
