@@ -10,14 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { parseCoapMessage, serializeCoapMessage } from '../../apps/coap-ingest/src/coap/coap-codec';
-import {
-  CoapCode,
-  CoapOption,
-  CoapType,
-  encodeUint,
-  stringOptions,
-} from '../../apps/coap-ingest/src/coap/coap-message';
+import { parseCoapMessage, serializeCoapMessage } from '@smartcity/coap';
+import { CoapCode, CoapOption, CoapType, encodeUint, stringOptions } from '@smartcity/coap';
 
 const ENDPOINTS = Number(process.env.BENCH_ENDPOINTS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);

@@ -1,3 +1,4 @@
+import { CoapEndpoint, type DatagramTransport, UdpTransport } from '@smartcity/coap';
 import { TOPICS, TOPIC_PARTITIONS } from '@smartcity/platform-contracts';
 import { ensureTopics, KafkaClient, KafkaProducer } from '@smartcity/platform-kafka';
 import {
@@ -10,7 +11,6 @@ import {
 import { closeRedis, createRedis, isRedisReady, type Redis } from '@smartcity/platform-redis';
 import { Pool } from 'pg';
 import { type Registry } from 'prom-client';
-import { CoapEndpoint } from './coap/coap-endpoint';
 import { type IngestConfig } from './config/ingest.config';
 import { DeviceRequestService } from './downlink/device-request.service';
 import { Lwm2mContext } from './lwm2m/lwm2m-context';
@@ -26,8 +26,6 @@ import { RedisRegistrationStore } from './registration/redis-registration.store'
 import { CachedDeviceDirectory } from './tenancy/cached-device-directory';
 import { type DeviceDirectory } from './tenancy/device-directory';
 import { PgDeviceDirectory } from './tenancy/pg-device-directory';
-import { type DatagramTransport } from './transport/datagram-transport';
-import { UdpTransport } from './transport/udp-transport';
 import { NotificationSink } from './uplink/notification-sink';
 import { UplinkPublisher } from './uplink/uplink-publisher';
 
@@ -114,11 +112,14 @@ export class IngestApp {
         port: config.COAP_PORT,
         onError: (err) => this.logger.error({ err }, 'udp socket error'),
       });
-    this.endpoint = new CoapEndpoint(this.transport, {
-      logger: this.logger,
+    this.endpoint = new CoapEndpoint({
+      transport: this.transport,
+      logger: this.logger.child({ context: 'CoapEndpoint' }),
       isVerifiedPeer: (peer) => this.local.isVerified(peer),
       dedupMaxEntries: config.DEDUP_MAX_ENTRIES,
       drainRetryAfterS: config.UNAVAILABLE_RETRY_AFTER_S,
+      // RFC 7959: a Send or notification larger than a datagram arrives in blocks, reassembled up to the limit.
+      block: { maxBodyBytes: config.MAX_PAYLOAD_BYTES },
       hooks: {
         malformed: (problem) => this.metrics.malformed.inc({ problem }),
         duplicate: () => this.metrics.duplicates.inc(),

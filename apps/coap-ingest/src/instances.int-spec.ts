@@ -1,4 +1,4 @@
-import { CoapCode, CoapOption, getOptions } from './coap/coap-message';
+import { CoapCode, CoapOption, getOptions } from '@smartcity/coap';
 import { IngestTestWorld } from './testing/ingest-harness';
 import { TestDevice } from './testing/test-device';
 

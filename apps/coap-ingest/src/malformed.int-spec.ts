@@ -1,4 +1,13 @@
-import { CoapCode, CoapType } from './coap/coap-message';
+import {
+  blockOption,
+  CoapCode,
+  CoapOption,
+  CoapType,
+  serializeCoapMessage,
+  stringOptions,
+  uintOption,
+  uintOptionOf,
+} from '@smartcity/coap';
 import { type IngestApp } from './ingest.app';
 import { IngestTestWorld } from './testing/ingest-harness';
 import { TestDevice } from './testing/test-device';
@@ -49,8 +58,18 @@ describe('coap-ingest against malformed and special datagrams (RFC 7252)', () =>
     ],
     ['CON POST /rd with Proxy-Uri -> 5.05', '40 02 130d b2 7264 d1 0b 61', CoapCode.ProxyingNotSupported],
     [
-      'CON POST /rd with Block1 (unsupported critical option) -> 4.02',
-      '40 02 130e b2 7264 d1 03 00',
+      'CON POST /rd with OSCORE (an unsupported critical option, RFC 8613) -> 4.02',
+      '40 02 130e 90 22 7264',
+      CoapCode.BadOption,
+    ],
+    [
+      'CON POST /rd as one Block1 block without parameters (RFC 7959 single block) -> 4.00',
+      '40 02 1314 b2 7264 d1 03 00',
+      CoapCode.BadRequest,
+    ],
+    [
+      'CON POST /rd with a reserved Block1 size (SZX 7) -> 4.02',
+      '40 02 1315 b2 7264 d1 03 07',
       CoapCode.BadOption,
     ],
     ['CON GET on an unknown resource -> 4.04', '40 01 130f b3 666f6f', CoapCode.NotFound],
@@ -120,13 +139,25 @@ describe('coap-ingest against malformed and special datagrams (RFC 7252)', () =>
     expect(4 + m!.token.length + m!.payload.length).toBeLessThanOrEqual(3 * bytes.length);
   });
 
-  it('refuses a payload above the maximum with 4.13', async () => {
-    const r = await device.request({
+  it('refuses a Block1 body announced above the maximum with 4.13 and Size1 (RFC 7959 §2.9.3)', async () => {
+    const mid = device.allocate();
+    const bytes = serializeCoapMessage({
+      type: CoapType.Confirmable,
       code: CoapCode.POST,
-      path: ['dp'],
-      payload: Buffer.alloc(9000, 1),
-      contentFormat: 112,
+      messageId: mid,
+      token: Buffer.of(1, 2),
+      options: [
+        ...stringOptions(CoapOption.UriPath, ['dp']),
+        uintOption(CoapOption.ContentFormat, 112),
+        blockOption(CoapOption.Block1, { num: 0, more: true, szx: 6 }),
+        uintOption(CoapOption.Size1, 1_000_000),
+      ],
+      payload: Buffer.alloc(1024, 1),
     });
-    expect(r.code).toBe(CoapCode.RequestEntityTooLarge);
+    const answer = device.waitFor(mid);
+    device.sendRaw(bytes);
+    const m = await answer;
+    expect(m?.code).toBe(CoapCode.RequestEntityTooLarge);
+    expect(uintOptionOf(m!, CoapOption.Size1)).toBe(app.config.MAX_PAYLOAD_BYTES);
   });
 });

@@ -6,7 +6,7 @@ import {
   getOption,
   getOptions,
   type CoapMessage,
-} from './coap/coap-message';
+} from '@smartcity/coap';
 import { type IngestApp } from './ingest.app';
 import { IngestTestWorld } from './testing/ingest-harness';
 import { TestDevice } from './testing/test-device';

@@ -1,4 +1,4 @@
-import { CoapCode, CoapOption, getOptions, type CoapMessage } from './coap/coap-message';
+import { CoapCode, CoapOption, getOptions, type CoapMessage } from '@smartcity/coap';
 import { IngestTestWorld } from './testing/ingest-harness';
 import { TestDevice } from './testing/test-device';
 

@@ -1,4 +1,4 @@
-import { CoapCode, CoapOption, decodeUint, getOption, getOptions } from './coap/coap-message';
+import { CoapCode, CoapOption, decodeUint, getOption, getOptions } from '@smartcity/coap';
 import { type IngestApp } from './ingest.app';
 import { IngestTestWorld, KAFKA_BROKER, TcpProxy } from './testing/ingest-harness';
 import { TestDevice } from './testing/test-device';

@@ -1,4 +1,17 @@
+export * from './block/block-option';
+export * from './block/block-settings';
+export * from './exchange/coap-endpoint';
+export * from './exchange/dedup-cache';
+export * from './exchange/exchange-types';
+export { DEFAULT_UNDERSTOOD_OPTIONS, type ServerPolicy } from './exchange/incoming-requests';
+export { type NotificationContent } from './exchange/notifier';
+export * from './exchange/observe-freshness';
+export * from './exchange/timing';
+export * from './message/coap-codec';
+export * from './message/coap-message';
 export * from './time/clock';
 export * from './time/fake-clock';
 export * from './transport/datagram-transport';
+export * from './transport/memory-transport';
 export * from './transport/peer';
+export * from './transport/udp-transport';

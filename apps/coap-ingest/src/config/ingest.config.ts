@@ -49,7 +49,8 @@ export const ingestConfigSchema = z.object({
   QUEUE_AWAKE_WINDOW_S: positiveInt(93),
   /** How long an observation setup request may wait for a sleeping device (ms). */
   OBSERVE_REQUEST_DEADLINE_MS: positiveInt(120_000),
-  MAX_PAYLOAD_BYTES: positiveInt(8192),
+  /** Largest request body (bytes), in one datagram or reassembled from Block1 blocks (RFC 7959); 4.13 above. */
+  MAX_PAYLOAD_BYTES: positiveInt(65536),
   UNAVAILABLE_RETRY_AFTER_S: positiveInt(5),
   RATE_ENDPOINT_PER_S: nonNegativeInt(10),
   RATE_ENDPOINT_BURST: positiveInt(20),

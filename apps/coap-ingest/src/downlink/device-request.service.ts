@@ -1,15 +1,17 @@
-import { type DownlinkOperation, type DownlinkStatus } from '@smartcity/platform-contracts';
-import { serializeWriteAttributesQuery } from '@smartcity/lwm2m-core';
-import { type Logger } from '@smartcity/platform-observability';
-import { type CoapEndpoint, CoapRequestError, type OutgoingRequest } from '../coap/coap-endpoint';
 import {
+  type CoapEndpoint,
+  CoapRequestError,
+  type OutgoingRequest,
   type CoapOptionValue,
   CoapCode,
   CoapOption,
   encodeUint,
   formatCode,
   stringOptions,
-} from '../coap/coap-message';
+} from '@smartcity/coap';
+import { type DownlinkOperation, type DownlinkStatus } from '@smartcity/platform-contracts';
+import { serializeWriteAttributesQuery } from '@smartcity/lwm2m-core';
+import { type Logger } from '@smartcity/platform-observability';
 import { type IngestMetrics } from '../metrics/ingest.metrics';
 import { type LocalRegistrations, type OwnedRegistration } from '../registration/local-registrations';
 import { type NotificationSink } from '../uplink/notification-sink';
@@ -58,8 +60,8 @@ export class DeviceRequestService {
   }
 
   /** Stops listening to an observation (De-register, expiry, lost ownership). */
-  forgetObservation(tokenKey: string): void {
-    this.endpoint.forget(tokenKey);
+  forgetObservation(owned: OwnedRegistration, token: Buffer): void {
+    this.endpoint.forget(owned.peer, token);
   }
 
   /** Whether a queue-mode device can be reached now (always true outside queue mode). */
@@ -91,18 +93,18 @@ export class DeviceRequestService {
       return { status: 'invalid', error: (err as Error).message };
     }
     try {
-      const { message, tokenKey } = await this.endpoint.request(owned.peer, request);
+      const { message, payload, token } = await this.endpoint.request(owned.peer, request);
       if (operation.op === 'observe' && message.code === CoapCode.Content) {
         const previous = owned.observations.get(operation.path);
-        if (previous && previous !== tokenKey) this.endpoint.forget(previous);
-        owned.observations.set(operation.path, tokenKey);
+        if (previous && !previous.equals(token)) this.endpoint.forget(owned.peer, previous);
+        owned.observations.set(operation.path, token);
       }
       const contentFormat = message.options.find((o) => o.number === CoapOption.ContentFormat);
       return {
         status: 'completed',
         coapCode: formatCode(message.code),
         ...(contentFormat ? { contentFormat: contentFormat.value.reduce((n, b) => n * 256 + b, 0) } : {}),
-        ...(message.payload.length > 0 ? { payload: message.payload } : {}),
+        ...(payload.length > 0 ? { payload } : {}),
       };
     } catch (err) {
       if (err instanceof CoapRequestError) {
@@ -132,11 +134,10 @@ export class DeviceRequestService {
 
   /** RFC 7641 §3.6: a GET with Observe=1 and the observation's token cancels it on the device. */
   private async cancelObservation(owned: OwnedRegistration, path: string): Promise<DeviceRequestResult> {
-    const tokenKey = owned.observations.get(path);
-    if (!tokenKey) return { status: 'invalid', error: `no observation of ${path}` };
+    const token = owned.observations.get(path);
+    if (!token) return { status: 'invalid', error: `no observation of ${path}` };
     owned.observations.delete(path);
-    this.endpoint.forget(tokenKey);
-    const token = Buffer.from(tokenKey.slice(tokenKey.lastIndexOf('#') + 1), 'hex');
+    this.endpoint.forget(owned.peer, token);
     try {
       const { message } = await this.endpoint.request(owned.peer, {
         code: CoapCode.GET,

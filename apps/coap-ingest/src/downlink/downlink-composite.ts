@@ -1,6 +1,5 @@
+import { type OutgoingRequest, CoapCode, CoapOption, encodeUint, stringOptions } from '@smartcity/coap';
 import { type DownlinkCompositeOperation } from '@smartcity/platform-contracts';
-import { type OutgoingRequest } from '../coap/coap-endpoint';
-import { CoapCode, CoapOption, encodeUint, stringOptions } from '../coap/coap-message';
 
 /** SenML JSON (RFC 8428), the content format of a Read-Composite path list (Core 1.1.1 §6.3.4... §7.4.4). */
 const CONTENT_FORMAT_SENML_JSON = 110;

@@ -1,10 +1,10 @@
+import { type CoapEndpoint } from '@smartcity/coap';
 import {
   type DownlinkOperation,
   type DownlinkRequest,
   type DownlinkResult,
 } from '@smartcity/platform-contracts';
 import { createLogger } from '@smartcity/platform-observability';
-import { type CoapEndpoint } from '../coap/coap-endpoint';
 import { LocalRegistrations, type OwnedRegistration } from '../registration/local-registrations';
 import { type Registration } from '../registration/registration';
 import { type DeviceRequestService } from './device-request.service';

@@ -1,3 +1,4 @@
+import { type CoapEndpoint, CoapRequestError, CoapOption, formatCode } from '@smartcity/coap';
 import {
   type DownlinkRequest,
   type DownlinkResult,
@@ -5,8 +6,6 @@ import {
   DOWNLINK_SCHEMA_VERSION,
 } from '@smartcity/platform-contracts';
 import { type Logger } from '@smartcity/platform-observability';
-import { type CoapEndpoint, CoapRequestError } from '../coap/coap-endpoint';
-import { CoapOption, formatCode } from '../coap/coap-message';
 import { type LocalRegistrations, type OwnedRegistration } from '../registration/local-registrations';
 import { compositeRequest } from './downlink-composite';
 import { type DownlinkQueue } from './downlink-queue';

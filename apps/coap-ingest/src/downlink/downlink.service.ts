@@ -1,3 +1,4 @@
+import { type CoapEndpoint } from '@smartcity/coap';
 import {
   type DownlinkRequest,
   downlinkContract,
@@ -9,7 +10,6 @@ import {
 import { ensureTopics, KafkaClient, KafkaConsumer, KafkaProducer } from '@smartcity/platform-kafka';
 import { type Logger } from '@smartcity/platform-observability';
 import { closeRedis, createRedis, type Redis } from '@smartcity/platform-redis';
-import { type CoapEndpoint } from '../coap/coap-endpoint';
 import { type IngestConfig } from '../config/ingest.config';
 import { type LocalRegistrations } from '../registration/local-registrations';
 import { type RegistrationStore } from '../registration/registration';

@@ -1,5 +1,3 @@
-import { CoapCode } from '../coap/coap-message';
-
 /** Why the ingest refuses a device request; translated to a CoAP response code at the edge (`coapCodeOf`). */
 export enum IngestErrorCode {
   UnknownEndpoint = 'UNKNOWN_ENDPOINT',
@@ -47,3 +45,4 @@ export function coapCodeOf(code: IngestErrorCode): number {
       return CoapCode.MethodNotAllowed;
   }
 }
+import { CoapCode } from '@smartcity/coap';

@@ -1,6 +1,5 @@
+import { type CoapExchange, CoapOption, getOptions } from '@smartcity/coap';
 import { type Logger } from '@smartcity/platform-observability';
-import { type CoapExchange } from '../coap/coap-endpoint';
-import { CoapOption, getOptions } from '../coap/coap-message';
 import { type DeviceRequestService } from '../downlink/device-request.service';
 import { type IngestMetrics } from '../metrics/ingest.metrics';
 import { type ObservationService } from '../observe/observation.service';

@@ -1,7 +1,6 @@
+import { type CoapExchange, CoapCode, CoapOption, encodeUint } from '@smartcity/coap';
 import { Lwm2mCodecError } from '@smartcity/lwm2m-core';
 import { KafkaError, KafkaErrorCode } from '@smartcity/platform-kafka';
-import { type CoapExchange } from '../coap/coap-endpoint';
-import { CoapCode, CoapOption, encodeUint } from '../coap/coap-message';
 import { coapCodeOf, IngestError, IngestErrorCode } from './ingest.errors';
 import { type Lwm2mContext, uriPath } from './lwm2m-context';
 import { type RegistrationHandler } from './registration.handler';

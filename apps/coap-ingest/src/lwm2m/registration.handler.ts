@@ -1,3 +1,12 @@
+import {
+  type CoapExchange,
+  CoapCode,
+  CoapOption,
+  decodeUint,
+  getOption,
+  stringOptions,
+  formatPeer,
+} from '@smartcity/coap';
 import { randomBytes } from 'node:crypto';
 import {
   parseRegistrationLinks,
@@ -5,10 +14,7 @@ import {
   parseUpdateParams,
   type RegistrationLinks,
 } from '@smartcity/lwm2m-core';
-import { type CoapExchange } from '../coap/coap-endpoint';
-import { CoapCode, CoapOption, decodeUint, getOption, stringOptions } from '../coap/coap-message';
 import { type Registration } from '../registration/registration';
-import { formatPeer } from '../transport/datagram-transport';
 import { IngestError, IngestErrorCode } from './ingest.errors';
 import { type Lwm2mContext, uriQuery } from './lwm2m-context';
 
@@ -154,7 +160,7 @@ export class RegistrationHandler {
   dropLocal(id: string): void {
     const owned = this.ctx.local.remove(id);
     if (!owned) return;
-    for (const tokenKey of owned.observations.values()) this.ctx.requests.forgetObservation(tokenKey);
+    for (const token of owned.observations.values()) this.ctx.requests.forgetObservation(owned, token);
     owned.observations.clear();
   }
 }

@@ -1,5 +1,4 @@
-import { type CoapExchange } from '../coap/coap-endpoint';
-import { CoapCode, CoapOption, decodeUint, getOption } from '../coap/coap-message';
+import { type CoapExchange, CoapCode, CoapOption, decodeUint, getOption } from '@smartcity/coap';
 import { IngestError, IngestErrorCode } from './ingest.errors';
 import { type Lwm2mContext } from './lwm2m-context';
 

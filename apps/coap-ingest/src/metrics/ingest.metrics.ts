@@ -1,5 +1,5 @@
+import { formatCode } from '@smartcity/coap';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { formatCode } from '../coap/coap-message';
 
 /** The ingest's Prometheus metrics (names prefixed `coap_ingest_`). */
 export class IngestMetrics {

@@ -51,10 +51,9 @@ export class ObservationService {
       );
       if (observed.status === 'completed' && observed.coapCode === '2.05') {
         this.metrics.observations.inc({ outcome: 'established' });
-        const tokenKey = owned.observations.get(spec.path);
-        if (observed.payload && tokenKey) {
+        const token = owned.observations.get(spec.path);
+        if (observed.payload && token) {
           // The first response carries the current value (RFC 7641 §3.2): it is the first notification.
-          const token = Buffer.from(tokenKey.slice(tokenKey.lastIndexOf('#') + 1), 'hex');
           await this.sink
             .publish(registration.id, spec.path, token, observed.payload, observed.contentFormat ?? 0, 0)
             .catch((err: unknown) =>

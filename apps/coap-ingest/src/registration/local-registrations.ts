@@ -1,4 +1,4 @@
-import { type Peer, peerOf } from '../transport/datagram-transport';
+import { type Peer, udpPeer } from '@smartcity/coap';
 import { type Registration } from './registration';
 
 /** A registration this instance owns (it last heard from the device), with its live per-process state. */
@@ -7,8 +7,8 @@ export interface OwnedRegistration {
   peer: Peer;
   /** Last uplink of any kind (ms): a queue-mode device is awake for a window after it (Transport §6.5). */
   lastUplinkAt: number;
-  /** Observed path -> token key in the CoAP endpoint. */
-  readonly observations: Map<string, string>;
+  /** Observed path -> the observation's token (its relation in the CoAP endpoint, with `peer`). */
+  readonly observations: Map<string, Buffer>;
   /** Requests waiting for a queue-mode device to wake up. */
   readonly held: (() => void)[];
 }
@@ -46,7 +46,7 @@ export class LocalRegistrations {
 
   /** Adds or refreshes an owned registration; keeps observations and held requests of the same id. */
   put(registration: Registration, now: number): OwnedRegistration {
-    const peer = peerOf(registration.peerAddress, registration.peerPort);
+    const peer = udpPeer(registration.peerAddress, registration.peerPort);
     let owned = this.byId.get(registration.id);
     if (owned) {
       if (owned.peer.key !== peer.key && this.byPeer.get(owned.peer.key) === owned)

@@ -1,13 +1,14 @@
-import { createSocket, type Socket } from 'node:dgram';
-import { parseCoapMessage, serializeCoapMessage } from '../coap/coap-codec';
 import {
+  parseCoapMessage,
+  serializeCoapMessage,
   type CoapMessage,
   type CoapOptionValue,
   CoapOption,
   CoapType,
   encodeUint,
   stringOptions,
-} from '../coap/coap-message';
+} from '@smartcity/coap';
+import { createSocket, type Socket } from 'node:dgram';
 
 export interface DeviceRequest {
   readonly code: number;

@@ -1,6 +1,5 @@
+import { type NotificationListener, CoapOption, decodeUint, getOption } from '@smartcity/coap';
 import { type Logger } from '@smartcity/platform-observability';
-import { type NotificationListener } from '../coap/coap-endpoint';
-import { CoapOption, decodeUint, getOption } from '../coap/coap-message';
 import { type IngestMetrics } from '../metrics/ingest.metrics';
 import { type LocalRegistrations } from '../registration/local-registrations';
 import { type UplinkPublisher } from './uplink-publisher';
@@ -16,7 +15,7 @@ export class NotificationSink {
 
   /** A listener for one observation; resolves true once Kafka stored the notification (then the CON is ACKed). */
   listener(registrationId: string, path: string): NotificationListener {
-    return async (message) => {
+    return async ({ message, payload }) => {
       const owned = this.local.get(registrationId);
       if (!owned) return false;
       owned.lastUplinkAt = Date.now();
@@ -26,7 +25,7 @@ export class NotificationSink {
           registrationId,
           path,
           message.token,
-          message.payload,
+          payload,
           decodeUint(getOption(message, CoapOption.ContentFormat)) ?? 0,
           decodeUint(getOption(message, CoapOption.Observe)),
         );

@@ -1,5 +1,5 @@
 /**
- * CoAP messages as the ingest handles them (RFC 7252 §3). Codes are kept as their wire byte
+ * CoAP messages (RFC 7252 §3). Codes are kept as their wire byte
  * (class << 5 | detail) so the hot path compares integers, not "2.05" strings.
  */
 export enum CoapType {
@@ -12,7 +12,7 @@ export enum CoapType {
 /** Builds the wire byte of a code `c.dd`. */
 export const code = (cls: number, detail: number): number => (cls << 5) | detail;
 
-/** Request methods and response codes the ingest uses (RFC 7252 §12.1, RFC 8132, RFC 8516, RFC 7959). */
+/** Request methods and response codes (RFC 7252 §12.1, RFC 8132 FETCH/PATCH/iPATCH, RFC 8516 4.29, RFC 7959). */
 export const CoapCode = {
   Empty: 0,
   GET: code(0, 1),
@@ -20,6 +20,7 @@ export const CoapCode = {
   PUT: code(0, 3),
   DELETE: code(0, 4),
   FETCH: code(0, 5),
+  PATCH: code(0, 6),
   IPATCH: code(0, 7),
   Created: code(2, 1),
   Deleted: code(2, 2),
@@ -34,6 +35,7 @@ export const CoapCode = {
   NotFound: code(4, 4),
   MethodNotAllowed: code(4, 5),
   NotAcceptable: code(4, 6),
+  Conflict: code(4, 9),
   RequestEntityIncomplete: code(4, 8),
   PreconditionFailed: code(4, 12),
   RequestEntityTooLarge: code(4, 13),
@@ -41,6 +43,7 @@ export const CoapCode = {
   TooManyRequests: code(4, 29),
   InternalServerError: code(5, 0),
   NotImplemented: code(5, 1),
+  BadGateway: code(5, 2),
   ServiceUnavailable: code(5, 3),
   GatewayTimeout: code(5, 4),
   ProxyingNotSupported: code(5, 5),
@@ -119,8 +122,14 @@ export function decodeUint(value: Buffer | undefined): number | undefined {
   return n;
 }
 
+const UINT_CACHE: Buffer[] = Array.from({ length: 256 }, (_, i) =>
+  i === 0 ? Buffer.alloc(0) : Buffer.of(i),
+);
+
+/** Encodes a uint option value; values below 256 share preallocated buffers (treat them as read-only). */
 export function encodeUint(n: number): Buffer {
-  if (n === 0) return Buffer.alloc(0);
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`not a CoAP uint: ${n}`);
+  if (n < 256) return UINT_CACHE[n]!;
   const bytes: number[] = [];
   while (n > 0) {
     bytes.unshift(n & 0xff);
@@ -131,4 +140,41 @@ export function encodeUint(n: number): Buffer {
 
 export function stringOptions(number: number, values: readonly string[]): CoapOptionValue[] {
   return values.map((v) => ({ number, value: Buffer.from(v, 'utf8') }));
+}
+
+export function uintOption(number: number, value: number): CoapOptionValue {
+  return { number, value: encodeUint(value) };
+}
+
+/** The value of a uint option (RFC 7252 §3.2), undefined when absent. */
+export function uintOptionOf(message: CoapMessage, number: number): number | undefined {
+  return decodeUint(getOption(message, number));
+}
+
+/** Uri-Path segments (RFC 7252 §5.10.1), decoded as UTF-8. */
+export function uriPathOf(message: CoapMessage): string[] {
+  return stringsOf(message, CoapOption.UriPath);
+}
+
+/** Uri-Query arguments (RFC 7252 §5.10.1), decoded as UTF-8. */
+export function uriQueryOf(message: CoapMessage): string[] {
+  return stringsOf(message, CoapOption.UriQuery);
+}
+
+/** Location-Path segments of a 2.01 (RFC 7252 §5.10.7). */
+export function locationPathOf(message: CoapMessage): string[] {
+  return stringsOf(message, CoapOption.LocationPath);
+}
+
+function stringsOf(message: CoapMessage, number: number): string[] {
+  const out: string[] = [];
+  for (const o of message.options) if (o.number === number) out.push(o.value.toString('utf8'));
+  return out;
+}
+
+/** "2.05" -> its wire byte; the inverse of formatCode. */
+export function parseCode(dotted: string): number {
+  const m = /^([0-7])\.(\d{2})$/.exec(dotted);
+  if (!m || Number(m[2]) > 31) throw new RangeError(`not a CoAP code: ${dotted}`);
+  return code(Number(m[1]), Number(m[2]));
 }

@@ -70,7 +70,7 @@ describe('parseCoapMessage', () => {
       CoapType.Confirmable,
     ],
     ['empty message with a token', '41 00 0001 aa', 'empty-message-not-empty', CoapType.Confirmable],
-  ])('refuses %s', (_name, wire, problem, type) => {
+  ])('refuses %s', (_name, wire, code, type) => {
     let error: unknown;
     try {
       parseCoapMessage(hex(wire));
@@ -78,7 +78,7 @@ describe('parseCoapMessage', () => {
       error = err;
     }
     expect(error).toBeInstanceOf(CoapFormatError);
-    expect((error as CoapFormatError).problem).toBe(problem);
+    expect((error as CoapFormatError).code).toBe(code);
     expect((error as CoapFormatError).header?.type).toBe(type);
   });
 });

@@ -1,8 +1,10 @@
+import { type Clock, systemClock } from '../time/clock';
+
 /**
- * Message deduplication (RFC 7252 §4.5): remembers each (peer, message id) for EXCHANGE_LIFETIME (CON) so a
- * retransmitted request gets the same response again instead of being processed twice. Two generations of
- * maps rotate every half lifetime (an entry lives between half and one lifetime) and rotate early when the
- * current one is full, so memory stays bounded under any request rate.
+ * Message deduplication (RFC 7252 §4.5): remembers each (peer, message id) for EXCHANGE_LIFETIME so a
+ * retransmitted message gets the same answer again instead of being processed twice. Two generations of maps
+ * rotate every half lifetime (an entry lives between half and one lifetime) and rotate early when the current
+ * one is full, so memory stays bounded under any message rate.
  */
 export class DedupCache<V> {
   private current = new Map<string, V>();
@@ -12,22 +14,18 @@ export class DedupCache<V> {
   constructor(
     private readonly lifetimeMs: number,
     private readonly maxEntries: number,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {
-    this.rotatedAt = now();
+    this.rotatedAt = clock.now();
   }
 
   get(key: string): V | undefined {
+    this.rotateIfDue(false);
     return this.current.get(key) ?? this.previous.get(key);
   }
 
   set(key: string, value: V): void {
-    const now = this.now();
-    if (now - this.rotatedAt >= this.lifetimeMs / 2 || this.current.size >= this.maxEntries / 2) {
-      this.previous = this.current;
-      this.current = new Map();
-      this.rotatedAt = now;
-    }
+    this.rotateIfDue(this.current.size >= this.maxEntries / 2);
     this.current.set(key, value);
   }
 
@@ -44,5 +42,14 @@ export class DedupCache<V> {
 
   get size(): number {
     return this.current.size + this.previous.size;
+  }
+
+  private rotateIfDue(full: boolean): void {
+    const now = this.clock.now();
+    if (full || now - this.rotatedAt >= this.lifetimeMs / 2) {
+      this.previous = this.current;
+      this.current = new Map();
+      this.rotatedAt = now;
+    }
   }
 }
