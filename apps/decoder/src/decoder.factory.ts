@@ -29,7 +29,10 @@ export function createDecoderDeps(config: DecoderConfig): DecoderDeps {
     pool,
     kafka: new KafkaClient({ clientId: instanceId, brokers: config.KAFKA_BROKERS, logger }),
     redis: createRedis({ url: config.REDIS_URL, logger, name: instanceId }),
-    processor: new UplinkProcessor(models, new MeasurementNormalizer(models), (tenant) => rules.get(tenant)),
+    processor: new UplinkProcessor(models, new MeasurementNormalizer(models), (tenant) => rules.get(tenant), {
+      maxFutureSec: config.DECODER_TIME_MAX_FUTURE_S,
+      maxPastSec: config.DECODER_TIME_MAX_PAST_S,
+    }),
   };
 }
 

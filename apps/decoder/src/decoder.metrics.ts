@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 /** The decoder's Prometheus metrics (names prefixed `decoder_`). */
 export interface DecoderMetrics {
   readonly messages: Counter<'kind'>;
+  readonly timesReplaced: Counter<'bound'>;
   readonly valuesWritten: Counter;
   readonly batchValues: Histogram;
   readonly flushSeconds: Histogram;
@@ -22,6 +23,12 @@ export function createDecoderMetrics(registry: Registry): DecoderMetrics {
       name: 'decoder_messages_total',
       help: 'Uplink messages consumed, by kind (registration, update, deregistration, expiry, send, notify, invalid)',
       labelNames: ['kind'],
+      registers,
+    }),
+    timesReplaced: new Counter({
+      name: 'decoder_device_times_replaced_total',
+      help: 'Device times out of bounds (future: beyond the allowed skew; past: below the floor, or not a number), stored at the receive time',
+      labelNames: ['bound'],
       registers,
     }),
     valuesWritten: new Counter({

@@ -48,6 +48,9 @@ export class UplinkConsumer {
       try {
         item.decoded = this.decode(item);
         this.metrics.messages.inc({ kind: item.decoded.message.kind });
+        const replaced = item.decoded.kind === 'data' ? item.decoded.timesReplaced : undefined;
+        if (replaced?.future) this.metrics.timesReplaced.inc({ bound: 'future' }, replaced.future);
+        if (replaced?.past) this.metrics.timesReplaced.inc({ bound: 'past' }, replaced.past);
       } catch (err) {
         item.error = err;
         this.metrics.messages.inc({ kind: 'invalid' });

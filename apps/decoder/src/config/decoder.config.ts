@@ -50,6 +50,14 @@ export const decoderConfigSchema = z.object({
   /** Deadline of a produce request to the partner topics / DLQ (ms). */
   DECODER_PRODUCE_TIMEOUT_MS: positiveInt(30_000),
 
+  /**
+   * Bounds of device times around the receive time (issue 16, finding 3): a value stamped further ahead than
+   * MAX_FUTURE (clock skew) or further back than MAX_PAST is stored at its receive time with quality
+   * `timeSource: "received"`, and counted in decoder_device_times_replaced_total.
+   */
+  DECODER_TIME_MAX_FUTURE_S: nonNegativeInt(300),
+  DECODER_TIME_MAX_PAST_S: positiveInt(3650 * 86_400),
+
   /** Communication-loss alarm after a registration expired and the device stayed silent this long. */
   DECODER_COMM_LOSS_GRACE_S: positiveInt(300),
   DECODER_COMM_LOSS_INTERVAL_MS: positiveInt(30_000),

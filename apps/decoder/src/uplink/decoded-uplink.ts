@@ -11,8 +11,9 @@ import {
 /**
  * One normalized value, ready for a telemetry row. Exactly one of the value columns is set (the others null),
  * chosen by the resource's LwM2M data type. `timeSec` is seconds since the epoch (fractional allowed): the
- * record's own time (SenML `bt`+`t`) or, when it carries none, the uplink's receive time, so a replay of the same
- * message produces the same key (device, path, time) and inserts nothing.
+ * record's own time (SenML `bt`+`t`) or, when it carries none or one out of bounds, the uplink's receive time (its
+ * first attempt's, on a retry the ingest marked), so a replay of the same message produces the same key (device,
+ * path, time) and inserts nothing.
  */
 export interface TelemetryValue {
   readonly timeSec: number;
@@ -44,6 +45,8 @@ export interface DecodedData {
   readonly values: readonly TelemetryValue[];
   /** Raise/clear requests of the alarm rules for these values. */
   readonly alarms: readonly AlarmTransition[];
+  /** Device times out of bounds, replaced by the receive time (counted in metrics). */
+  readonly timesReplaced?: { readonly future: number; readonly past: number };
 }
 
 export interface DecodedLifecycle {

@@ -44,6 +44,41 @@ describe('UplinkProcessor', () => {
     expect(decoded.kind === 'data' && decoded.values[0]?.timeSec).toBe(receivedAt / 1000 - 30);
   });
 
+  it('stores a value stamped in 2100 at the receive time, flagged in its quality with the device time', () => {
+    const receivedAt = 1_764_000_000_000;
+    const decoded = processor.process(
+      bytes(senmlSend(device, [{ n: '/3303/0/5700', t: 4_102_444_800, v: 1 }], receivedAt)),
+      origin,
+    );
+    if (decoded.kind !== 'data') throw new Error('not data');
+    expect(decoded.values[0]?.timeSec).toBe(receivedAt / 1000);
+    expect(JSON.parse(decoded.values[0]!.quality!)).toEqual({
+      timeSource: 'received',
+      deviceTime: 4_102_444_800,
+    });
+    expect(decoded.timesReplaced).toEqual({ future: 1, past: 0 });
+  });
+
+  it('gives untimed values of a retry the first attempt receive time the ingest marked (5.03, then Max-Age)', () => {
+    const first = 1_764_000_000_000;
+    const retry = {
+      ...senmlSend(device, [{ n: '/3303/0/5700', v: 2 }], first + 5000),
+      firstReceivedAt: first,
+    };
+    const decoded = processor.process(bytes(retry), origin);
+    expect(decoded.kind === 'data' && decoded.values[0]?.timeSec).toBe(first / 1000);
+  });
+
+  it.each([
+    ['later than the receive time', 1_764_000_005_001],
+    ['more than an hour before it', 1_764_000_005_000 - 3_600_001],
+  ])('ignores a firstReceivedAt %s', (_name, firstReceivedAt) => {
+    const receivedAt = 1_764_000_005_000;
+    const msg = { ...senmlSend(device, [{ n: '/3303/0/5700', v: 2 }], receivedAt), firstReceivedAt };
+    const decoded = processor.process(bytes(msg), origin);
+    expect(decoded.kind === 'data' && decoded.values[0]?.timeSec).toBe(receivedAt / 1000);
+  });
+
   it.each([
     ['not JSON', Buffer.from('{oops'), DecoderErrorCode.ContractViolation],
     ['empty value', null, DecoderErrorCode.ContractViolation],

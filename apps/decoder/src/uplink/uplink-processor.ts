@@ -1,10 +1,16 @@
 import { decode, Lwm2mCodecError } from '@smartcity/lwm2m-codec';
 import { Lwm2mPath, type ModelProvider } from '@smartcity/lwm2m-core';
-import { ContractViolationError, uplinkContract, type UplinkMessage } from '@smartcity/platform-contracts';
+import {
+  ContractViolationError,
+  uplinkContract,
+  type UplinkMessage,
+  valueTimeOf,
+} from '@smartcity/platform-contracts';
 import { type ModelRegistry } from '@smartcity/ucifi-model';
 import { type AlarmRuleSet, type Measurement, type MeasurementNormalizer } from '@smartcity/ucifi-normalize';
 import { alarmTransitions } from '../alarms/alarm-rules';
 import { DecoderError, DecoderErrorCode } from '../decoder.errors';
+import { checkDeviceTimes, type DeviceTimeBounds } from './device-time';
 import {
   type DataUplink,
   type DecodedUplink,
@@ -13,6 +19,9 @@ import {
 } from './decoded-uplink';
 
 const MAX_CACHED_PROVIDERS = 1024;
+
+/** Defaults of DECODER_TIME_MAX_FUTURE_S / DECODER_TIME_MAX_PAST_S (decoder.config.ts). */
+export const DEFAULT_TIME_BOUNDS: DeviceTimeBounds = { maxFutureSec: 300, maxPastSec: 3650 * 86_400 };
 
 /**
  * Turns one consumed Kafka value into what the writer stores: lifecycle events as they are, Send/Notify payloads
@@ -27,6 +36,7 @@ export class UplinkProcessor {
     private readonly registry: ModelRegistry,
     private readonly normalizer: MeasurementNormalizer,
     private readonly alarmRules: (tenant: string) => AlarmRuleSet,
+    private readonly timeBounds: DeviceTimeBounds = DEFAULT_TIME_BOUNDS,
   ) {}
 
   process(value: Buffer | null, origin: MessageOrigin): DecodedUplink {
@@ -47,26 +57,37 @@ export class UplinkProcessor {
         return { kind: 'lifecycle', origin, message };
       case 'send':
       case 'notify': {
-        const measurements = this.decodeData(message);
+        const valueTimeAt = valueTimeOf(message);
+        const checked = checkDeviceTimes(
+          this.decodeData(message, valueTimeAt),
+          message.receivedAt,
+          valueTimeAt,
+          this.timeBounds,
+        );
+        const measurements = checked.measurements;
         return {
           kind: 'data',
           origin,
           message,
-          values: measurements.map(toValue),
+          values: measurements.map((m, i) => toValue(m, checked.replaced[i])),
           alarms: alarmTransitions(this.alarmRules(message.tenant), measurements),
+          ...(checked.future + checked.past > 0
+            ? { timesReplaced: { future: checked.future, past: checked.past } }
+            : {}),
         };
       }
     }
   }
 
-  private decodeData(message: DataUplink): Measurement[] {
+  /** `valueTimeAt`: the receive time that untimed values and SenML relative times refer to (ms). */
+  private decodeData(message: DataUplink, valueTimeAt: number): Measurement[] {
     const { provider, versions } = this.providerFor(message.objectVersions);
     const payload = Buffer.from(message.payload, 'base64');
     // A Notify answers an Observe of one path (Core 1.1.1 §6.4.2); the body is relative to it. A Send, and an
     // Observe-Composite notification, carry absolute paths (root).
     const path =
       message.kind === 'notify' && message.paths.length === 1 ? parsePath(message.paths[0]!) : Lwm2mPath.ROOT;
-    const receivedSec = message.receivedAt / 1000;
+    const receivedSec = valueTimeAt / 1000;
     let records;
     try {
       // SenML relative times are relative to the receive time (RFC 8428 §4.5.3), not to "now": a replay of the
@@ -86,7 +107,7 @@ export class UplinkProcessor {
         deviceId: message.deviceId,
         endpoint: message.endpoint,
         objectVersions: versions,
-        receivedAt: message.receivedAt,
+        receivedAt: valueTimeAt,
       });
     } catch (err) {
       throw new DecoderError(DecoderErrorCode.NormalizationFailed, (err as Error).message, { cause: err });
@@ -116,9 +137,23 @@ function parsePath(text: string): Lwm2mPath {
   return path;
 }
 
-/** Measurement -> the one value column its type selects; quality as compact JSON text. */
-export function toValue(m: Measurement): TelemetryValue {
+/**
+ * Measurement -> the one value column its type selects; quality as compact JSON text. `deviceTime` (seconds) is the
+ * device's own time when it was out of bounds and replaced by the receive time: the quality says so
+ * (`timeSource: "received"`) and keeps what the device sent (null when not a number).
+ */
+export function toValue(m: Measurement, deviceTime?: number): TelemetryValue {
   const v = m.value;
+  const q = m.quality;
+  const measured = q && (q.indicator !== undefined || q.level !== undefined) ? q : undefined;
+  const quality =
+    deviceTime !== undefined
+      ? {
+          ...measured,
+          timeSource: 'received',
+          deviceTime: Number.isFinite(deviceTime) ? deviceTime : null,
+        }
+      : measured;
   return {
     timeSec: m.time / 1000,
     path: m.path,
@@ -128,9 +163,6 @@ export function toValue(m: Measurement): TelemetryValue {
     valueText: typeof v === 'string' ? v : null,
     valueJson: null,
     unit: m.unit,
-    quality:
-      m.quality && (m.quality.indicator !== undefined || m.quality.level !== undefined)
-        ? JSON.stringify(m.quality)
-        : null,
+    quality: quality ? JSON.stringify(quality) : null,
   };
 }

@@ -10,6 +10,12 @@ export const STATUS_AFTER = {
   expiry: 'EXPIRED',
 } as const satisfies Record<LifecycleUplink['kind'], string>;
 
+/**
+ * devices.lifetime is served as a GraphQL Int (32-bit signed): lifetimes beyond 2^31-1 s (68 years; devices send
+ * 4294967295 for "never") are stored capped there, exact in the registration history (migration 1764300000000).
+ */
+export const MAX_SUMMARY_LIFETIME_S = 2_147_483_647;
+
 /** History row; the message id makes a replay insert nothing. */
 export function registrationInsert(m: LifecycleUplink): SqlStatement {
   const reg = m.kind === 'registration' || m.kind === 'update' ? m : undefined;
@@ -59,7 +65,7 @@ export function deviceStatusUpdate(m: LifecycleUplink): SqlStatement {
   registered_at = CASE WHEN $5 THEN to_timestamp($3::float8 / 1000) ELSE registered_at END,
   lwm2m_version = COALESCE($6, lwm2m_version),
   binding = COALESCE($7, binding),
-  lifetime = COALESCE($8, lifetime),
+  lifetime = COALESCE(LEAST($8::bigint, ${MAX_SUMMARY_LIFETIME_S})::integer, lifetime),
   queue_mode = COALESCE($9, queue_mode),
   object_versions = CASE WHEN $10 THEN $11::jsonb ELSE object_versions END,
   last_seen_at = CASE WHEN $12 THEN GREATEST(last_seen_at, to_timestamp($3::float8 / 1000)) ELSE last_seen_at END,

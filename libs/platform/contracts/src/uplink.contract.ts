@@ -9,6 +9,13 @@ import { z } from 'zod';
  */
 export const UPLINK_SCHEMA_VERSION = 1;
 
+/**
+ * Registration lifetime in seconds (Core 1.1.1 §6.2.1 `lt`; the Lifetime resource 1/x/1): an unsigned 32-bit count,
+ * where 4294967295 is how devices say "never expire". Bounded here so that nothing beyond it reaches a column.
+ */
+export const MAX_LIFETIME_S = 4_294_967_295;
+const lifetime = z.number().int().positive().max(MAX_LIFETIME_S);
+
 const objectVersions = z.record(z.string().regex(/^\d{1,5}$/), z.string().regex(/^\d+\.\d+$/));
 
 const base = z.object({
@@ -29,7 +36,7 @@ const base = z.object({
 export const registrationUplink = base.extend({
   kind: z.literal('registration'),
   lwm2mVersion: z.enum(['1.0', '1.1', '1.2']),
-  lifetime: z.number().int().positive(),
+  lifetime,
   binding: z.string().min(1).max(8),
   queueMode: z.boolean(),
   sms: z.string().max(32).optional(),
@@ -41,7 +48,7 @@ export const registrationUplink = base.extend({
 
 export const updateUplink = base.extend({
   kind: z.literal('update'),
-  lifetime: z.number().int().positive().optional(),
+  lifetime: lifetime.optional(),
   binding: z.string().min(1).max(8).optional(),
   queueMode: z.boolean().optional(),
   sms: z.string().max(32).optional(),
@@ -58,7 +65,26 @@ const payloadFields = {
   contentFormat: z.number().int().min(0).max(65535),
   /** Raw CoAP payload, base64. */
   payload: z.string().max(2_000_000),
+  /**
+   * Set by the ingest on a device's retry of a message it answered with 5.03 after publishing it (Kafka answered
+   * late, so the first attempt may be stored too): the `receivedAt` of that first attempt (ms). Values without
+   * their own time take it instead of `receivedAt`, so the retry writes the same rows as the first attempt
+   * (issue 16, finding 4). Absent on first attempts. Ignored by the decoder when later than `receivedAt` or more
+   * than MAX_RETRY_SPAN_MS before it.
+   */
+  firstReceivedAt: z.number().int().nonnegative().optional(),
 };
+
+/** How far back `firstReceivedAt` may point: a device gives up a Send long before (CoAP MAX_TRANSMIT_WAIT is 93 s). */
+export const MAX_RETRY_SPAN_MS = 3_600_000;
+
+/** The time of a data uplink's untimed values: its first attempt's receive time when the ingest marked a retry. */
+export function valueTimeOf(m: { receivedAt: number; firstReceivedAt?: number | undefined }): number {
+  const first = m.firstReceivedAt;
+  return first !== undefined && first <= m.receivedAt && m.receivedAt - first <= MAX_RETRY_SPAN_MS
+    ? first
+    : m.receivedAt;
+}
 
 /** Send operation, `POST /dp` (LwM2M Core 1.1.1 §6.4.6; Transport §6.4.5). */
 export const sendUplink = base.extend({ kind: z.literal('send'), ...payloadFields });
