@@ -1,13 +1,21 @@
 /**
  * Lua scripts of the per-endpoint downlink queue in Redis. Keys (prefix `p`, shared with the registration store):
- * dl:cmd:<id> (request JSON), dl:q:<endpoint> (list of ids, oldest first), dl:deadline (zset id by deadline),
- * dl:pending (set of endpoints with queued requests). Each change is one script so two instances never both take
- * a request, and a request is either queued, taken by one executor, or expired: never two of them.
+ * dl:seen:<id> (the command id was queued once: kept until past the deadline), dl:cmd:<id> (request JSON, while
+ * queued), dl:q:<endpoint> (list of ids, oldest first), dl:deadline (zset id by deadline), dl:pending (set of
+ * endpoints with queued requests). Each change is one script so two instances never both take a request, and a
+ * request is either queued, taken by one executor, or expired: never two of them.
  */
 
-/** ARGV: prefix, id, endpoint, json, deadline, ttlSeconds. Queues once per id (Kafka redelivery). 1 = queued. */
+/**
+ * ARGV: prefix, id, endpoint, json, deadline, ttlSeconds. Queues once per command id, whatever Kafka redelivers
+ * (a rebalance between enqueue and offset commit hands the record to another instance): the guard dl:seen:<id> is
+ * not the request itself, so taking or expiring the request leaves it, and it outlives the deadline (ttlSeconds),
+ * after which the executor sends nothing anyway. An Execute or Write thus reaches the device at most once
+ * (issue 16, finding 2). A dl:cmd without a guard is a request queued before the guard existed. 1 = queued.
+ */
 export const ENQUEUE = `
 local p = ARGV[1]
+if redis.call('SET', p .. 'dl:seen:' .. ARGV[2], '1', 'NX', 'EX', ARGV[6]) == false then return 0 end
 if redis.call('SET', p .. 'dl:cmd:' .. ARGV[2], ARGV[4], 'NX', 'EX', ARGV[6]) == false then return 0 end
 redis.call('RPUSH', p .. 'dl:q:' .. ARGV[3], ARGV[2])
 redis.call('ZADD', p .. 'dl:deadline', ARGV[5], ARGV[2])

@@ -2,7 +2,10 @@ import { type DownlinkRequest, downlinkRequest } from '@smartcity/platform-contr
 import { type Redis, RedisScripts } from '@smartcity/platform-redis';
 import { ENQUEUE, REQUEUE_HEAD, TAKE_EXPIRED, TAKE_NEXT } from './downlink-queue.scripts';
 
-/** Requests outlive their deadline in Redis by this much at most (the sweeper normally removes them first). */
+/**
+ * Requests, and the guard that keeps a command id from being queued twice, outlive the deadline in Redis by this
+ * much (the sweeper normally removes queued requests first; the guard stays until then).
+ */
 const RETENTION_AFTER_DEADLINE_S = 3600;
 
 /**
