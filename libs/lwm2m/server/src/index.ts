@@ -1,1 +1,2 @@
-export {};
+export * from './request/coap-binding';
+export * from './request/lwm2m-request';
