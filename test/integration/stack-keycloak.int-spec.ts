@@ -1,6 +1,7 @@
 // Smoke tests of the local stack's Keycloak realm `smartcity` (deploy/local/stack up): demo users obtain tokens
 // through the public CLI client (OAuth 2.0 password grant, RFC 6749 §4.3), the tokens verify against the realm's
-// JWKS and carry the claims the gateway authorizes on (roles, organization alias, utility domains).
+// JWKS and carry the claims the gateway authorizes on (platform-admin as a realm role, city roles as groups of each
+// organization, organization alias, utility domains).
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 
 const KEYCLOAK_URL = process.env.KEYCLOAK_URL ?? 'http://127.0.0.1:8080';
@@ -12,12 +13,12 @@ const DEMO_PASSWORD = 'smartcity-demo';
 
 interface SmartcityClaims extends JWTPayload {
   realm_access?: { roles?: string[] };
-  organization?: Record<string, { id?: string }>;
+  organization?: Record<string, { id?: string; groups?: string[] }>;
   utility_domains?: string[];
   preferred_username?: string;
 }
 
-async function passwordGrant(username: string, password: string): Promise<Response> {
+async function passwordGrant(username: string, password: string, scope = 'openid'): Promise<Response> {
   return fetch(`${ISSUER}/protocol/openid-connect/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -26,13 +27,13 @@ async function passwordGrant(username: string, password: string): Promise<Respon
       client_id: CLIENT_ID,
       username,
       password,
-      scope: 'openid',
+      scope,
     }),
   });
 }
 
-async function verifiedClaims(username: string): Promise<SmartcityClaims> {
-  const res = await passwordGrant(username, DEMO_PASSWORD);
+async function verifiedClaims(username: string, scope?: string): Promise<SmartcityClaims> {
+  const res = await passwordGrant(username, DEMO_PASSWORD, scope);
   expect(res.status).toBe(200);
   const body = (await res.json()) as { access_token: string };
   const { payload } = await jwtVerify<SmartcityClaims>(body.access_token, jwks, {
@@ -47,33 +48,46 @@ jest.setTimeout(60_000);
 const jwks = createRemoteJWKSet(new URL(`${ISSUER}/protocol/openid-connect/certs`));
 
 describe('local stack: Keycloak realm smartcity', () => {
+  const CITY_ROLES = ['city-admin', 'city-operator', 'city-viewer', 'utility'];
+
   it.each([
     ['platform-admin', 'platform-admin', undefined],
-    ['lyon-admin', 'city-admin', 'lyon'],
-    ['lyon-operator', 'city-operator', 'lyon'],
-    ['lyon-viewer', 'city-viewer', 'lyon'],
-    ['lyon-utility-water', 'utility', 'lyon'],
-    ['porto-admin', 'city-admin', 'porto'],
-    ['porto-operator', 'city-operator', 'porto'],
-    ['porto-viewer', 'city-viewer', 'porto'],
-    ['porto-utility-water', 'utility', 'porto'],
-  ])('issues %s a JWKS-verified token with role %s and organization %s', async (username, role, org) => {
+    ['lyon-admin', '/city-admin', 'lyon'],
+    ['lyon-operator', '/city-operator', 'lyon'],
+    ['lyon-viewer', '/city-viewer', 'lyon'],
+    ['lyon-utility-water', '/utility/water', 'lyon'],
+    ['porto-admin', '/city-admin', 'porto'],
+    ['porto-operator', '/city-operator', 'porto'],
+    ['porto-viewer', '/city-viewer', 'porto'],
+    ['porto-utility-water', '/utility/water', 'porto'],
+  ])('issues %s a JWKS-verified token with role %s in organization %s', async (username, role, org) => {
     const claims = await verifiedClaims(username);
     expect(claims.preferred_username).toBe(username);
     expect(claims.iss).toBe(ISSUER);
     expect(claims.azp).toBe(CLIENT_ID);
-    expect(claims.realm_access?.roles).toContain(role);
-    const otherCityRoles = ['platform-admin', 'city-admin', 'city-operator', 'city-viewer', 'utility'].filter(
-      (r) => r !== role,
-    );
-    for (const other of otherCityRoles) expect(claims.realm_access?.roles).not.toContain(other);
+    // City roles are never realm-wide (they would hold in every city of the user): only platform-admin is.
+    for (const city of CITY_ROLES) expect(claims.realm_access?.roles).not.toContain(city);
     if (org === undefined) {
-      expect(claims.organization).toBeUndefined();
+      expect(claims.realm_access?.roles).toContain(role);
+      expect(Object.keys(claims.organization ?? {})).toEqual([]);
     } else {
-      // Shape produced by the organization scope with "Add organization id": { "<alias>": { "id": "<uuid>" } }.
+      expect(claims.realm_access?.roles).not.toContain('platform-admin');
+      // Organization scope with "Add organization id" plus the organization group membership mapper:
+      // { "<alias>": { "id": "<uuid>", "groups": ["/<city role>"] } }.
       expect(Object.keys(claims.organization ?? {})).toEqual([org]);
       expect(claims.organization?.[org]?.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(claims.organization?.[org]?.groups).toEqual([role]);
     }
+  });
+
+  it('gives the consultant city-operator in lyon and city-viewer in porto (scope organization:*)', async () => {
+    const claims = await verifiedClaims('consultant', 'openid organization:*');
+    expect(claims.realm_access?.roles).not.toContain('city-operator');
+    expect(claims.organization?.['lyon']?.groups).toEqual(['/city-operator']);
+    expect(claims.organization?.['porto']?.groups).toEqual(['/city-viewer']);
+    // One organization on request: a token for one city only.
+    const porto = await verifiedClaims('consultant', 'openid organization:porto');
+    expect(Object.keys(porto.organization ?? {})).toEqual(['porto']);
   });
 
   it.each([['lyon-utility-water'], ['porto-utility-water']])(

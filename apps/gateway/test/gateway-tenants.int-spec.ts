@@ -85,6 +85,17 @@ describe('tenant management by the platform admin', () => {
     expect(orgs).toEqual([
       expect.objectContaining({ alias: slug, name: 'Test City', id: tenant.organizationId }),
     ]);
+    // The organization groups that grant the city roles in this city only.
+    const groups = await fetch(
+      `${KEYCLOAK_URL}/admin/realms/smartcity/organizations/${tenant.organizationId}/groups`,
+      { headers: { authorization: `Bearer ${await masterRealmToken()}` } },
+    );
+    expect(((await groups.json()) as { name: string }[]).map((g) => g.name).sort()).toEqual([
+      'city-admin',
+      'city-operator',
+      'city-viewer',
+      'utility',
+    ]);
 
     const list = await gql(gateway, '{ tenants { id } }', {}, { token });
     expect(JSON.stringify(list.data)).toContain(slug);

@@ -106,7 +106,7 @@ keycloak_start() {
 }
 
 # Proves the realm end to end: a demo user gets a token through the CLI client, and its claims are the ones the
-# platform relies on (issuer, audience, roles, organization alias).
+# platform relies on (issuer, audience, organization alias, the city role as a group of that organization).
 keycloak_check_token() {
   local resp tok payload
   resp=$(curl -fsS -m 10 "$KC_ISSUER/protocol/openid-connect/token" -d grant_type=password \
@@ -117,8 +117,7 @@ keycloak_check_token() {
   jq -e --arg iss "$KC_ISSUER" '
     .iss == $iss
     and ((.aud | if type == "array" then . else [.] end) | index("smartcity-gateway"))
-    and (.realm_access.roles | index("city-operator"))
-    and (.organization | has("lyon"))' <<<"$payload" >/dev/null || {
+    and (.organization.lyon.groups | index("/city-operator"))' <<<"$payload" >/dev/null || {
     echo "unexpected token claims: $payload" >&2
     return 1
   }

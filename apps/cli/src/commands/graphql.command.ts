@@ -10,7 +10,7 @@ export const EXAMPLES: Readonly<Record<string, string>> = {
   water: `{ kpis { since water { metersTotal volumeTodayM3 activeLeaks } } }`,
   alarms: `{ alarms(first: 20, filter: { status: ACTIVE }) { edges { node { type severity status raisedAt
       sourcePath device { endpoint category } } } } }`,
-  me: `{ me { username roles tenant memberships utilityDomains } }`,
+  me: `{ me { username roles tenant memberships cityRoles { tenant roles } utilityDomains } }`,
 };
 
 const envSchema = z.object({
@@ -72,6 +72,9 @@ async function passwordGrant(
       client_id: env.KEYCLOAK_CLIENT_ID,
       username,
       password,
+      // Every organization of the user with its groups (city roles): a member of several cities gets none of
+      // them with the plain `organization` scope, and then chooses one with --tenant.
+      scope: 'openid organization:*',
     }),
   }).catch((err: Error) => {
     throw new CliUsageError(`Keycloak unreachable at ${env.KEYCLOAK_URL}: ${err.message}`);

@@ -10,6 +10,7 @@ function principal(roles: Role[], extra: Partial<Principal> = {}): Principal {
     roles: new Set(roles),
     memberships: ['lyon'],
     tenant: 'lyon',
+    cityRoles: new Map(),
     utilityDomains: roles.includes('utility') ? ['water'] : [],
     expiresAt: 0,
     ...extra,

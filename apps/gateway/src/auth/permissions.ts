@@ -63,12 +63,12 @@ export function hasPermission(principal: Principal, permission: Permission): boo
 }
 
 /**
- * Checks one permission; throws UNAUTHENTICATED without a principal, FORBIDDEN without the permission or, for
- * tenant data, without a tenant.
+ * Checks one permission; throws UNAUTHENTICATED without a principal, FORBIDDEN for tenant data without a tenant,
+ * FORBIDDEN without the permission (roles are those held in the selected tenant).
  */
 export function authorize(principal: Principal | undefined, permission: Permission): void {
   if (!principal) throw GatewayException.unauthenticated();
-  if (!hasPermission(principal, permission)) throw GatewayException.forbidden();
+  // City roles come with the selected tenant, so without one the caller is told to choose before being refused.
   if (isTenantScoped(permission) && principal.tenant === null) {
     throw GatewayException.forbidden(
       principal.memberships.length > 1 || principal.roles.has('platform-admin')
@@ -76,6 +76,7 @@ export function authorize(principal: Principal | undefined, permission: Permissi
         : 'not a member of any tenant',
     );
   }
+  if (!hasPermission(principal, permission)) throw GatewayException.forbidden();
 }
 
 /** The tenant of an authorized tenant-scoped request. */

@@ -15,6 +15,7 @@ export class MeResolver {
       username: principal.username,
       email: principal.email,
       roles: [...principal.roles],
+      cityRoles: [...principal.cityRoles].map(([tenant, roles]) => ({ tenant, roles: [...roles] })),
       tenant: principal.tenant,
       memberships: [...principal.memberships],
       utilityDomains: [...principal.utilityDomains],

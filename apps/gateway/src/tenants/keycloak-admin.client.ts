@@ -1,3 +1,4 @@
+import { CITY_ROLES } from '@smartcity/platform-auth';
 import { GatewayErrorCode, GatewayException } from '../errors/gateway.exception';
 
 export interface KeycloakAdminSettings {
@@ -67,6 +68,20 @@ export class KeycloakAdminClient {
     const created = id ? { id, alias, name, enabled: true } : await this.findOrganization(alias);
     if (!created) throw new GatewayException(GatewayErrorCode.ServiceUnavailable, 'organization not created');
     return created;
+  }
+
+  /**
+   * The organization groups that carry the city roles (Keycloak 26.6+): a member of the group `city-operator` of
+   * this organization is city-operator in this city only. Creates the missing ones (idempotent).
+   */
+  async ensureRoleGroups(id: string): Promise<void> {
+    const base = `/organizations/${encodeURIComponent(id)}/groups`;
+    const existing = new Set(
+      ((await this.request('GET', `${base}?first=0&max=1000`)) as { name: string }[]).map((g) => g.name),
+    );
+    for (const role of CITY_ROLES) {
+      if (!existing.has(role)) await this.request('POST', base, { name: role });
+    }
   }
 
   async updateOrganization(id: string, organization: Organization): Promise<void> {

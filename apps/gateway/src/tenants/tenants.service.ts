@@ -43,7 +43,8 @@ function validateChange(change: TenantChange, creating: boolean): void {
 
 /**
  * Tenant lifecycle (platform admin): the database row (owner role), the partner Kafka topics
- * `city.<t>.telemetry.v1` / `city.<t>.events.v1`, and the Keycloak organization whose alias is the slug.
+ * `city.<t>.telemetry.v1` / `city.<t>.events.v1`, and the Keycloak organization whose alias is the slug, with the
+ * organization groups that grant the city roles.
  */
 @Injectable()
 export class TenantsService {
@@ -127,6 +128,7 @@ export class TenantsService {
         row.name,
         `${row.id}.${this.config.KEYCLOAK_ORG_DOMAIN_SUFFIX}`,
       );
+      await this.keycloak.ensureRoleGroups(org.id);
       return org.id;
     } catch (err) {
       this.logger.error({ err, tenant: row.id }, 'tenant organization not created');

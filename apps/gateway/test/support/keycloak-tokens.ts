@@ -12,18 +12,27 @@ export type DemoUser =
   | 'porto-admin'
   | 'porto-operator'
   | 'porto-viewer'
-  | 'porto-utility-water';
+  | 'porto-utility-water'
+  /** city-operator in lyon and city-viewer in porto (organization groups). */
+  | 'consultant';
 
 async function passwordGrant(
   realm: string,
   clientId: string,
   username: string,
   password: string,
+  scope?: string,
 ): Promise<string> {
   const res = await fetch(`${KEYCLOAK_URL}/realms/${realm}/protocol/openid-connect/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'password', client_id: clientId, username, password }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id: clientId,
+      username,
+      password,
+      ...(scope ? { scope } : {}),
+    }).toString(),
   });
   if (!res.ok)
     throw new Error(`token for ${username}@${realm}/${clientId}: HTTP ${res.status} ${await res.text()}`);
@@ -38,6 +47,20 @@ export function tokenOf(user: DemoUser): Promise<string> {
   if (!token) {
     token = passwordGrant('smartcity', 'smartcity-cli', user, DEMO_PASSWORD);
     cache.set(user, token);
+  }
+  return token;
+}
+
+/**
+ * A token requesting organization scopes: `organization:*` (every organization of the user, each with its groups;
+ * what a member of several cities needs) or `organization:<alias>` (one city).
+ */
+export function scopedTokenOf(user: DemoUser, scope: string): Promise<string> {
+  const key = `${user} ${scope}`;
+  let token = cache.get(key);
+  if (!token) {
+    token = passwordGrant('smartcity', 'smartcity-cli', user, DEMO_PASSWORD, scope);
+    cache.set(key, token);
   }
   return token;
 }

@@ -34,7 +34,7 @@ describe('utilityDomainsFromClaims', () => {
 });
 
 describe('selectTenant', () => {
-  const member = new Set<Role>(['city-operator']);
+  const member = new Set<Role>();
   const admin = new Set<Role>(['platform-admin']);
   it.each([
     ['one membership, no header', ['lyon'], member, undefined, 'lyon'],
@@ -56,25 +56,86 @@ describe('selectTenant', () => {
 });
 
 describe('principalFromClaims', () => {
-  it('reads roles from realm_access.roles and ignores roles outside the platform', () => {
+  const org = (groups: string[]) => ({ id: 'o', groups });
+
+  it('reads platform-admin from realm_access.roles and ignores other roles there', () => {
     const p = principalFromClaims({
       ...base,
-      realm_access: { roles: ['city-operator', 'offline_access', 'default-roles-smartcity'] },
-      organization: { lyon: { id: 'o1' } },
+      realm_access: { roles: ['platform-admin', 'offline_access', 'default-roles-smartcity'] },
     });
-    expect([...p.roles]).toEqual(['city-operator']);
-    expect(p.tenant).toBe('lyon');
+    expect([...p.roles]).toEqual(['platform-admin']);
+    expect(p.tenant).toBeNull();
     expect(p.username).toBe('lyon-operator');
   });
 
-  it('keeps utility domains only for utility users', () => {
-    const claims = { ...base, organization: ['lyon'], utility_domains: ['water'] };
-    expect(principalFromClaims({ ...claims, realm_access: { roles: ['utility'] } }).utilityDomains).toEqual([
-      'water',
+  it('reads city roles from the groups of the organization, not from realm_access', () => {
+    const p = principalFromClaims({
+      ...base,
+      realm_access: { roles: ['city-admin'] },
+      organization: { lyon: org(['/city-operator']) },
+    });
+    expect([...p.roles]).toEqual(['city-operator']);
+    expect(p.tenant).toBe('lyon');
+  });
+
+  // The bug of issue 17: a realm-wide role applied in every city; now each city has its own roles.
+  it.each([
+    ['lyon', ['city-operator']],
+    ['porto', ['city-viewer']],
+  ])('gives a member of two cities, in %s, only the roles held there', (tenant, roles) => {
+    const claims = {
+      ...base,
+      organization: { lyon: org(['/city-operator']), porto: org(['/city-viewer']) },
+    };
+    const p = principalFromClaims(claims, tenant);
+    expect([...p.roles]).toEqual(roles);
+    expect(p.cityRoles).toEqual(
+      new Map([
+        ['lyon', new Set(['city-operator'])],
+        ['porto', new Set(['city-viewer'])],
+      ]),
+    );
+  });
+
+  it('gives a member of two cities who selected none no city role', () => {
+    const p = principalFromClaims({ ...base, organization: { lyon: org(['/city-admin']), porto: org([]) } });
+    expect(p.tenant).toBeNull();
+    expect(p.roles.size).toBe(0);
+  });
+
+  it('gives a mere member of a city (no group) no role there', () => {
+    const claims = { ...base, organization: { lyon: org(['/city-admin']), porto: { id: 'p' } } };
+    expect(principalFromClaims(claims, 'porto').roles.size).toBe(0);
+  });
+
+  it('gives a platform admin acting on a city its roles there only if it is a member', () => {
+    const claims = { ...base, realm_access: { roles: ['platform-admin'] }, organization: {} };
+    expect([...principalFromClaims(claims, 'porto').roles]).toEqual(['platform-admin']);
+  });
+
+  it.each([
+    ['/utility/water groups', org(['/utility/water', '/utility/energy']), ['gas'], ['water', 'energy']],
+    ['a bare /utility group falls back to the attribute', org(['/utility']), ['water'], ['water']],
+    ['no utility group', org(['/city-viewer']), ['water'], []],
+  ])('takes utility domains per city from %s', (_n, entry, attribute, domains) => {
+    const p = principalFromClaims({ ...base, organization: { lyon: entry }, utility_domains: attribute });
+    expect(p.utilityDomains).toEqual(domains);
+  });
+
+  it.each([
+    ['nested role groups', ['/teams/city-admin']],
+    ['unknown groups', ['/city-superuser', '/admins']],
+    ['domains below other roles', ['/city-viewer/water']],
+  ])('grants nothing for %s', (_n, groups) => {
+    const p = principalFromClaims({ ...base, organization: { lyon: org(groups) } });
+    expect(p.roles.size).toBe(0);
+  });
+
+  it('counts city roles the mapper adds from organization group role mappings', () => {
+    const entry = { id: 'o', groups: [], realm_access: { roles: ['city-admin', 'platform-admin'] } };
+    expect([...principalFromClaims({ ...base, organization: { lyon: entry } }).roles]).toEqual([
+      'city-admin',
     ]);
-    expect(
-      principalFromClaims({ ...claims, realm_access: { roles: ['city-viewer'] } }).utilityDomains,
-    ).toEqual([]);
   });
 
   it.each([

@@ -1,7 +1,8 @@
 import { isTenantSlug } from '@smartcity/platform-contracts';
 import { AuthError, AuthErrorCode } from './auth.errors';
+import { organizationGrantsFromClaim } from './organization-roles';
 import { type Principal } from './principal';
-import { isRole, type Role } from './roles';
+import { type CityRole, type GlobalRole, isGlobalRole, type Role } from './roles';
 
 /** The claims of a verified Keycloak access token this platform reads. Everything else is ignored. */
 export interface AccessTokenClaims {
@@ -14,13 +15,16 @@ export interface AccessTokenClaims {
   readonly utility_domains?: unknown;
 }
 
-/** Realm roles from `realm_access.roles`, keeping only the platform's own roles. */
-export function rolesFromClaims(claims: AccessTokenClaims): Set<Role> {
-  const roles = new Set<Role>();
+/**
+ * Realm-wide roles from `realm_access.roles`: only `platform-admin`. City roles there are ignored on purpose: a realm
+ * role holds in every organization of the user, so `city-admin` of one city would be admin of all its cities.
+ */
+export function globalRolesFromClaims(claims: AccessTokenClaims): Set<GlobalRole> {
+  const roles = new Set<GlobalRole>();
   const access = claims.realm_access;
   if (access && typeof access === 'object' && Array.isArray((access as { roles?: unknown }).roles)) {
     for (const role of (access as { roles: unknown[] }).roles) {
-      if (typeof role === 'string' && isRole(role)) roles.add(role);
+      if (typeof role === 'string' && isGlobalRole(role)) roles.add(role);
     }
   }
   return roles;
@@ -67,7 +71,7 @@ export function utilityDomainsFromClaims(claims: AccessTokenClaims): string[] {
  */
 export function selectTenant(
   memberships: readonly string[],
-  roles: ReadonlySet<Role>,
+  roles: ReadonlySet<Role | GlobalRole>,
   requested: string | undefined,
 ): string | null {
   if (requested !== undefined && requested !== '') {
@@ -80,22 +84,38 @@ export function selectTenant(
   return memberships.length === 1 ? (memberships[0] ?? null) : null;
 }
 
-/** Builds the request's principal from verified claims and the optional tenant header. */
+/**
+ * Builds the request's principal from verified claims and the optional tenant header. Its `roles` are the
+ * realm-wide roles plus the city roles the user holds in the selected tenant, and nothing from other tenants.
+ */
 export function principalFromClaims(claims: AccessTokenClaims, requestedTenant?: string): Principal {
   if (typeof claims.sub !== 'string' || claims.sub === '') {
     throw new AuthError(AuthErrorCode.TokenInvalid, 'token has no subject');
   }
   if (typeof claims.exp !== 'number') throw new AuthError(AuthErrorCode.TokenInvalid, 'token has no expiry');
-  const roles = rolesFromClaims(claims);
+  const global = globalRolesFromClaims(claims);
   const memberships = membershipsFromClaims(claims);
+  const grants = organizationGrantsFromClaim(claims.organization);
+  const tenant = selectTenant(memberships, global, requestedTenant);
+  const grant = tenant !== null && memberships.includes(tenant) ? grants.get(tenant) : undefined;
+  const roles = new Set<Role>([...global, ...(grant?.roles ?? [])]);
+  const cityRoles = new Map<string, ReadonlySet<CityRole>>();
+  for (const alias of memberships) cityRoles.set(alias, grants.get(alias)?.roles ?? new Set());
+  // Per-city domains (`/utility/<domain>` groups) win; the user-wide `utility_domains` attribute is the fallback.
+  const utilityDomains = !roles.has('utility')
+    ? []
+    : grant && grant.utilityDomains.length > 0
+      ? [...grant.utilityDomains]
+      : utilityDomainsFromClaims(claims);
   return {
     subject: claims.sub,
     username: typeof claims.preferred_username === 'string' ? claims.preferred_username : claims.sub,
     email: typeof claims.email === 'string' ? claims.email : null,
     roles,
+    cityRoles,
     memberships,
-    tenant: selectTenant(memberships, roles, requestedTenant),
-    utilityDomains: roles.has('utility') ? utilityDomainsFromClaims(claims) : [],
+    tenant,
+    utilityDomains,
     expiresAt: claims.exp,
   };
 }

@@ -1,4 +1,4 @@
-import { type Role } from './roles';
+import { type CityRole, type Role } from './roles';
 
 /** The authenticated caller of one request, derived from a verified access token. */
 export interface Principal {
@@ -7,7 +7,10 @@ export interface Principal {
   /** `preferred_username`, for logs and `me`. */
   readonly username: string;
   readonly email: string | null;
+  /** Roles of this request: realm-wide roles plus the city roles held in `tenant` (none of other tenants). */
   readonly roles: ReadonlySet<Role>;
+  /** City roles per organization the user belongs to (for `me`; authorization uses `roles`). */
+  readonly cityRoles: ReadonlyMap<string, ReadonlySet<CityRole>>;
   /** Organization aliases (tenant slugs) the user is a member of, in token order. */
   readonly memberships: readonly string[];
   /**
