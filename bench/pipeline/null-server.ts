@@ -4,29 +4,32 @@
  * 2.01 and a location, every other request with 2.04, and keeps nothing: whatever rate it sustains is the
  * simulator's ceiling on this machine, not a server's.
  */
-import { CoapEndpoint, openUdpSocket } from '@smartcity/lwm2m-client';
+import { CoapCode, CoapEndpoint, CoapOption, stringOptions, UdpTransport, uriPathOf } from '@smartcity/coap';
 
 async function main(): Promise<void> {
   const port = Number(process.argv[2] ?? 25683);
-  const socket = await openUdpSocket({
+  const transport = new UdpTransport({
     port,
-    recvBufferSize: 8 * 1024 * 1024,
-    sendBufferSize: 8 * 1024 * 1024,
+    receiveBufferBytes: 8 * 1024 * 1024,
+    sendBufferBytes: 8 * 1024 * 1024,
   });
   let registrations = 0;
   let requests = 0;
-  const endpoint = new CoapEndpoint({
-    socket,
-    onRequest: (req) => {
-      requests++;
-      if (req.method === '0.02' && req.uriPath.length === 1 && req.uriPath[0] === 'rd') {
-        registrations++;
-        return { code: '2.01', locationPath: ['rd', String(registrations)] };
-      }
-      return { code: req.method === '0.04' ? '2.02' : '2.04' };
-    },
+  const endpoint = new CoapEndpoint({ transport });
+  await endpoint.start((exchange) => {
+    requests++;
+    const path = uriPathOf(exchange.request);
+    if (exchange.request.code === CoapCode.POST && path.length === 1 && path[0] === 'rd') {
+      registrations++;
+      exchange.respond(
+        CoapCode.Created,
+        stringOptions(CoapOption.LocationPath, ['rd', String(registrations)]),
+      );
+      return;
+    }
+    exchange.respond(exchange.request.code === CoapCode.DELETE ? CoapCode.Deleted : CoapCode.Changed);
   });
-  process.stdout.write(`null LwM2M server on 127.0.0.1:${endpoint.localPort}\n`);
+  process.stdout.write(`null LwM2M server on 127.0.0.1:${endpoint.localAddress().port}\n`);
   const timer = setInterval(() => {
     process.stdout.write(`${new Date().toISOString()} requests ${requests} registrations ${registrations}\n`);
   }, 10_000);

@@ -6,7 +6,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { tokenOf } from '../../apps/gateway/test/support/keycloak-tokens';
 import { TestSubscriber } from '../../apps/gateway/test/support/ws-subscriber';
-import { CommandsWorld, eventually, gql, muteableSocket } from './support/commands-world';
+import { CommandsWorld, eventually, gql, MuteableTransport } from './support/commands-world';
 
 jest.setTimeout(180_000);
 
@@ -248,9 +248,9 @@ describe('device commands through the gateway and two ingest instances', () => {
 
   it('reports TIMEOUT for a device that never answers', async () => {
     const [device] = await world.provision(1, { kind: 'silent' });
-    const socket = await muteableSocket();
-    await world.lamp(device!.endpoint, { port: world.ingests[0]!.coapPort }, { socket });
-    socket.mute();
+    const transport = new MuteableTransport();
+    await world.lamp(device!.endpoint, { port: world.ingests[0]!.coapPort }, { transport });
+    transport.mute();
     const issued = await write(device!.id, '/3416/0/1', 10);
     const done = await settle(issued.id, 30_000);
     expect(done?.status).toBe('TIMEOUT');
@@ -324,9 +324,9 @@ describe('device commands through the gateway and two ingest instances', () => {
   it('runs a command queued while its owner is gone once another instance hears the device', async () => {
     const c = await world.startIngest('c', { responseTimeoutMs: 4000, awakeWindowS: 1 });
     const [device] = await world.provision(1, { kind: 'moved' });
-    const socket = await muteableSocket();
+    const transport = new MuteableTransport();
     // Registered through C; then C disappears (its process ends).
-    const lamp = await world.lamp(device!.endpoint, { port: c.coapPort }, { socket });
+    const lamp = await world.lamp(device!.endpoint, { port: c.coapPort }, { transport });
     await c.process.stop();
     const issued = await write(device!.id, '/3416/0/1', 64, { deadlineSeconds: 60 });
     await new Promise((r) => setTimeout(r, 2000));

@@ -4,7 +4,8 @@ import { ContentFormat } from '@smartcity/lwm2m-codec';
  * fetched from Maven Central). Leshan runs on loopback ports of its own; the test drives it through its REST API
  * the way a person would through its web UI: the client registers, Leshan reads, writes, discovers, observes.
  */
-import { Lwm2mClient, ObjectTree, openUdpSocket } from '@smartcity/lwm2m-client';
+import { UdpTransport, udpPeer } from '@smartcity/coap';
+import { Lwm2mClient, ObjectTree } from '@smartcity/lwm2m-client';
 import { Lwm2mPath } from '@smartcity/lwm2m-core';
 import { loadBundledRegistry } from '@smartcity/ucifi-model';
 import { type LeshanServer, startLeshanServer } from './leshan/leshan-server-demo';
@@ -59,9 +60,9 @@ describe('lwm2m-client against the Leshan server demo', () => {
     });
     client = new Lwm2mClient({
       endpoint,
-      server: { address: '127.0.0.1', port: leshan.coapPort },
+      server: udpPeer('127.0.0.1', leshan.coapPort),
       tree,
-      socket: await openUdpSocket(),
+      transport: new UdpTransport(),
       lifetime: 60,
     });
     await client.register();

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
-import { type DatagramSocket, Lwm2mClient, ObjectTree, openUdpSocket } from '@smartcity/lwm2m-client';
+import {
+  type DatagramListener,
+  type DatagramTransport,
+  type Peer,
+  UdpTransport,
+  udpPeer,
+} from '@smartcity/coap';
+import { Lwm2mClient, ObjectTree } from '@smartcity/lwm2m-client';
 import { Lwm2mPath } from '@smartcity/lwm2m-core';
 import { createLogger } from '@smartcity/platform-observability';
 import {
@@ -170,7 +176,7 @@ export class CommandsWorld {
   async lamp(
     endpoint: string,
     server: { port: number },
-    options: { queueMode?: { awakeMs: number }; socket?: DatagramSocket } = {},
+    options: { queueMode?: { awakeMs: number }; transport?: DatagramTransport } = {},
   ): Promise<{ client: Lwm2mClient; tree: ObjectTree; writes: number[] }> {
     const tree = new ObjectTree();
     for (const [id, version] of [
@@ -195,9 +201,9 @@ export class CommandsWorld {
     });
     const client = new Lwm2mClient({
       endpoint,
-      server: { address: '127.0.0.1', port: server.port },
+      server: udpPeer('127.0.0.1', server.port),
       tree,
-      socket: options.socket ?? (await openUdpSocket({ host: '127.0.0.1' })),
+      transport: options.transport ?? new UdpTransport({ host: '127.0.0.1' }),
       lifetime: 300,
       ...(options.queueMode ? { queueMode: options.queueMode } : {}),
     });
@@ -271,25 +277,25 @@ export async function eventually<T>(
   }
 }
 
-/** A UDP socket that answers nothing once muted (a device that stopped answering, its radio off). */
-export async function muteableSocket(): Promise<DatagramSocket & { mute(): void }> {
-  const socket: Socket = createSocket('udp4');
-  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
-  const listeners: ((d: Buffer, from: { address: string; port: number }) => void)[] = [];
-  let muted = false;
-  socket.on('message', (msg, rinfo) => {
-    if (muted) return;
-    for (const l of listeners) l(msg, { address: rinfo.address, port: rinfo.port });
-  });
-  return {
-    localPort: socket.address().port,
-    send: (d, peer) => {
-      if (!muted) socket.send(d, peer.port, peer.address);
-    },
-    onMessage: (l) => void listeners.push(l),
-    close: () => new Promise<void>((r) => socket.close(() => r())),
-    mute: () => {
-      muted = true;
-    },
-  };
+/** A UDP transport that answers nothing once muted (a device that stopped answering, its radio off). */
+export class MuteableTransport extends UdpTransport {
+  private muted = false;
+
+  constructor() {
+    super({ host: '127.0.0.1' });
+  }
+
+  override start(onDatagram: DatagramListener): Promise<void> {
+    return super.start((data, peer) => {
+      if (!this.muted) onDatagram(data, peer);
+    });
+  }
+
+  override send(data: Buffer, peer: Peer): void {
+    if (!this.muted) super.send(data, peer);
+  }
+
+  mute(): void {
+    this.muted = true;
+  }
 }

@@ -1,11 +1,6 @@
+import { CoapRequestError, type DatagramTransport, formatCode, udpPeer, UdpTransport } from '@smartcity/coap';
 import { ContentFormat } from '@smartcity/lwm2m-codec';
-import {
-  type ClientLogger,
-  CoapTransportError,
-  Lwm2mClient,
-  openUdpSocket,
-  type Peer,
-} from '@smartcity/lwm2m-client';
+import { type ClientLogger, Lwm2mClient, RegistrationError } from '@smartcity/lwm2m-client';
 import { type Lwm2mRecord } from '@smartcity/lwm2m-core';
 import { type CityProfile } from '../devices/city-profile';
 import { createDevice, type ModelSource, type SimulatedDevice } from '../devices/device-factory';
@@ -20,7 +15,7 @@ export interface FleetOptions {
   readonly tenant: string;
   readonly city: CityProfile;
   readonly devices: number;
-  readonly server: Peer;
+  readonly server: { readonly address: string; readonly port: number };
   readonly seed: number;
   readonly mode: ReportMode;
   readonly endpointPrefix: string;
@@ -35,6 +30,8 @@ export interface FleetOptions {
   readonly registerConcurrency: number;
   /** Local address the device sockets bind to. */
   readonly bindHost: string;
+  /** The transport of one device (default plain UDP on bindHost); coaps fleets pass a DTLS one. */
+  readonly transportFor?: (endpoint: string) => DatagramTransport;
   /** SenML payload format of Send. */
   readonly sendFormat: number;
   /**
@@ -101,12 +98,12 @@ export class Fleet {
     for (const spec of planFleet(o.devices, o.endpointPrefix, o.seed)) {
       const rnd = this.rnd.fork(spec.endpoint);
       const device = createDevice(spec, o.models, rnd, o.city, now, o.lifetime);
-      const socket = await openUdpSocket({ host: o.bindHost });
+      const transport = o.transportFor?.(spec.endpoint) ?? new UdpTransport({ host: o.bindHost });
       const client = new Lwm2mClient({
         endpoint: spec.endpoint,
-        server: o.server,
+        server: udpPeer(o.server.address, o.server.port),
         tree: device.tree,
-        socket,
+        transport,
         lifetime: o.lifetime,
         logger: o.logger.child({ endpoint: spec.endpoint }),
         random: () => rnd.next(),
@@ -168,12 +165,13 @@ export class Fleet {
     this.inFlight++;
     let result: string;
     try {
-      result = await member.client.send([], { format: o.sendFormat, records: stamped });
-      if (result.startsWith('2.')) this.counters.acked++;
+      const code = await member.client.send([], { format: o.sendFormat, records: stamped });
+      result = formatCode(code);
+      if (code >> 5 === 2) this.counters.acked++;
       else this.counters.failed++;
     } catch (error) {
       this.counters.failed++;
-      result = error instanceof CoapTransportError ? error.code : 'error';
+      result = error instanceof CoapRequestError ? error.reason : 'error';
     } finally {
       this.inFlight--;
     }
@@ -239,7 +237,11 @@ export class Fleet {
     } catch (error) {
       this.counters.registerFailures++;
       const result =
-        error instanceof CoapTransportError ? error.code : ((error as { code?: string }).code ?? 'error');
+        error instanceof CoapRequestError
+          ? error.reason
+          : error instanceof RegistrationError
+            ? formatCode(error.code)
+            : 'error';
       this.options.metrics?.registrations.inc({ result });
       this.options.logger.warn(
         { endpoint: member.device.endpoint, result, attempt },

@@ -1,24 +1,44 @@
+import {
+  type BlockSettings,
+  type Clock,
+  CoapCode,
+  CoapEndpoint,
+  type CoapExchange,
+  type CoapOptionValue,
+  CoapOption,
+  CoapRequestError,
+  type CoapResponse,
+  type CoapTiming,
+  type DatagramTransport,
+  locationPathOf,
+  maxTransmitWaitMs,
+  type OutgoingRequest,
+  type Peer,
+  type RandomSource,
+  stringOptions,
+  systemClock,
+  type TimerHandle,
+  uintOption,
+} from '@smartcity/coap';
 import { ContentFormat } from '@smartcity/lwm2m-codec';
 import { Lwm2mPath, type Lwm2mRecord, serializeRegistrationParams } from '@smartcity/lwm2m-core';
-import { CoapEndpoint, CoapTransportError } from './coap/coap-endpoint';
-import { DEFAULT_COAP_TIMING, maxTransmitWaitMs, type CoapTiming } from './coap/coap-timing';
-import { CoapMethods, type CoapResponse, isSuccess, type Peer } from './coap/coap-types';
-import { type DatagramSocket } from './coap/datagram-socket';
 import { type ClientLogger, SILENT_LOGGER } from './client-logger';
 import { AttributeStore } from './observe/attribute-store';
 import { type Observation, ObservationManager } from './observe/observation-manager';
 import { defaultPayloadCodec, type PayloadCodec } from './payload-codec';
 import { registrationLinks } from './registration/registration-payload';
-import { RequestRouter } from './request-router';
+import { type ClientReply, RequestRouter } from './request-router';
 import { type ObjectTree } from './tree/object-tree';
 
 export type ClientState = 'stopped' | 'registering' | 'registered' | 'sleeping';
 
 export interface Lwm2mClientOptions {
   readonly endpoint: string;
+  /** The LwM2M server; with a DTLS transport, the address the transport opens its session to. */
   readonly server: Peer;
   readonly tree: ObjectTree;
-  readonly socket: DatagramSocket;
+  /** Plain UDP (`UdpTransport`) or DTLS (`coaps`): one transport = one source port, as a device has. */
+  readonly transport: DatagramTransport;
   /** Registration lifetime in seconds (Core 1.1.1 §6.2.1 "lt"); default 300. */
   readonly lifetime?: number;
   readonly lwm2mVersion?: '1.0' | '1.1';
@@ -32,8 +52,11 @@ export interface Lwm2mClientOptions {
   /** Format of multi-value payloads when the server does not ask for one; default SenML CBOR (1.1) or TLV (1.0). */
   readonly preferredFormat?: number;
   readonly codec?: PayloadCodec;
-  readonly timing?: CoapTiming;
-  readonly random?: () => number;
+  readonly timing?: Partial<CoapTiming>;
+  readonly block?: Partial<BlockSettings>;
+  readonly clock?: Clock;
+  readonly random?: RandomSource;
+  readonly randomBytes?: (size: number) => Buffer;
   readonly logger?: ClientLogger;
   /** Fraction of the lifetime after which the registration is refreshed by an Update; default 0.9. */
   readonly refreshRatio?: number;
@@ -42,7 +65,8 @@ export interface Lwm2mClientOptions {
 export class RegistrationError extends Error {
   override readonly name = 'RegistrationError';
   constructor(
-    readonly code: string,
+    /** The CoAP response code (wire byte). */
+    readonly code: number,
     message: string,
   ) {
     super(message);
@@ -60,11 +84,14 @@ const ANNOUNCED_FORMATS = [
 /**
  * An LwM2M client (Core 1.1.1 §6): registers its object tree with one server, keeps the registration alive with
  * Updates before the lifetime ends (re-registering when the server lost it), answers device-management requests,
- * maintains observations and sends data with Send. One client = one socket = one source port.
+ * maintains observations and sends data with Send. It runs on the project's one CoAP stack (`@smartcity/coap`)
+ * over any datagram transport, with time and randomness injected.
  */
 export class Lwm2mClient {
   readonly endpointName: string;
   private readonly coap: CoapEndpoint;
+  private readonly clock: Clock;
+  private readonly random: RandomSource;
   private readonly attributes = new AttributeStore();
   private readonly observations: ObservationManager;
   private readonly router: RequestRouter;
@@ -72,10 +99,10 @@ export class Lwm2mClient {
   private readonly logger: ClientLogger;
   private readonly lifetime: number;
   private readonly lwm2mVersion: '1.0' | '1.1';
-  private readonly timing: CoapTiming;
+  private started: Promise<void> | undefined;
   private location: string[] | undefined;
-  private refreshTimer: NodeJS.Timeout | undefined;
-  private sleepTimer: NodeJS.Timeout | undefined;
+  private refreshTimer: TimerHandle | undefined;
+  private sleepTimer: TimerHandle | undefined;
   private waking: Promise<void> | undefined;
   private observeSeq = 0;
   private currentState: ClientState = 'stopped';
@@ -87,27 +114,31 @@ export class Lwm2mClient {
     this.logger = options.logger ?? SILENT_LOGGER;
     this.lifetime = options.lifetime ?? 300;
     this.lwm2mVersion = options.lwm2mVersion ?? '1.1';
-    this.timing = options.timing ?? DEFAULT_COAP_TIMING;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
     this.coap = new CoapEndpoint({
-      socket: options.socket,
-      timing: this.timing,
-      ...(options.random ? { random: options.random } : {}),
-      onRequest: (req) => {
-        this.touch();
-        return this.router.handle(req);
-      },
-      onNotificationReset: (peer, token) =>
-        this.observations.cancel(`${peer.address}:${peer.port}:${token.toString('hex')}`),
+      transport: options.transport,
+      clock: this.clock,
+      random: this.random,
+      ...(options.randomBytes ? { randomBytes: options.randomBytes } : {}),
+      ...(options.timing ? { timing: options.timing } : {}),
+      ...(options.block ? { block: options.block } : {}),
+      // Shorter tokens keep a device's datagrams small; 4 random bytes suffice toward its one server.
+      tokenLength: 4,
+      onNotificationReset: (peer, token) => this.observations.cancel(`${peer.key}#${token.toString('hex')}`),
     });
-    this.observations = new ObservationManager(this.attributes, {
-      now: () => Date.now(),
-      numericValue: (path) => {
-        const v = options.tree.get(path);
-        return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;
+    this.observations = new ObservationManager(
+      this.attributes,
+      {
+        numericValue: (path) => {
+          const v = options.tree.get(path);
+          return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;
+        },
+        notify: (obs) => this.sendNotification(obs),
+        serverDefaults: () => this.serverDefaults(),
       },
-      notify: (obs) => this.sendNotification(obs),
-      serverDefaults: () => this.serverDefaults(),
-    });
+      this.clock,
+    );
     this.router = new RequestRouter({
       tree: options.tree,
       attributes: this.attributes,
@@ -126,8 +157,9 @@ export class Lwm2mClient {
     return this.currentState;
   }
 
+  /** The local port (after `start` or the first `register`). */
   get localPort(): number {
-    return this.coap.localPort;
+    return this.coap.localAddress().port;
   }
 
   get registrationLocation(): string | undefined {
@@ -142,8 +174,15 @@ export class Lwm2mClient {
     this.stateListeners.push(listener);
   }
 
+  /** Opens the transport (binds the socket); `register` does it when needed. */
+  start(): Promise<void> {
+    this.started ??= this.coap.start((exchange) => this.onRequest(exchange));
+    return this.started;
+  }
+
   /** Register (Core 1.1.1 §6.2.1): POST /rd?ep=..&lt=..&lwm2m=..&b=U[&Q] with the object links. */
   async register(): Promise<void> {
+    await this.start();
     this.setState('registering');
     const query = serializeRegistrationParams({
       endpoint: this.endpointName,
@@ -152,18 +191,27 @@ export class Lwm2mClient {
       binding: this.lwm2mVersion === '1.0' && this.queueMode ? 'UQ' : 'U',
       queueMode: this.queueMode,
     });
-    const response = await this.request({
-      method: CoapMethods.POST,
-      uriPath: ['rd'],
-      uriQuery: query,
-      contentFormat: ContentFormat.LINK,
-      payload: Buffer.from(this.links(), 'utf8'),
-    });
-    if (response.code !== '2.01' || !response.locationPath?.length) {
+    let response: CoapResponse;
+    try {
+      response = await this.request({
+        code: CoapCode.POST,
+        options: [
+          ...stringOptions(CoapOption.UriPath, ['rd']),
+          uintOption(CoapOption.ContentFormat, ContentFormat.LINK),
+          ...stringOptions(CoapOption.UriQuery, query),
+        ],
+        payload: Buffer.from(this.links(), 'utf8'),
+      });
+    } catch (error) {
       this.setState('stopped');
-      throw new RegistrationError(response.code, `Register refused with ${response.code}`);
+      throw error;
     }
-    this.location = [...response.locationPath];
+    const location = locationPathOf(response.message);
+    if (response.message.code !== CoapCode.Created || location.length === 0) {
+      this.setState('stopped');
+      throw new RegistrationError(response.message.code, `Register refused with ${codeText(response)}`);
+    }
+    this.location = location;
     this.logger.info({ location: this.registrationLocation, lifetime: this.lifetime }, 'registered');
     this.setState('registered');
     this.scheduleRefresh();
@@ -177,19 +225,20 @@ export class Lwm2mClient {
   async update(options: { objectsChanged?: boolean } = {}): Promise<void> {
     if (!this.location) return this.register();
     const response = await this.request({
-      method: CoapMethods.POST,
-      uriPath: this.location,
-      ...(options.objectsChanged
-        ? { contentFormat: ContentFormat.LINK, payload: Buffer.from(this.links(), 'utf8') }
-        : {}),
+      code: CoapCode.POST,
+      options: [
+        ...stringOptions(CoapOption.UriPath, this.location),
+        ...(options.objectsChanged ? [uintOption(CoapOption.ContentFormat, ContentFormat.LINK)] : []),
+      ],
+      ...(options.objectsChanged ? { payload: Buffer.from(this.links(), 'utf8') } : {}),
     });
-    if (response.code === '4.04') {
+    if (response.message.code === CoapCode.NotFound) {
       this.location = undefined;
       this.observations.cancelAll();
       return this.register();
     }
-    if (!isSuccess(response.code))
-      throw new RegistrationError(response.code, `Update refused with ${response.code}`);
+    if (response.message.code >> 5 !== 2)
+      throw new RegistrationError(response.message.code, `Update refused with ${codeText(response)}`);
     if (this.currentState === 'sleeping') this.setState('registered');
     this.scheduleRefresh();
   }
@@ -203,7 +252,10 @@ export class Lwm2mClient {
     this.setState('stopped');
     if (!location) return;
     try {
-      await this.coap.request(this.options.server, { method: CoapMethods.DELETE, uriPath: location });
+      await this.coap.request(this.options.server, {
+        code: CoapCode.DELETE,
+        options: stringOptions(CoapOption.UriPath, location),
+      });
     } catch (error) {
       this.logger.warn({ err: error }, 'de-register not acknowledged');
     }
@@ -211,28 +263,28 @@ export class Lwm2mClient {
 
   /**
    * Send (Core 1.1.1 §6.4.1... "Send Operation"): POST /dp with the current values of `paths` (or the given
-   * records), SenML CBOR by default. Resolves with the response code (2.04 expected).
+   * records), SenML CBOR by default; a body larger than a block goes in Block1 blocks (RFC 7959). Resolves with
+   * the response code (2.04 expected).
    */
   async send(
     paths: readonly Lwm2mPath[],
     options: { format?: number; records?: readonly Lwm2mRecord[]; confirmable?: boolean } = {},
-  ): Promise<string> {
+  ): Promise<number> {
     const format = options.format ?? ContentFormat.SENML_CBOR;
     const records = options.records ?? paths.flatMap((p) => this.options.tree.read(p));
     const payload = this.codec.encode(records, format, Lwm2mPath.ROOT, this.options.tree);
     const response = await this.request({
-      method: CoapMethods.POST,
-      uriPath: ['dp'],
-      contentFormat: format,
+      code: CoapCode.POST,
+      options: [...stringOptions(CoapOption.UriPath, ['dp']), uintOption(CoapOption.ContentFormat, format)],
       payload: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength),
       ...(options.confirmable === false ? { confirmable: false } : {}),
     });
-    return response.code;
+    return response.message.code;
   }
 
-  /** Stops everything: de-registers (unless told not to) and closes the socket. */
+  /** Stops everything: de-registers (unless told not to) and closes the transport. */
   async stop(options: { deregister?: boolean } = {}): Promise<void> {
-    if (options.deregister !== false) await this.deregister();
+    if (options.deregister !== false && this.started) await this.deregister();
     this.clearTimers();
     this.observations.cancelAll();
     this.setState('stopped');
@@ -242,7 +294,7 @@ export class Lwm2mClient {
   /** Queue mode: goes to sleep now (tests and simulations of a sleepy device). */
   sleep(): void {
     if (!this.queueMode || this.currentState !== 'registered') return;
-    if (this.sleepTimer) clearTimeout(this.sleepTimer);
+    this.clock.clearTimeout(this.sleepTimer);
     this.sleepTimer = undefined;
     this.setState('sleeping');
     this.logger.debug({}, 'sleeping');
@@ -251,7 +303,7 @@ export class Lwm2mClient {
   /** Queue mode: wakes up and tells the server with an Update (Core 1.1.1 §6.5 "Queue Mode Operation"). */
   wake(): Promise<void> {
     if (this.currentState !== 'sleeping') return Promise.resolve();
-    this.coap.setRadio(true); // the Update's response must be heard
+    this.coap.setReceiving(true); // the Update's response must be heard
     this.waking ??= this.update().finally(() => {
       this.waking = undefined;
       this.touch();
@@ -263,8 +315,19 @@ export class Lwm2mClient {
     return !!this.options.queueMode;
   }
 
-  private async request(req: Parameters<CoapEndpoint['request']>[1]): Promise<CoapResponse> {
-    if (this.currentState === 'sleeping' && req.uriPath[0] !== 'rd') await this.wake();
+  private onRequest(exchange: CoapExchange): void {
+    this.touch();
+    this.router.handle(exchange).then(
+      (reply) => exchange.respond(reply.code, replyOptions(reply), reply.payload),
+      () => exchange.respond(CoapCode.InternalServerError),
+    );
+  }
+
+  private async request(req: OutgoingRequest): Promise<CoapResponse> {
+    const toRegistration = req.options?.some(
+      (o) => o.number === CoapOption.UriPath && o.value.toString() === 'rd',
+    );
+    if (this.currentState === 'sleeping' && !toRegistration) await this.wake();
     this.touch();
     try {
       return await this.coap.request(this.options.server, req);
@@ -284,12 +347,12 @@ export class Lwm2mClient {
       }
     });
     const target = observation.composite ? Lwm2mPath.ROOT : (observation.paths[0] as Lwm2mPath);
-    const response = this.router.content(records, target, observation.contentFormat, this.nextSeq());
+    const reply = this.router.content(records, target, observation.contentFormat, this.nextSeq());
     this.touch();
     const outcome = await this.coap.notify(
       observation.peer,
       observation.token,
-      response,
+      { code: reply.code, options: replyOptions(reply), payload: reply.payload ?? Buffer.alloc(0) },
       this.options.confirmableNotifications !== false,
     );
     return outcome === 'acked' || outcome === 'sent';
@@ -319,11 +382,10 @@ export class Lwm2mClient {
   }
 
   private scheduleRefresh(): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.clock.clearTimeout(this.refreshTimer);
     const ratio = this.options.refreshRatio ?? 0.9;
     const delay = Math.max(1000, this.lifetime * 1000 * ratio);
-    this.refreshTimer = setTimeout(() => void this.refresh(), delay);
-    this.refreshTimer.unref?.();
+    this.refreshTimer = this.clock.setTimeout(() => void this.refresh(), delay);
   }
 
   private async refresh(): Promise<void> {
@@ -332,14 +394,15 @@ export class Lwm2mClient {
     } catch (error) {
       // The server did not answer: try to register afresh after a pause, as a device would after a network loss.
       this.logger.warn(
-        { err: error instanceof CoapTransportError ? error.code : String(error) },
+        { err: error instanceof CoapRequestError ? error.reason : String(error) },
         'update failed',
       );
       this.location = undefined;
       this.observations.cancelAll();
-      const random = this.options.random ?? Math.random;
-      this.refreshTimer = setTimeout(() => void this.reRegister(), 5000 + Math.floor(random() * 5000));
-      this.refreshTimer.unref?.();
+      this.refreshTimer = this.clock.setTimeout(
+        () => void this.reRegister(),
+        5000 + Math.floor(this.random() * 5000),
+      );
     }
   }
 
@@ -347,24 +410,22 @@ export class Lwm2mClient {
     try {
       await this.register();
     } catch {
-      this.refreshTimer = setTimeout(() => void this.reRegister(), 30_000);
-      this.refreshTimer.unref?.();
+      this.refreshTimer = this.clock.setTimeout(() => void this.reRegister(), 30_000);
     }
   }
 
   /** Queue mode: any exchange keeps the client awake for another `awakeMs`. */
   private touch(): void {
     if (!this.queueMode || this.currentState !== 'registered') return;
-    if (this.sleepTimer) clearTimeout(this.sleepTimer);
+    this.clock.clearTimeout(this.sleepTimer);
     const awake =
-      (this.options.queueMode && this.options.queueMode.awakeMs) || maxTransmitWaitMs(this.timing);
-    this.sleepTimer = setTimeout(() => this.sleep(), awake);
-    this.sleepTimer.unref?.();
+      (this.options.queueMode && this.options.queueMode.awakeMs) || maxTransmitWaitMs(this.coap.timing);
+    this.sleepTimer = this.clock.setTimeout(() => this.sleep(), awake);
   }
 
   private clearTimers(): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    if (this.sleepTimer) clearTimeout(this.sleepTimer);
+    this.clock.clearTimeout(this.refreshTimer);
+    this.clock.clearTimeout(this.sleepTimer);
     this.refreshTimer = undefined;
     this.sleepTimer = undefined;
   }
@@ -373,7 +434,22 @@ export class Lwm2mClient {
     if (this.currentState === state) return;
     this.currentState = state;
     // A sleeping device's radio is off: requests are lost, the server waits for the next Update (§6.5).
-    this.coap.setRadio(state !== 'sleeping');
+    this.coap.setReceiving(state !== 'sleeping');
     for (const l of this.stateListeners) l(state);
   }
+}
+
+/** The CoAP options of a reply: Observe, Location-Path, Content-Format (RFC 7252 §5.10, RFC 7641). */
+function replyOptions(reply: ClientReply): CoapOptionValue[] {
+  const options: CoapOptionValue[] = [];
+  if (reply.observe !== undefined) options.push(uintOption(CoapOption.Observe, reply.observe));
+  if (reply.locationPath) options.push(...stringOptions(CoapOption.LocationPath, reply.locationPath));
+  if (reply.contentFormat !== undefined)
+    options.push(uintOption(CoapOption.ContentFormat, reply.contentFormat));
+  return options;
+}
+
+function codeText(response: CoapResponse): string {
+  const c = response.message.code;
+  return `${c >> 5}.${String(c & 31).padStart(2, '0')}`;
 }

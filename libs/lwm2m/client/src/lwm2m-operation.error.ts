@@ -1,14 +1,16 @@
+import { CoapCode } from '@smartcity/coap';
+
 /**
  * Why a server's request failed on the client, as the CoAP response code it is answered with
  * (Core 1.1.1 §8.2.4 "Device Management and Service Enablement Interface" response codes).
  */
 export type Lwm2mOperationErrorCode =
-  | '4.00' // Bad Request: undecodable payload, bad attribute, instance already exists
-  | '4.04' // Not Found
-  | '4.05' // Method Not Allowed: operation not allowed on the resource (e.g. Write on a read-only resource)
-  | '4.06' // Not Acceptable: no encoder for the Accept format
-  | '4.15' // Unsupported Content-Format
-  | '5.00'; // Internal error of a resource handler
+  | typeof CoapCode.BadRequest // undecodable payload, bad attribute, instance already exists
+  | typeof CoapCode.NotFound
+  | typeof CoapCode.MethodNotAllowed // e.g. Write on a read-only resource
+  | typeof CoapCode.NotAcceptable // no encoder for the Accept format
+  | typeof CoapCode.UnsupportedContentFormat
+  | typeof CoapCode.InternalServerError; // a resource handler failed
 
 export class Lwm2mOperationError extends Error {
   override readonly name = 'Lwm2mOperationError';
@@ -20,6 +22,6 @@ export class Lwm2mOperationError extends Error {
   }
 }
 
-export const notFound = (what: string) => new Lwm2mOperationError('4.04', `${what} not found`);
-export const notAllowed = (what: string) => new Lwm2mOperationError('4.05', what);
-export const badRequest = (what: string) => new Lwm2mOperationError('4.00', what);
+export const notFound = (what: string) => new Lwm2mOperationError(CoapCode.NotFound, `${what} not found`);
+export const notAllowed = (what: string) => new Lwm2mOperationError(CoapCode.MethodNotAllowed, what);
+export const badRequest = (what: string) => new Lwm2mOperationError(CoapCode.BadRequest, what);

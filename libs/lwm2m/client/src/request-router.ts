@@ -1,13 +1,14 @@
+import { type CoapExchange, CoapCode, type Peer } from '@smartcity/coap';
 import { ContentFormat } from '@smartcity/lwm2m-codec';
 import {
   Lwm2mCodecError,
   type Link,
   Lwm2mPath,
   type Lwm2mRecord,
-  parseWriteAttributesQuery,
+  type NotificationAttributes,
   serializeLinkFormat,
 } from '@smartcity/lwm2m-core';
-import { CoapCodes, CoapMethods, type CoapResponse, type IncomingRequest } from './coap/coap-types';
+import { fromCoapRequest, Lwm2mBindingError, type Lwm2mRequest } from '@smartcity/lwm2m-server';
 import { type ClientLogger } from './client-logger';
 import { badRequest, Lwm2mOperationError, notAllowed } from './lwm2m-operation.error';
 import { type AttributeStore } from './observe/attribute-store';
@@ -27,81 +28,91 @@ export interface RouterDeps {
   nextObserveSeq(): number;
 }
 
+/** The client's answer to a server request, before it becomes CoAP options. */
+export interface ClientReply {
+  readonly code: number;
+  readonly contentFormat?: number;
+  readonly observe?: number;
+  readonly locationPath?: readonly string[];
+  readonly payload?: Buffer;
+}
+
 /**
- * Maps a server's CoAP request onto an LwM2M operation (Core 1.1.1 §8.2 Table "Device Management and Service
- * Enablement Interface" / Transport 1.1.1 §6.x): GET = Read, Discover (Accept link-format) or Observe; PUT = Write
- * (replace) or Write-Attributes (query, no payload); POST = Create (object), Write partial update (instance) or
- * Execute (resource); DELETE = Delete; FETCH = Read-/Observe-Composite; iPATCH = Write-Composite.
+ * Executes a server's request on the object tree: the CoAP request is first read as an LwM2M request through
+ * the one binding (`fromCoapRequest`, Transport 1.1.1 §6.4), then applied: Read, Discover, Write (replace or
+ * partial update), Write-Attributes, Execute, Create, Delete, Observe and its cancellation, and the composite
+ * operations (Read-, Observe-, Write-Composite, Core 1.1.1 §6.3.8-§6.3.9, §6.4.1).
  */
 export class RequestRouter {
   constructor(private readonly deps: RouterDeps) {}
 
-  async handle(req: IncomingRequest): Promise<CoapResponse> {
+  async handle(exchange: CoapExchange): Promise<ClientReply> {
     try {
-      return await this.route(req);
+      return await this.route(fromCoapRequest(exchange.request), exchange.peer, exchange.request.token);
     } catch (error) {
+      if (error instanceof Lwm2mBindingError) return failure(error.coapCode, error.message);
       if (error instanceof Lwm2mOperationError) return failure(error.code, error.message);
       if (error instanceof Lwm2mCodecError) {
         const code =
-          error.code === 'unsupported-format' ? CoapCodes.UNSUPPORTED_CONTENT_FORMAT : CoapCodes.BAD_REQUEST;
+          error.code === 'unsupported-format' ? CoapCode.UnsupportedContentFormat : CoapCode.BadRequest;
         return failure(code, error.message);
       }
-      this.deps.logger.warn({ err: error, path: req.uriPath.join('/') }, 'request handler failed');
-      return failure(CoapCodes.INTERNAL_SERVER_ERROR, 'internal error');
+      this.deps.logger.warn({ err: error }, 'request handler failed');
+      return failure(CoapCode.InternalServerError, 'internal error');
     }
   }
 
-  private async route(req: IncomingRequest): Promise<CoapResponse> {
-    const path = Lwm2mPath.tryParse('/' + req.uriPath.join('/'));
-    if (!path) return failure(CoapCodes.NOT_FOUND, `no resource at /${req.uriPath.join('/')}`);
+  private async route(req: Lwm2mRequest, peer: Peer, token: Buffer): Promise<ClientReply> {
     const { tree } = this.deps;
-    switch (req.method) {
-      case CoapMethods.GET:
-        if (req.accept === ContentFormat.LINK) return this.discover(path);
-        if (req.observe === 0) return this.observe(req, [path], false);
-        if (req.observe === 1) this.deps.observations.cancel(observationKey(req.peer, req.token));
-        return this.read(path, req.accept);
-      case CoapMethods.PUT:
-        if (isEmpty(req.payload) && req.contentFormat === undefined) return this.writeAttributes(path, req);
-        tree.write(path, this.decode(req, path), 'replace');
-        return { code: CoapCodes.CHANGED };
-      case CoapMethods.POST:
-        if (path.level === 'object') {
-          const iid = tree.create(path.objectId as number, this.decode(req, path));
-          return { code: CoapCodes.CREATED, locationPath: [String(path.objectId), String(iid)] };
-        }
-        if (path.level === 'instance') {
-          tree.write(path, this.decode(req, path), 'update');
-          return { code: CoapCodes.CHANGED };
-        }
-        if (path.level === 'resource') {
-          await tree.execute(path, req.payload?.toString('utf8') ?? '');
-          return { code: CoapCodes.CHANGED };
-        }
-        throw notAllowed(`POST on ${path.toString()}`);
-      case CoapMethods.DELETE:
-        tree.delete(path);
-        return { code: CoapCodes.DELETED };
-      case CoapMethods.FETCH: {
-        const paths = this.decodePaths(req);
-        if (req.observe === 0) return this.observe(req, paths, true);
-        if (req.observe === 1) this.deps.observations.cancel(observationKey(req.peer, req.token));
-        return this.readComposite(paths, req.accept);
+    switch (req.op) {
+      case 'read':
+        return this.read(req.path, req.accept);
+      case 'discover':
+        return this.discover(req.path);
+      case 'observe':
+        return this.observe(peer, token, [req.path], false, req.accept);
+      case 'cancel-observe':
+        this.deps.observations.cancel(observationKey(peer, token));
+        return this.read(req.path, req.accept);
+      case 'write':
+        tree.write(
+          req.path,
+          this.decode(req.contentFormat, req.payload, req.path),
+          req.replace ? 'replace' : 'update',
+        );
+        return { code: CoapCode.Changed };
+      case 'write-attributes':
+        return this.writeAttributes(req.path, req.attributes);
+      case 'execute':
+        await tree.execute(req.path, req.arguments ?? '');
+        return { code: CoapCode.Changed };
+      case 'create': {
+        const objectId = req.path.objectId as number;
+        const iid = tree.create(objectId, this.decode(req.contentFormat, req.payload, req.path));
+        return { code: CoapCode.Created, locationPath: [String(objectId), String(iid)] };
       }
-      case CoapMethods.IPATCH:
-        this.writeComposite(this.decode(req, Lwm2mPath.ROOT));
-        return { code: CoapCodes.CHANGED };
-      default:
-        throw notAllowed(`method ${req.method}`);
+      case 'delete':
+        tree.delete(req.path);
+        return { code: CoapCode.Deleted };
+      case 'read-composite':
+        return this.readComposite(this.decodePaths(req.contentFormat, req.paths), req.accept);
+      case 'observe-composite':
+        return this.observe(peer, token, this.decodePaths(req.contentFormat, req.paths), true, req.accept);
+      case 'cancel-observe-composite':
+        this.deps.observations.cancel(observationKey(peer, token));
+        return this.readComposite(this.decodePaths(req.contentFormat, req.paths), req.accept);
+      case 'write-composite':
+        this.writeComposite(this.decode(req.contentFormat, req.payload, Lwm2mPath.ROOT));
+        return { code: CoapCode.Changed };
     }
   }
 
-  private read(path: Lwm2mPath, accept: number | undefined): CoapResponse {
+  private read(path: Lwm2mPath, accept: number | undefined): ClientReply {
     const records = this.deps.tree.read(path);
     return this.content(records, path, accept);
   }
 
-  private readComposite(paths: readonly Lwm2mPath[], accept: number | undefined): CoapResponse {
+  private readComposite(paths: readonly Lwm2mPath[], accept: number | undefined): ClientReply {
     const records = paths.flatMap((p) => this.deps.tree.read(p));
     return this.content(records, Lwm2mPath.ROOT, accept ?? ContentFormat.SENML_CBOR);
   }
@@ -112,19 +123,20 @@ export class RequestRouter {
     path: Lwm2mPath,
     accept: number | undefined,
     observe?: number,
-  ): CoapResponse {
+  ): ClientReply {
     const format = accept ?? this.defaultFormat(records, path);
     if (!this.deps.codec.canEncode(format))
-      throw new Lwm2mOperationError('4.06', `cannot encode format ${format}`);
+      throw new Lwm2mOperationError(CoapCode.NotAcceptable, `cannot encode format ${format}`);
     let payload: Uint8Array;
     try {
       payload = this.deps.codec.encode(records, format, path, this.deps.tree);
     } catch (error) {
-      if (error instanceof Lwm2mCodecError) throw new Lwm2mOperationError('4.06', error.message);
+      if (error instanceof Lwm2mCodecError)
+        throw new Lwm2mOperationError(CoapCode.NotAcceptable, error.message);
       throw error;
     }
     return {
-      code: CoapCodes.CONTENT,
+      code: CoapCode.Content,
       contentFormat: format,
       payload: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength),
       ...(observe !== undefined ? { observe } : {}),
@@ -140,15 +152,21 @@ export class RequestRouter {
     return this.deps.preferredFormat;
   }
 
-  private observe(req: IncomingRequest, paths: Lwm2mPath[], composite: boolean): CoapResponse {
+  private observe(
+    peer: Peer,
+    token: Buffer,
+    paths: Lwm2mPath[],
+    composite: boolean,
+    requested: number | undefined,
+  ): ClientReply {
     const records = paths.flatMap((p) => this.deps.tree.read(p));
     const target = composite ? Lwm2mPath.ROOT : (paths[0] as Lwm2mPath);
-    const accept = req.accept ?? (composite ? ContentFormat.SENML_CBOR : this.defaultFormat(records, target));
+    const accept = requested ?? (composite ? ContentFormat.SENML_CBOR : this.defaultFormat(records, target));
     const response = this.content(records, target, accept, this.deps.nextObserveSeq());
     this.deps.observations.add({
-      key: observationKey(req.peer, req.token),
-      peer: req.peer,
-      token: req.token,
+      key: observationKey(peer, token),
+      peer,
+      token,
       paths,
       composite,
       contentFormat: accept,
@@ -156,7 +174,7 @@ export class RequestRouter {
     return response;
   }
 
-  private discover(path: Lwm2mPath): CoapResponse {
+  private discover(path: Lwm2mPath): ClientReply {
     if (path.level === 'root') throw notAllowed('Discover on the root path');
     const { tree, attributes } = this.deps;
     const links: Link[] = tree.discoverPaths(path).map((p) => {
@@ -175,22 +193,22 @@ export class RequestRouter {
       return { uri: p.toString(), attributes: attrs };
     });
     return {
-      code: CoapCodes.CONTENT,
+      code: CoapCode.Content,
       contentFormat: ContentFormat.LINK,
       payload: Buffer.from(serializeLinkFormat(links), 'utf8'),
     };
   }
 
-  private writeAttributes(path: Lwm2mPath, req: IncomingRequest): CoapResponse {
+  private writeAttributes(path: Lwm2mPath, written: NotificationAttributes): ClientReply {
     if (path.level === 'root') throw notAllowed('Write-Attributes on the root path');
-    if (!this.deps.tree.has(path)) throw new Lwm2mOperationError('4.04', `${path.toString()} not found`);
-    const written = parseWriteAttributesQuery(req.uriQuery ?? []);
+    if (!this.deps.tree.has(path))
+      throw new Lwm2mOperationError(CoapCode.NotFound, `${path.toString()} not found`);
     this.deps.attributes.write(path, written);
     this.deps.observations.attributesChanged();
-    return { code: CoapCodes.CHANGED };
+    return { code: CoapCode.Changed };
   }
 
-  /** Write-Composite (Core 1.1.1 §5.4.7... iPATCH): each record replaces one resource or resource instance. */
+  /** Write-Composite (Core 1.1.1 §6.3.9, iPATCH): each record replaces one resource or resource instance. */
   private writeComposite(records: readonly Lwm2mRecord[]): void {
     const byTarget = new Map<string, Lwm2mRecord[]>();
     for (const r of records) {
@@ -203,25 +221,22 @@ export class RequestRouter {
     for (const [key, list] of byTarget) this.deps.tree.write(Lwm2mPath.parse(key), list, 'replace');
   }
 
-  private decode(req: IncomingRequest, path: Lwm2mPath): Lwm2mRecord[] {
-    if (req.contentFormat === undefined) throw badRequest('a payload needs a Content-Format');
-    if (!this.deps.codec.canDecode(req.contentFormat)) {
-      throw new Lwm2mOperationError('4.15', `content format ${req.contentFormat} not supported`);
+  private decode(contentFormat: number, payload: Buffer, path: Lwm2mPath): Lwm2mRecord[] {
+    if (!this.deps.codec.canDecode(contentFormat)) {
+      throw new Lwm2mOperationError(
+        CoapCode.UnsupportedContentFormat,
+        `content format ${contentFormat} not supported`,
+      );
     }
-    return this.deps.codec.decode(req.payload ?? Buffer.alloc(0), req.contentFormat, path, this.deps.tree);
+    return this.deps.codec.decode(payload, contentFormat, path, this.deps.tree);
   }
 
-  private decodePaths(req: IncomingRequest): Lwm2mPath[] {
-    if (req.contentFormat === undefined) throw badRequest('a composite request needs a Content-Format');
-    return this.deps.codec.decodePaths(req.payload ?? Buffer.alloc(0), req.contentFormat, this.deps.tree);
+  private decodePaths(contentFormat: number, payload: Buffer): Lwm2mPath[] {
+    return this.deps.codec.decodePaths(payload, contentFormat, this.deps.tree);
   }
 }
 
-function isEmpty(payload: Buffer | undefined): boolean {
-  return !payload || payload.length === 0;
-}
-
-function failure(code: string, message: string): CoapResponse {
+function failure(code: number, message: string): ClientReply {
   // A diagnostic payload on errors (RFC 7252 §5.5.2) helps whoever debugs the server side.
   return { code, payload: Buffer.from(message, 'utf8') };
 }

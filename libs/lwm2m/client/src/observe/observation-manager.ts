@@ -1,5 +1,5 @@
+import { type Clock, type Peer, type TimerHandle } from '@smartcity/coap';
 import { type Lwm2mPath } from '@smartcity/lwm2m-core';
-import { type Peer } from '../coap/coap-types';
 import { type AttributeStore, type EffectiveAttributes } from './attribute-store';
 import { changeQualifies, nextNotificationAt, type NotificationState } from './notification-policy';
 
@@ -16,7 +16,6 @@ export interface Observation {
 
 /** What the manager needs from the client: current numeric value, and sending (encode + transmit). */
 export interface ObservationHost {
-  now(): number;
   /** The value of a single numeric resource (for gt/lt/st), else undefined. */
   numericValue(path: Lwm2mPath): number | undefined;
   /** Sends one notification; resolves false when the observer is gone (RST, or a CON never acknowledged). */
@@ -27,12 +26,13 @@ export interface ObservationHost {
 interface Live {
   readonly observation: Observation;
   state: NotificationState;
-  timer: NodeJS.Timeout | undefined;
+  timer: TimerHandle | undefined;
   sending: boolean;
 }
 
+/** An observation is identified by its observer (the peer: a DTLS session or an address) and token (RFC 7641 §3.1). */
 export function observationKey(peer: Peer, token: Buffer): string {
-  return `${peer.address}:${peer.port}:${token.toString('hex')}`;
+  return `${peer.key}#${token.toString('hex')}`;
 }
 
 /**
@@ -46,6 +46,7 @@ export class ObservationManager {
   constructor(
     private readonly attributes: AttributeStore,
     private readonly host: ObservationHost,
+    private readonly clock: Clock,
   ) {}
 
   get size(): number {
@@ -57,7 +58,7 @@ export class ObservationManager {
     this.cancel(observation.key);
     const entry: Live = {
       observation,
-      state: { lastSentAt: this.host.now(), lastSentValue: this.singleValue(observation), pending: false },
+      state: { lastSentAt: this.clock.now(), lastSentValue: this.singleValue(observation), pending: false },
       timer: undefined,
       sending: false,
     };
@@ -68,7 +69,7 @@ export class ObservationManager {
   cancel(key: string): boolean {
     const entry = this.live.get(key);
     if (!entry) return false;
-    if (entry.timer) clearTimeout(entry.timer);
+    this.clock.clearTimeout(entry.timer);
     this.live.delete(key);
     return true;
   }
@@ -111,13 +112,12 @@ export class ObservationManager {
   }
 
   private schedule(entry: Live): void {
-    if (entry.timer) clearTimeout(entry.timer);
+    this.clock.clearTimeout(entry.timer);
     entry.timer = undefined;
     if (entry.sending) return; // rescheduled when the send completes
     const at = nextNotificationAt(this.attrs(entry.observation), entry.state);
     if (at === undefined) return;
-    entry.timer = setTimeout(() => void this.fire(entry), Math.max(0, at - this.host.now()));
-    entry.timer.unref?.();
+    entry.timer = this.clock.setTimeout(() => void this.fire(entry), Math.max(0, at - this.clock.now()));
   }
 
   private async fire(entry: Live): Promise<void> {
@@ -125,7 +125,7 @@ export class ObservationManager {
     if (this.live.get(entry.observation.key) !== entry) return;
     entry.sending = true;
     const value = this.singleValue(entry.observation);
-    entry.state = { lastSentAt: this.host.now(), lastSentValue: value, pending: false };
+    entry.state = { lastSentAt: this.clock.now(), lastSentValue: value, pending: false };
     let alive = false;
     try {
       alive = await this.host.notify(entry.observation);

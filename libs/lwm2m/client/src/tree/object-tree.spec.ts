@@ -1,3 +1,4 @@
+import { CoapCode, formatCode } from '@smartcity/coap';
 import { Lwm2mPath, type Lwm2mRecord } from '@smartcity/lwm2m-core';
 import { Lwm2mOperationError } from '../lwm2m-operation.error';
 import { TEST_DEVICE, TEST_LAMP } from '../testing/test-models';
@@ -28,7 +29,7 @@ function codeOf(fn: () => unknown): string | undefined {
   try {
     fn();
   } catch (e) {
-    return e instanceof Lwm2mOperationError ? e.code : `unexpected ${String(e)}`;
+    return e instanceof Lwm2mOperationError ? formatCode(e.code) : `unexpected ${String(e)}`;
   }
   return undefined;
 }
@@ -128,7 +129,7 @@ describe('ObjectTree', () => {
     });
     await t.execute(p('/3416/0/16'), "0='x'");
     expect(calls).toEqual(["/3416/0/16:0='x'"]);
-    await expect(t.execute(p('/3416/0/1'), '')).rejects.toMatchObject({ code: '4.05' });
+    await expect(t.execute(p('/3416/0/1'), '')).rejects.toMatchObject({ code: CoapCode.MethodNotAllowed });
   });
 
   it('creates an instance with the lowest free id or the one given, and deletes it', () => {
