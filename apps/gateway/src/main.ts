@@ -5,7 +5,12 @@ import { Authenticator, createTokenVerifier } from '@smartcity/platform-auth';
 import { describeConfig, loadConfig } from '@smartcity/platform-config';
 import { createPool, pingDatabase } from '@smartcity/platform-db';
 import { KafkaClient } from '@smartcity/platform-kafka';
-import { createLogger, createMetricsRegistry, onShutdown } from '@smartcity/platform-observability';
+import {
+  createLogger,
+  createMetricsRegistry,
+  onShutdown,
+  startOpsServer,
+} from '@smartcity/platform-observability';
 import { closeRedis, createRedis, isRedisReady } from '@smartcity/platform-redis';
 import { loadBundledRegistry } from '@smartcity/ucifi-model';
 import { AppModule } from './app.module';
@@ -58,19 +63,32 @@ async function main(): Promise<void> {
       authenticator,
       models,
     }),
-    new FastifyAdapter({ bodyLimit: 2 * 1024 * 1024 }),
+    new FastifyAdapter({ bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES }),
     { logger: new PinoNestLogger(logger), bufferLogs: false },
   );
-  registerOpsRoutes(app.getHttpAdapter().getInstance(), {
+  const isReady = async () => (await pingDatabase(appPool)) && (await isRedisReady(redis));
+  registerOpsRoutes(app.getHttpAdapter().getInstance(), { registry: metrics, isReady });
+  const ops = await startOpsServer({
+    host: config.GATEWAY_OPS_HOST,
+    port: config.GATEWAY_OPS_PORT,
     registry: metrics,
-    isReady: async () => (await pingDatabase(appPool)) && (await isRedisReady(redis)),
+    isReady,
   });
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
-  logger.info({ port: config.GATEWAY_PORT, host: config.GATEWAY_HOST }, 'gateway listening on /graphql');
+  logger.info(
+    {
+      port: config.GATEWAY_PORT,
+      host: config.GATEWAY_HOST,
+      opsPort: ops.port,
+      opsHost: config.GATEWAY_OPS_HOST,
+    },
+    'gateway listening on /graphql',
+  );
 
   onShutdown(logger, [
     // Stops accepting requests, ends subscriptions and waits for in-flight requests.
     { name: 'http', run: () => app.close() },
+    { name: 'ops', run: () => ops.close() },
     {
       name: 'redis',
       run: async () => void (await Promise.all([closeRedis(redisSubscriber), closeRedis(redis)])),

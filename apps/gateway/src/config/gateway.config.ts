@@ -10,8 +10,16 @@ export const gatewayConfigSchema = z.object({
   /** `production` turns off introspection, field suggestions and error details. */
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   GATEWAY_HOST: z.string().default('127.0.0.1'),
-  /** One HTTP port for `/graphql` (queries, mutations, graphql-ws subscriptions), `/healthz`, `/readyz`, `/metrics`. */
+  /** The public HTTP port: `/graphql` (queries, mutations, graphql-ws subscriptions) and the `/healthz` `/readyz` probes. */
   GATEWAY_PORT: port(4000),
+  /**
+   * Operations endpoints (`/metrics`, `/healthz`, `/readyz`) on their own interface and port, like the ingest's, so
+   * metrics are never served to API clients; keep the host internal (loopback or the pod network).
+   */
+  GATEWAY_OPS_HOST: z.string().default('127.0.0.1'),
+  GATEWAY_OPS_PORT: port(9103),
+  /** Largest request body (bytes): a 1,000-device provisioning call with its variables fits in 512 KiB. */
+  GATEWAY_BODY_LIMIT_BYTES: positiveInt(512 * 1024),
   LOG_LEVEL: logLevel(),
   ...dbConfigShape,
   REDIS_URL: secret(z.string().min(1).default(LOCAL_STACK.redisUrl)),
@@ -39,6 +47,8 @@ export const gatewayConfigSchema = z.object({
 
   /** Query limits (API safety): nesting depth, aliases per operation, estimated cost. */
   GRAPHQL_MAX_DEPTH: positiveInt(10),
+  /** Lexical tokens a document may have; the parser stops there, before any validation work (graphql-js maxTokens). */
+  GRAPHQL_MAX_TOKENS: positiveInt(5_000),
   GRAPHQL_MAX_ALIASES: positiveInt(30),
   GRAPHQL_MAX_COST: positiveInt(20_000),
   /** Largest page a connection returns; also the list size the cost estimate assumes when `first` is a variable. */

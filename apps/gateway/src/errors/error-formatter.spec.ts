@@ -112,6 +112,21 @@ describe('formatErrors', () => {
     ).toBe(expected);
   });
 
+  it('keeps the 413 of a body fastify refused as too large, as PAYLOAD_TOO_LARGE', () => {
+    const tooLarge = Object.assign(new Error('Request body is too large'), {
+      code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+      statusCode: 413,
+    });
+    const { statusCode, response, internal } = format([
+      new GraphQLError(tooLarge.message, { originalError: tooLarge }),
+    ]);
+    expect(statusCode).toBe(413);
+    expect(response.errors).toEqual([
+      { message: 'request body too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } },
+    ]);
+    expect(internal).toEqual([]);
+  });
+
   it('classifies graphql input coercion errors as BAD_USER_INPUT', () => {
     const coercion = new GraphQLError(
       'Variable "$first" got invalid value "x"; Int cannot represent non-integer value: "x"',

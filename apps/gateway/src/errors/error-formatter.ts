@@ -30,8 +30,15 @@ export function formatErrors(
   response: { data: Record<string, unknown> | null; errors: GraphQLFormattedError[] };
 } {
   let validationFailed = false;
+  let httpStatus: number | undefined;
   const out: GraphQLFormattedError[] = [];
   for (const error of execution.errors) {
+    const refused = refusedRequest(error);
+    if (refused) {
+      httpStatus = refused.status;
+      out.push({ message: refused.message, extensions: { code: refused.code } });
+      continue;
+    }
     const nested = (error.originalError as { errors?: unknown } | undefined)?.errors;
     if (Array.isArray(nested)) {
       validationFailed = true;
@@ -41,9 +48,26 @@ export function formatErrors(
     out.push(formatOne(error, options));
   }
   return {
-    statusCode: validationFailed && !execution.data ? 400 : 200,
+    statusCode: httpStatus ?? (validationFailed && !execution.data ? 400 : 200),
     response: { data: execution.data ?? null, errors: out },
   };
+}
+
+/**
+ * Fastify refuses some requests before GraphQL sees them (body too large, bad content type, empty JSON body) and
+ * mercurius hands those errors to this formatter: they keep their HTTP status and become client errors, not
+ * internal ones. Fastify's messages for them are fixed texts, safe to show.
+ */
+function refusedRequest(
+  error: GraphQLError,
+): { status: number; code: GatewayErrorCode; message: string } | undefined {
+  const original = error.originalError as { code?: unknown; statusCode?: unknown } | undefined;
+  if (!original || typeof original.code !== 'string' || !original.code.startsWith('FST_')) return undefined;
+  const status = original.statusCode;
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  return status === 413
+    ? { status, code: GatewayErrorCode.PayloadTooLarge, message: 'request body too large' }
+    : { status, code: GatewayErrorCode.BadUserInput, message: error.message };
 }
 
 function validationError(error: GraphQLError, options: FormatterOptions): GraphQLFormattedError {

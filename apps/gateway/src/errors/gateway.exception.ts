@@ -9,6 +9,12 @@ export enum GatewayErrorCode {
   NotFound = 'NOT_FOUND',
   /** The operation was refused by a query limit or by GraphQL validation. */
   ValidationFailed = 'GRAPHQL_VALIDATION_FAILED',
+  /** The request body is larger than the gateway accepts (HTTP 413). */
+  PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  /** The tenant's fair share of the API is in use (concurrency, rate): retry after `retryAfterSeconds`. */
+  RateLimited = 'RATE_LIMITED',
+  /** A limit of the tenant's plan (devices, stored data, API calls per day) is reached: see `quota`. */
+  QuotaExceeded = 'QUOTA_EXCEEDED',
   /** A dependency (database, Keycloak keys, Kafka) is unavailable; retrying later may succeed. */
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   Internal = 'INTERNAL_SERVER_ERROR',

@@ -79,6 +79,8 @@ export function buildGraphqlOptions(deps: GraphqlDeps): Omit<MercuriusDriverConf
     buildSchemaOptions: SCHEMA_BUILD_OPTIONS,
     validationRules: rules,
     allowBatchedQueries: false,
+    // The parser stops at this many tokens: a huge document costs no validation or planning work (issue 17).
+    graphql: { parseOptions: { maxTokens: config.GRAPHQL_MAX_TOKENS } },
     // Compile hot queries with graphql-jit after a few executions (the latest-state query is the hot path).
     jit: 5,
     errorFormatter: (execution) => {

@@ -17,8 +17,9 @@ interface ReplyLike {
 }
 
 /**
- * `/healthz` (liveness), `/readyz` (database and Redis reachable) and `/metrics` on the gateway's own HTTP port,
- * beside `/graphql`, plus a request duration histogram of `/graphql`.
+ * `/healthz` (liveness) and `/readyz` (database and Redis reachable) on the public port, where load balancers probe
+ * it, plus a request duration histogram of `/graphql`. `/metrics` is served only by the ops server (its own
+ * interface and port, main.ts): metric labels describe tenants' traffic and are not for API clients.
  */
 export function registerOpsRoutes(
   app: FastifyLike,
@@ -51,7 +52,4 @@ export function registerOpsRoutes(
       .header('content-type', 'application/json')
       .send(JSON.stringify({ status: ready ? 'ready' : 'not ready' }));
   });
-  app.get('/metrics', async (_req, reply) =>
-    reply.header('content-type', options.registry.contentType).send(await options.registry.metrics()),
-  );
 }

@@ -8,6 +8,8 @@ const ROOT = join(__dirname, '..', '..', '..', '..');
 export interface RunningGateway {
   readonly url: string;
   readonly port: number;
+  /** The ops server (`/metrics`, `/healthz`, `/readyz`) on its own port. */
+  readonly opsUrl: string;
   readonly output: () => string;
   stop(): Promise<void>;
 }
@@ -29,13 +31,20 @@ function freePort(): Promise<number> {
  */
 export async function startGateway(env: Record<string, string> = {}): Promise<RunningGateway> {
   const port = await freePort();
+  const opsPort = await freePort();
   let output = '';
   const child: ChildProcess = spawn(
     process.execPath,
     ['-r', './tools/register.js', 'apps/gateway/src/main.ts'],
     {
       cwd: ROOT,
-      env: childEnv({ GATEWAY_PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env }),
+      env: childEnv({
+        GATEWAY_PORT: String(port),
+        GATEWAY_OPS_PORT: String(opsPort),
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'test',
+        ...env,
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -64,6 +73,7 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Ru
   return {
     url,
     port,
+    opsUrl: `http://127.0.0.1:${opsPort}`,
     output: () => output,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -62,8 +62,21 @@ describe('createTokenVerifier', () => {
     ['a wrong audience', { aud: 'account' }, AuthErrorCode.WrongAudience],
     ['an expiry in the past', { exp: nowSec - 60 }, AuthErrorCode.TokenExpired],
     ['an ID token', { typ: 'ID' }, AuthErrorCode.TokenInvalid],
+    ['no token type at all', { typ: undefined }, AuthErrorCode.TokenInvalid],
+    ['a refresh token', { typ: 'Refresh' }, AuthErrorCode.TokenInvalid],
   ])('refuses a token with %s', async (_n, claims, code) => {
     await expect(verifier().verify(await sign(good, claims))).rejects.toMatchObject({ code });
+  });
+
+  it('accepts an RFC 9068 access token (header typ at+jwt) without a payload typ', async () => {
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1', typ: 'at+jwt' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject('user-1')
+      .setExpirationTime(nowSec + 300)
+      .sign(good.privateKey);
+    await expect(verifier().verify(token)).resolves.toMatchObject({ sub: 'user-1' });
   });
 
   it('refuses a token signed by a key that is not in the key set', async () => {
@@ -148,6 +161,44 @@ describe('remote JWKS', () => {
     expect(fetches).toBe(1);
     keys = [k1.jwk, k2.jwk];
     await v.verify(await sign(k2, {}));
+    expect(fetches).toBe(2);
+  });
+
+  it('stops accepting a remembered token once its key is rotated out of the realm', async () => {
+    const k1 = await keyPair('k1');
+    const k2 = await keyPair('k2');
+    keys = [k1.jwk];
+    const v = createTokenVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      jwksUri: url,
+      jwksCooldownMs: 0,
+      now: () => NOW,
+    });
+    const old = await sign(k1, {});
+    await v.verify(old);
+    // Keycloak rotates: k2 signs, k1 leaves the JWKS. The first k2 token makes the verifier refetch the keys.
+    keys = [k2.jwk];
+    await v.verify(await sign(k2, {}));
+    await expect(v.verify(old)).rejects.toMatchObject({ code: AuthErrorCode.TokenInvalid });
+  });
+
+  it('verifies a remembered token again once the key set is older than its cache age', async () => {
+    const k1 = await keyPair('k1');
+    keys = [k1.jwk];
+    fetches = 0;
+    const v = createTokenVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      jwksUri: url,
+      jwksCacheMaxAgeMs: 1,
+      now: () => NOW,
+    });
+    const token = await sign(k1, {});
+    await v.verify(token);
+    await new Promise((r) => setTimeout(r, 5));
+    keys = [];
+    await expect(v.verify(token)).rejects.toMatchObject({ code: AuthErrorCode.TokenInvalid });
     expect(fetches).toBe(2);
   });
 

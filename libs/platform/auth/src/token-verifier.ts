@@ -1,4 +1,13 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import {
+  createRemoteJWKSet,
+  errors,
+  type ExportedJWKSCache,
+  type JWKSCacheInput,
+  jwksCache,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { AuthError, AuthErrorCode } from './auth.errors';
 import { type AccessTokenClaims } from './claims';
 
@@ -20,6 +29,11 @@ export interface TokenVerifierOptions {
   readonly jwksTimeoutMs?: number;
   /** Replaces the remote key set (unit tests with locally generated keys). */
   readonly keySet?: JWTVerifyGetKey;
+  /**
+   * With `keySet`: the key ids it currently holds. A remembered token whose key is no longer among them is
+   * verified again (and refused). The remote key set reports its own.
+   */
+  readonly currentKeyIds?: () => readonly string[] | undefined;
   /** Injected clock (tests verify a real token as if time had passed). */
   readonly now?: () => Date;
   /** Verified tokens remembered (by exact token string, until expiry) to skip re-verification; 0 disables. */
@@ -45,31 +59,67 @@ const DEFAULT_ALGORITHMS = [
   'EdDSA',
 ];
 
-/** Verifies Keycloak access tokens against the realm's JWKS (issuer, audience, expiry, signature). */
+/** Keycloak marks access tokens `typ: Bearer` in the payload; RFC 9068 JWT access tokens say `at+jwt` in the header. */
+function isAccessToken(payload: JWTPayload, headerTyp: unknown): boolean {
+  if (payload['typ'] === 'Bearer') return true;
+  return typeof headerTyp === 'string' && /^(application\/)?at\+jwt$/i.test(headerTyp);
+}
+
+interface Remembered {
+  readonly claims: VerifiedClaims;
+  readonly kid: string | undefined;
+}
+
+/** Verifies Keycloak access tokens against the realm's JWKS (issuer, audience, expiry, signature, token type). */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const cacheMaxAgeMs = options.jwksCacheMaxAgeMs ?? 600_000;
+  // jose fills this with the fetched key set and its time: the remembered tokens are checked against it.
+  const jwks: JWKSCacheInput = {};
+  const fetched = () => jwks as Partial<ExportedJWKSCache>;
   const keySet =
     options.keySet ??
     createRemoteJWKSet(new URL(options.jwksUri ?? `${options.issuer}/protocol/openid-connect/certs`), {
       cooldownDuration: options.jwksCooldownMs ?? 30_000,
-      cacheMaxAge: options.jwksCacheMaxAgeMs ?? 600_000,
+      cacheMaxAge: cacheMaxAgeMs,
       timeoutDuration: options.jwksTimeoutMs ?? 5_000,
+      [jwksCache]: jwks,
     });
+  const currentKeyIds =
+    options.currentKeyIds ??
+    (options.keySet ? () => undefined : () => fetched().jwks?.keys.map((k) => k.kid ?? ''));
+  // A remembered token counts only while the key set it was checked against is fresh: once jose would refetch,
+  // the next use verifies again, so a key rotated out of the realm stops its tokens within the key cache's age.
+  const keysFresh = () => options.keySet !== undefined || Date.now() - (fetched().uat ?? 0) < cacheMaxAgeMs;
   const now = options.now ?? (() => new Date());
   const clockToleranceSec = options.clockToleranceSec ?? 5;
   const cacheSize = options.cacheSize ?? 10_000;
-  const cache = new Map<string, VerifiedClaims>();
+  const cache = new Map<string, Remembered>();
+
+  const remembered = (token: string): VerifiedClaims | undefined => {
+    const hit = cacheSize > 0 ? cache.get(token) : undefined;
+    if (!hit) return undefined;
+    const exp = hit.claims.exp;
+    const kids = currentKeyIds();
+    const keyStillThere = kids === undefined || (hit.kid !== undefined && kids.includes(hit.kid));
+    if (
+      typeof exp === 'number' &&
+      exp + clockToleranceSec > now().getTime() / 1000 &&
+      keyStillThere &&
+      keysFresh()
+    )
+      return hit.claims;
+    cache.delete(token);
+    return undefined;
+  };
 
   return {
     async verify(token: string): Promise<VerifiedClaims> {
-      const cached = cacheSize > 0 ? cache.get(token) : undefined;
-      if (cached) {
-        if (typeof cached.exp === 'number' && cached.exp + clockToleranceSec > now().getTime() / 1000)
-          return cached;
-        cache.delete(token);
-      }
+      const cached = remembered(token);
+      if (cached) return cached;
       let payload: JWTPayload;
+      let header: { typ?: unknown; kid?: unknown };
       try {
-        ({ payload } = await jwtVerify(token, keySet, {
+        ({ payload, protectedHeader: header } = await jwtVerify(token, keySet, {
           issuer: options.issuer,
           audience: options.audience,
           algorithms: options.algorithms ?? DEFAULT_ALGORITHMS,
@@ -80,8 +130,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       } catch (err) {
         throw translateJoseError(err);
       }
-      // Keycloak marks access tokens `typ: Bearer`; ID and refresh tokens of the same realm must not be accepted.
-      if (payload['typ'] !== undefined && payload['typ'] !== 'Bearer') {
+      // ID and refresh tokens of the same realm verify too, and a token without any type is not known to be an
+      // access token: only the types Keycloak (payload `typ: Bearer`) and RFC 9068 (`at+jwt`) give them pass.
+      if (!isAccessToken(payload, header.typ)) {
         throw new AuthError(AuthErrorCode.TokenInvalid, 'not an access token');
       }
       if (cacheSize > 0) {
@@ -89,7 +140,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
           const oldest = cache.keys().next();
           if (!oldest.done) cache.delete(oldest.value);
         }
-        cache.set(token, payload);
+        cache.set(token, { claims: payload, kid: typeof header.kid === 'string' ? header.kid : undefined });
       }
       return payload;
     },
