@@ -1,14 +1,18 @@
 import {
-  parseCoapMessage,
-  serializeCoapMessage,
   type CoapMessage,
   type CoapOptionValue,
+  CoapEndpoint,
   CoapOption,
   CoapType,
-  encodeUint,
+  type DatagramListener,
+  parseCoapMessage,
+  type Peer,
+  serializeCoapMessage,
   stringOptions,
+  UdpTransport,
+  udpPeer,
+  uintOption,
 } from '@smartcity/coap';
-import { createSocket, type Socket } from 'node:dgram';
 
 export interface DeviceRequest {
   readonly code: number;
@@ -16,48 +20,68 @@ export interface DeviceRequest {
   readonly query?: string[];
   readonly payload?: Buffer | string;
   readonly contentFormat?: number;
+  /** Set either to send this exact datagram (no retransmission), for message-layer tests. */
   readonly type?: CoapType;
   readonly messageId?: number;
 }
 
+/** A UDP transport that also hands every received datagram to a tap (the raw view of the wire). */
+class TappedUdpTransport extends UdpTransport {
+  constructor(private readonly tap: (data: Buffer) => void) {
+    super({ host: '127.0.0.1' });
+  }
+
+  override start(onDatagram: DatagramListener): Promise<void> {
+    return super.start((data, peer) => {
+      this.tap(data);
+      onDatagram(data, peer);
+    });
+  }
+}
+
 /**
- * A minimal device for tests: one UDP socket (fixed local port, like a NAT binding), sends requests and
- * answers the server's requests through a handler. Raw datagrams can be sent for malformed-packet tests.
+ * A device for tests: the project's CoAP endpoint on its own UDP socket (a fixed source port, like a NAT
+ * binding), answering the server's requests through `onRequest`, plus a raw view of the wire for
+ * message-layer tests (exact datagrams out, every datagram in).
  */
 export class TestDevice {
-  private socket!: Socket;
+  private readonly transport: TappedUdpTransport;
+  private readonly endpoint: CoapEndpoint;
+  private readonly server: Peer;
   private nextMid = Math.floor(Math.random() * 60000);
-  private waiting = new Map<number, (m: CoapMessage) => void>();
+  private readonly waiting = new Map<number, (m: CoapMessage) => void>();
   readonly received: CoapMessage[] = [];
   /** Answers a request from the server; default 4.04. */
   onRequest: (m: CoapMessage) => { code: number; options?: CoapOptionValue[]; payload?: Buffer } = () => ({
     code: 0x84,
   });
 
-  constructor(
-    private readonly serverPort: number,
-    private readonly serverHost = '127.0.0.1',
-  ) {}
+  constructor(serverPort: number, serverHost = '127.0.0.1') {
+    this.server = udpPeer(serverHost, serverPort);
+    this.transport = new TappedUdpTransport((data) => this.onDatagram(data));
+    this.endpoint = new CoapEndpoint({ transport: this.transport });
+  }
 
   async open(): Promise<void> {
-    this.socket = createSocket('udp4');
-    this.socket.on('message', (data) => this.onMessage(data));
-    await new Promise<void>((r) => this.socket.bind(0, '127.0.0.1', () => r()));
+    await this.endpoint.start((exchange) => {
+      const answer = this.onRequest(exchange.request);
+      exchange.respond(answer.code, answer.options ?? [], answer.payload);
+    });
   }
 
   get port(): number {
-    return this.socket.address().port;
+    return this.transport.localAddress().port;
   }
 
   close(): void {
-    this.socket.close();
+    void this.endpoint.close();
   }
 
   sendRaw(bytes: Buffer): void {
-    this.socket.send(bytes, this.serverPort, this.serverHost);
+    this.transport.send(bytes, this.server);
   }
 
-  /** Waits for the next datagram answering `messageId` (ACK/RST with that MID) or times out with undefined. */
+  /** Waits for the next ACK or RST with `messageId`, or resolves undefined after the timeout. */
   waitFor(messageId: number, timeoutMs = 3000): Promise<CoapMessage | undefined> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -71,25 +95,36 @@ export class TestDevice {
     });
   }
 
+  /** A request through the CoAP endpoint (retransmitted, matched by token), or one exact datagram. */
   async request(req: DeviceRequest, timeoutMs = 4000): Promise<CoapMessage> {
-    const messageId = req.messageId ?? this.allocate();
     const options: CoapOptionValue[] = [
       ...stringOptions(CoapOption.UriPath, req.path),
       ...stringOptions(CoapOption.UriQuery, req.query ?? []),
-      ...(req.contentFormat !== undefined
-        ? [{ number: CoapOption.ContentFormat, value: encodeUint(req.contentFormat) }]
-        : []),
+      ...(req.contentFormat !== undefined ? [uintOption(CoapOption.ContentFormat, req.contentFormat)] : []),
     ];
-    const bytes = serializeCoapMessage({
-      type: req.type ?? CoapType.Confirmable,
-      code: req.code,
-      messageId,
-      token: Buffer.from([messageId >> 8, messageId & 0xff, 0xaa]),
-      options,
-      payload: typeof req.payload === 'string' ? Buffer.from(req.payload) : (req.payload ?? Buffer.alloc(0)),
-    });
+    const payload =
+      typeof req.payload === 'string' ? Buffer.from(req.payload) : (req.payload ?? Buffer.alloc(0));
+    if (req.type === undefined && req.messageId === undefined) {
+      const response = await this.endpoint.request(this.server, {
+        code: req.code,
+        options,
+        payload,
+        timeoutMs,
+      });
+      return { ...response.message, payload: response.payload };
+    }
+    const messageId = req.messageId ?? this.allocate();
     const answer = this.waitFor(messageId, timeoutMs);
-    this.sendRaw(bytes);
+    this.sendRaw(
+      serializeCoapMessage({
+        type: req.type ?? CoapType.Confirmable,
+        code: req.code,
+        messageId,
+        token: Buffer.from([messageId >> 8, messageId & 0xff, 0xaa]),
+        options,
+        payload,
+      }),
+    );
     const m = await answer;
     if (!m) throw new Error(`no answer to message ${messageId}`);
     return m;
@@ -100,40 +135,7 @@ export class TestDevice {
     return this.nextMid;
   }
 
-  private onMessage(data: Buffer): void {
-    let m: CoapMessage;
-    try {
-      m = parseCoapMessage(data);
-    } catch {
-      return;
-    }
-    this.received.push(m);
-    if (m.type === CoapType.Acknowledgement || m.type === CoapType.Reset) {
-      const w = this.waiting.get(m.messageId);
-      if (w) {
-        this.waiting.delete(m.messageId);
-        w(m);
-      }
-      return;
-    }
-    if (m.code !== 0 && m.code >> 5 === 0) {
-      const answer = this.onRequest(m);
-      this.socket.send(
-        serializeCoapMessage({
-          type: CoapType.Acknowledgement,
-          code: answer.code,
-          messageId: m.messageId,
-          token: m.token,
-          options: answer.options ?? [],
-          payload: answer.payload ?? Buffer.alloc(0),
-        }),
-        this.serverPort,
-        this.serverHost,
-      );
-    }
-  }
-
-  /** Sends a notification for an observation token (CON or NON) and returns its message id. */
+  /** Sends one notification datagram for an observation token (CON or NON) and returns its message id. */
   notify(token: Buffer, seq: number, payload: Buffer, contentFormat: number, confirmable: boolean): number {
     const messageId = this.allocate();
     this.sendRaw(
@@ -142,13 +144,26 @@ export class TestDevice {
         code: 0x45,
         messageId,
         token,
-        options: [
-          { number: CoapOption.Observe, value: encodeUint(seq) },
-          { number: CoapOption.ContentFormat, value: encodeUint(contentFormat) },
-        ],
+        options: [uintOption(CoapOption.Observe, seq), uintOption(CoapOption.ContentFormat, contentFormat)],
         payload,
       }),
     );
     return messageId;
+  }
+
+  private onDatagram(data: Buffer): void {
+    let m: CoapMessage;
+    try {
+      m = parseCoapMessage(data);
+    } catch {
+      return;
+    }
+    this.received.push(m);
+    if (m.type !== CoapType.Acknowledgement && m.type !== CoapType.Reset) return;
+    const w = this.waiting.get(m.messageId);
+    if (w) {
+      this.waiting.delete(m.messageId);
+      w(m);
+    }
   }
 }
