@@ -210,6 +210,35 @@ describe('device commands through the gateway and two ingest instances', () => {
     expect(lamp.writes.at(-1)).toBe(0);
   });
 
+  it('observes several paths with observeComposite and cancels with cancelObserveComposite (Core 1.1.1 §6.4.1, §6.4.3)', async () => {
+    const [device] = await world.provision(1, { kind: 'composite' });
+    const lamp = await world.lamp(device!.endpoint, { port: world.ingests[0]!.coapPort });
+    const run = async (call: string) => {
+      const res = await gql<{ c: { id: string } }>(
+        world.gatewayUrl,
+        operator,
+        `mutation($d: ID!) { c: ${call} { id } }`,
+        {
+          d: device!.id,
+        },
+      );
+      expect(res.errors).toEqual([]);
+      return settle(res.data!.c.id);
+    };
+    const before = lamp.client.observationCount;
+    expect(await run(`observeComposite(deviceId: $d, paths: ["/3416/0/3", "/3/0/0"])`)).toMatchObject({
+      status: 'SUCCEEDED',
+      coapCode: '2.05',
+    });
+    expect(lamp.client.observationCount).toBe(before + 1);
+    // The cancellation names the paths in another order: it is the same observation.
+    expect(await run(`cancelObserveComposite(deviceId: $d, paths: ["/3/0/0", "/3416/0/3"])`)).toMatchObject({
+      status: 'SUCCEEDED',
+      coapCode: '2.05',
+    });
+    expect(lamp.client.observationCount).toBe(before);
+  });
+
   it('returns the same command for a replayed idempotency key and sends it once', async () => {
     const [device] = await world.provision(1, { kind: 'idem' });
     const lamp = await world.lamp(device!.endpoint, { port: world.ingests[0]!.coapPort });

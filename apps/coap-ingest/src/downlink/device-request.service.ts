@@ -1,20 +1,20 @@
 import {
   type CoapEndpoint,
-  CoapRequestError,
-  type OutgoingRequest,
-  type CoapOptionValue,
   CoapCode,
+  CoapRequestError,
   CoapOption,
-  encodeUint,
   formatCode,
-  stringOptions,
+  uintOptionOf,
 } from '@smartcity/coap';
-import { type DownlinkOperation, type DownlinkStatus } from '@smartcity/platform-contracts';
-import { serializeWriteAttributesQuery } from '@smartcity/lwm2m-core';
+import { ContentFormat } from '@smartcity/lwm2m-codec';
+import { Lwm2mPath } from '@smartcity/lwm2m-core';
+import { type Lwm2mRequest, opensObservation, toCoapRequest } from '@smartcity/lwm2m-server';
+import { type DownlinkAnyOperation, type DownlinkStatus } from '@smartcity/platform-contracts';
 import { type Logger } from '@smartcity/platform-observability';
 import { type IngestMetrics } from '../metrics/ingest.metrics';
 import { type LocalRegistrations, type OwnedRegistration } from '../registration/local-registrations';
 import { type NotificationSink } from '../uplink/notification-sink';
+import { type CancelOperation, compositePaths, observationKeyOf, toLwm2mRequest } from './downlink-operation';
 
 /** The typed outcome of a request to a device. */
 export interface DeviceRequestResult {
@@ -26,14 +26,11 @@ export interface DeviceRequestResult {
   readonly error?: string;
 }
 
-const CONTENT_FORMAT_LINK = 40;
-const CONTENT_FORMAT_TEXT = 0;
-
 /**
  * The internal request API: LwM2M Device Management and Information Reporting operations (Core 1.1.1 §6.3,
- * §6.4) sent to an endpoint this instance owns, from the shared socket. For a queue-mode device (Transport
- * §6.5) a request is sent only while the device is awake (a window after its last uplink); otherwise it is
- * held until the next uplink or its deadline.
+ * §6.4) sent to an endpoint this instance owns, from the shared socket, through the one CoAP binding of
+ * libs/lwm2m/server. For a queue-mode device (Transport §6.5) a request is sent only while the device is awake
+ * (a window after its last uplink); otherwise it is held until the next uplink or its deadline.
  */
 export class DeviceRequestService {
   constructor(
@@ -42,13 +39,13 @@ export class DeviceRequestService {
     private readonly notifications: NotificationSink,
     private readonly metrics: IngestMetrics,
     private readonly logger: Logger,
-    private readonly options: { awakeWindowMs: number },
+    private readonly options: { awakeWindowMs: number; responseTimeoutMs?: number },
   ) {}
 
   /** Runs an operation on an owned endpoint; `deadline` bounds how long it may wait for the device to wake up. */
   async execute(
     endpointName: string,
-    operation: DownlinkOperation,
+    operation: DownlinkAnyOperation,
     deadline: number,
   ): Promise<DeviceRequestResult> {
     const owned = this.local.getByEndpoint(endpointName);
@@ -77,7 +74,7 @@ export class DeviceRequestService {
 
   private async executeOn(
     owned: OwnedRegistration,
-    operation: DownlinkOperation,
+    operation: DownlinkAnyOperation,
     deadline: number,
   ): Promise<DeviceRequestResult> {
     if (!this.isAwake(owned)) {
@@ -85,33 +82,39 @@ export class DeviceRequestService {
       if (!woke)
         return { status: 'expired', error: 'the queue-mode device did not wake up before the deadline' };
     }
-    if (operation.op === 'cancel-observation') return this.cancelObservation(owned, operation.path);
-    let request: OutgoingRequest;
+    if (operation.op === 'cancel-observation' || operation.op === 'cancel-observe-composite') {
+      return this.cancelObservation(owned, operation);
+    }
+    let request: Lwm2mRequest;
     try {
-      request = this.toCoap(owned, operation);
+      request = toLwm2mRequest(operation);
     } catch (err) {
       return { status: 'invalid', error: (err as Error).message };
     }
+    const key = observationKeyOf(operation);
+    const shape = toCoapRequest(request, owned.registration.rootPath);
+    const observing = opensObservation(request);
+    const paths = 'paths' in operation ? operation.paths : [key];
     try {
-      const { message, payload, token } = await this.endpoint.request(owned.peer, request);
-      if (operation.op === 'observe' && message.code === CoapCode.Content) {
-        const previous = owned.observations.get(operation.path);
+      const { message, payload, token } = await this.endpoint.request(owned.peer, {
+        ...shape,
+        ...(this.options.responseTimeoutMs ? { timeoutMs: this.options.responseTimeoutMs } : {}),
+        ...(observing ? { onNotification: this.notifications.listener(owned.registration.id, paths) } : {}),
+      });
+      if (observing && message.code === CoapCode.Content) {
+        const previous = owned.observations.get(key);
         if (previous && !previous.equals(token)) this.endpoint.forget(owned.peer, previous);
-        owned.observations.set(operation.path, token);
+        owned.observations.set(key, token);
       }
-      const contentFormat = message.options.find((o) => o.number === CoapOption.ContentFormat);
+      const contentFormat = uintOptionOf(message, CoapOption.ContentFormat);
       return {
         status: 'completed',
         coapCode: formatCode(message.code),
-        ...(contentFormat ? { contentFormat: contentFormat.value.reduce((n, b) => n * 256 + b, 0) } : {}),
+        ...(contentFormat !== undefined ? { contentFormat } : {}),
         ...(payload.length > 0 ? { payload } : {}),
       };
     } catch (err) {
-      if (err instanceof CoapRequestError) {
-        return { status: err.reason === 'reset' ? 'rejected' : 'timeout', error: err.message };
-      }
-      this.logger.error({ err, endpoint: owned.registration.endpoint }, 'device request failed');
-      return { status: 'timeout', error: (err as Error).message };
+      return this.failure(owned, err);
     }
   }
 
@@ -132,82 +135,44 @@ export class DeviceRequestService {
     });
   }
 
-  /** RFC 7641 §3.6: a GET with Observe=1 and the observation's token cancels it on the device. */
-  private async cancelObservation(owned: OwnedRegistration, path: string): Promise<DeviceRequestResult> {
-    const token = owned.observations.get(path);
-    if (!token) return { status: 'invalid', error: `no observation of ${path}` };
-    owned.observations.delete(path);
+  /**
+   * RFC 7641 §3.6: a GET (FETCH for a composite, Core 1.1.1 §6.4.3) with Observe=1 and the observation's token
+   * cancels it on the device.
+   */
+  private async cancelObservation(
+    owned: OwnedRegistration,
+    op: CancelOperation,
+  ): Promise<DeviceRequestResult> {
+    const key = observationKeyOf(op);
+    const token = owned.observations.get(key);
+    if (!token) return { status: 'invalid', error: `no observation of ${key}` };
+    owned.observations.delete(key);
     this.endpoint.forget(owned.peer, token);
+    const request: Lwm2mRequest =
+      op.op === 'cancel-observation'
+        ? { op: 'cancel-observe', path: Lwm2mPath.parse(op.path) }
+        : {
+            op: 'cancel-observe-composite',
+            contentFormat: ContentFormat.SENML_JSON,
+            paths: compositePaths(op.paths),
+          };
     try {
       const { message } = await this.endpoint.request(owned.peer, {
-        code: CoapCode.GET,
+        ...toCoapRequest(request, owned.registration.rootPath),
         token,
-        options: [{ number: CoapOption.Observe, value: encodeUint(1) }, ...this.uriPath(owned, path)],
       });
       return { status: 'completed', coapCode: formatCode(message.code) };
     } catch (err) {
       // The token is forgotten either way: the next notification gets a Reset, which cancels it too.
-      return {
-        status: err instanceof CoapRequestError && err.reason === 'reset' ? 'rejected' : 'timeout',
-        error: (err as Error).message,
-      };
+      return this.failure(owned, err);
     }
   }
 
-  private uriPath(owned: OwnedRegistration, path: string): CoapOptionValue[] {
-    const root =
-      owned.registration.rootPath === '/' ? [] : owned.registration.rootPath.split('/').filter(Boolean);
-    return stringOptions(CoapOption.UriPath, [...root, ...path.split('/').filter(Boolean)]);
-  }
-
-  private toCoap(owned: OwnedRegistration, op: DownlinkOperation): OutgoingRequest {
-    const uri = this.uriPath(owned, op.path);
-    const cf = (n: number): CoapOptionValue => ({ number: CoapOption.ContentFormat, value: encodeUint(n) });
-    const accept = (n: number | undefined): CoapOptionValue[] =>
-      n === undefined ? [] : [{ number: CoapOption.Accept, value: encodeUint(n) }];
-    switch (op.op) {
-      case 'read':
-        return { code: CoapCode.GET, options: [...uri, ...accept(op.accept)] };
-      case 'discover':
-        return { code: CoapCode.GET, options: [...uri, ...accept(CONTENT_FORMAT_LINK)] };
-      case 'write':
-        return {
-          code: op.replace ? CoapCode.PUT : CoapCode.POST,
-          options: [...uri, cf(op.contentFormat)],
-          payload: Buffer.from(op.payload, 'base64'),
-        };
-      case 'write-attributes':
-        return {
-          code: CoapCode.PUT,
-          options: [
-            ...uri,
-            ...stringOptions(CoapOption.UriQuery, serializeWriteAttributesQuery(op.attributes)),
-          ],
-        };
-      case 'execute':
-        return op.arguments
-          ? {
-              code: CoapCode.POST,
-              options: [...uri, cf(CONTENT_FORMAT_TEXT)],
-              payload: Buffer.from(op.arguments),
-            }
-          : { code: CoapCode.POST, options: uri };
-      case 'create':
-        return {
-          code: CoapCode.POST,
-          options: [...uri, cf(op.contentFormat)],
-          payload: Buffer.from(op.payload, 'base64'),
-        };
-      case 'delete':
-        return { code: CoapCode.DELETE, options: uri };
-      case 'observe':
-        return {
-          code: CoapCode.GET,
-          options: [{ number: CoapOption.Observe, value: encodeUint(0) }, ...uri, ...accept(op.accept)],
-          onNotification: this.notifications.listener(owned.registration.id, op.path),
-        };
-      case 'cancel-observation':
-        throw new Error('handled separately');
+  private failure(owned: OwnedRegistration, err: unknown): DeviceRequestResult {
+    if (err instanceof CoapRequestError) {
+      return { status: err.reason === 'reset' ? 'rejected' : 'timeout', error: err.message };
     }
+    this.logger.error({ err, endpoint: owned.registration.endpoint }, 'device request failed');
+    return { status: 'timeout', error: (err as Error).message };
   }
 }

@@ -1,4 +1,3 @@
-import { type CoapEndpoint } from '@smartcity/coap';
 import {
   type DownlinkOperation,
   type DownlinkRequest,
@@ -78,7 +77,6 @@ function setup(options: { awake?: (o: OwnedRegistration) => boolean } = {}) {
     queue as unknown as DownlinkQueue,
     local,
     requests as unknown as DeviceRequestService,
-    {} as CoapEndpoint,
     { publish: async (r) => void results.push(r) },
     logger,
     { instanceId: 'me', responseTimeoutMs: 1000, awakePollMs: 10 },

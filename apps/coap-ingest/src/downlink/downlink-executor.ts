@@ -1,13 +1,10 @@
-import { type CoapEndpoint, CoapRequestError, CoapOption, formatCode } from '@smartcity/coap';
 import {
   type DownlinkRequest,
   type DownlinkResult,
-  type DownlinkStatus,
   DOWNLINK_SCHEMA_VERSION,
 } from '@smartcity/platform-contracts';
 import { type Logger } from '@smartcity/platform-observability';
 import { type LocalRegistrations, type OwnedRegistration } from '../registration/local-registrations';
-import { compositeRequest } from './downlink-composite';
 import { type DownlinkQueue } from './downlink-queue';
 import { type DeviceRequestResult, type DeviceRequestService } from './device-request.service';
 
@@ -39,7 +36,6 @@ export class DownlinkExecutor {
     private readonly queue: DownlinkQueue,
     private readonly local: LocalRegistrations,
     private readonly requests: DeviceRequestService,
-    private readonly coap: CoapEndpoint,
     private readonly results: DownlinkResultSink,
     private readonly logger: Logger,
     private readonly options: DownlinkExecutorOptions,
@@ -124,34 +120,14 @@ export class DownlinkExecutor {
       );
     });
     try {
-      return await Promise.race([this.send(owned, request), timeout]);
+      return await Promise.race([this.send(request), timeout]);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  private async send(owned: OwnedRegistration, request: DownlinkRequest): Promise<Outcome> {
-    const op = request.operation;
-    if (op.op !== 'read-composite' && op.op !== 'write-composite') {
-      return toOutcome(await this.requests.execute(request.endpoint, op, request.deadline));
-    }
-    try {
-      const { message } = await this.coap.request(
-        owned.peer,
-        compositeRequest(owned.registration.rootPath, op),
-      );
-      const cf = message.options.find((o) => o.number === CoapOption.ContentFormat);
-      return {
-        status: 'completed',
-        coapCode: formatCode(message.code),
-        ...(cf ? { contentFormat: cf.value.reduce((n, b) => n * 256 + b, 0) } : {}),
-        ...(message.payload.length > 0 ? { payload: message.payload.toString('base64') } : {}),
-      };
-    } catch (err) {
-      const status: DownlinkStatus =
-        err instanceof CoapRequestError && err.reason === 'reset' ? 'rejected' : 'timeout';
-      return { status, error: (err as Error).message };
-    }
+  private async send(request: DownlinkRequest): Promise<Outcome> {
+    return toOutcome(await this.requests.execute(request.endpoint, request.operation, request.deadline));
   }
 
   /**

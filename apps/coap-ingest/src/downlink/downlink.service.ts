@@ -80,7 +80,6 @@ export class DownlinkService {
       this.queue,
       ingest.local,
       ingest.requests,
-      ingest.endpoint,
       {
         publish: (result) =>
           this.producer.sendTyped(config.DOWNLINK_RESULT_TOPIC, downlinkResultContract, [

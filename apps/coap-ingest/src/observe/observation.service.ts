@@ -55,7 +55,7 @@ export class ObservationService {
         if (observed.payload && token) {
           // The first response carries the current value (RFC 7641 §3.2): it is the first notification.
           await this.sink
-            .publish(registration.id, spec.path, token, observed.payload, observed.contentFormat ?? 0, 0)
+            .publish(registration.id, [spec.path], token, observed.payload, observed.contentFormat ?? 0, 0)
             .catch((err: unknown) =>
               this.logger.warn({ err, path: spec.path }, 'initial observe value not stored'),
             );

@@ -14,7 +14,7 @@ export class NotificationSink {
   ) {}
 
   /** A listener for one observation; resolves true once Kafka stored the notification (then the CON is ACKed). */
-  listener(registrationId: string, path: string): NotificationListener {
+  listener(registrationId: string, paths: readonly string[]): NotificationListener {
     return async ({ message, payload }) => {
       const owned = this.local.get(registrationId);
       if (!owned) return false;
@@ -23,7 +23,7 @@ export class NotificationSink {
       try {
         await this.publish(
           registrationId,
-          path,
+          paths,
           message.token,
           payload,
           decodeUint(getOption(message, CoapOption.ContentFormat)) ?? 0,
@@ -32,7 +32,7 @@ export class NotificationSink {
         return true;
       } catch (err) {
         this.logger.warn(
-          { err, registrationId, path },
+          { err, registrationId, paths },
           'notification not stored; the device will retransmit',
         );
         return false;
@@ -42,7 +42,7 @@ export class NotificationSink {
 
   async publish(
     registrationId: string,
-    path: string,
+    paths: readonly string[],
     token: Buffer,
     payload: Buffer,
     contentFormat: number,
@@ -55,7 +55,7 @@ export class NotificationSink {
       receivedAt: Date.now(),
       contentFormat,
       payload: payload.toString('base64'),
-      paths: [path],
+      paths: [...paths],
       ...(observeSeq !== undefined ? { observeSeq } : {}),
       token: token.toString('hex'),
     });

@@ -103,6 +103,29 @@ export function readCompositePlan(paths: readonly string[]): CommandPlanner {
   };
 }
 
+/**
+ * Observe-Composite (LwM2M 1.1+ devices, Core 1.1.1 §6.4.1): one observation of several paths; each notification
+ * carries all of them (SenML CBOR) and lands as telemetry.
+ */
+export function observeCompositePlan(paths: readonly string[]): CommandPlanner {
+  if (paths.length === 0) throw new CommandInputError('give at least one path');
+  const parsed = paths.map((p) => parsePath(p).toString());
+  return (device) => {
+    requireComposite(device);
+    return { type: 'observe-composite', operation: { op: 'observe-composite', paths: parsed, accept: 112 } };
+  };
+}
+
+/** Cancel Observe-Composite (Core 1.1.1 §6.4.3): names the same paths as the observation. */
+export function cancelObserveCompositePlan(paths: readonly string[]): CommandPlanner {
+  if (paths.length === 0) throw new CommandInputError('give at least one path');
+  const parsed = paths.map((p) => parsePath(p).toString());
+  return (device) => {
+    requireComposite(device);
+    return { type: 'cancel-observe-composite', operation: { op: 'cancel-observe-composite', paths: parsed } };
+  };
+}
+
 /** Write-Composite (LwM2M 1.1+ devices): SenML JSON records, each replacing one resource (instance). */
 export function writeCompositePlan(values: readonly PathValueInput[]): CommandPlanner {
   if (values.length === 0) throw new CommandInputError('give at least one value');

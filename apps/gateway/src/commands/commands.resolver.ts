@@ -189,6 +189,32 @@ export class CommandsResolver {
     return this.one(p, deviceId, () => plans.readCompositePlan(paths), options);
   }
 
+  @Mutation(() => Command, {
+    description: 'Observe-Composite (LwM2M 1.1, Core 1.1.1 §6.4.1): several paths in one observation.',
+  })
+  @Requires(Permission.IssueCommands)
+  observeComposite(
+    @CurrentPrincipal() p: Principal,
+    @Args('deviceId', { type: () => ID }) deviceId: string,
+    @Args('paths', { type: () => [String] }) paths: string[],
+    @Args('options', { type: () => CommandOptions, nullable: true }) options: CommandOptions | null,
+  ): Promise<Command> {
+    return this.one(p, deviceId, () => plans.observeCompositePlan(paths), options);
+  }
+
+  @Mutation(() => Command, {
+    description: 'Cancel Observe-Composite (Core 1.1.1 §6.4.3), with the same paths.',
+  })
+  @Requires(Permission.IssueCommands)
+  cancelObserveComposite(
+    @CurrentPrincipal() p: Principal,
+    @Args('deviceId', { type: () => ID }) deviceId: string,
+    @Args('paths', { type: () => [String] }) paths: string[],
+    @Args('options', { type: () => CommandOptions, nullable: true }) options: CommandOptions | null,
+  ): Promise<Command> {
+    return this.one(p, deviceId, () => plans.cancelObserveCompositePlan(paths), options);
+  }
+
   @Mutation(() => Command, { description: 'Write-Composite (LwM2M 1.1): one value per resource path.' })
   @Requires(Permission.IssueCommands)
   writeComposite(

@@ -50,6 +50,13 @@ export const downlinkCompositeOperation = z.discriminatedUnion('op', [
     accept: z.number().int().optional(),
   }),
   z.object({ op: z.literal('write-composite'), ...payloadFields }),
+  /** Observe-Composite and its cancellation (Core 1.1.1 §6.4.1, §6.4.3: FETCH with Observe 0 / 1). */
+  z.object({
+    op: z.literal('observe-composite'),
+    paths: z.array(lwm2mPath).min(1).max(256),
+    accept: z.number().int().optional(),
+  }),
+  z.object({ op: z.literal('cancel-observe-composite'), paths: z.array(lwm2mPath).min(1).max(256) }),
 ]);
 
 export const downlinkRequest = z.object({
@@ -98,6 +105,8 @@ export const downlinkResult = z.object({
     'cancel-observation',
     'read-composite',
     'write-composite',
+    'observe-composite',
+    'cancel-observe-composite',
   ]),
   status: downlinkStatus,
   /** CoAP response code, "2.05". */
