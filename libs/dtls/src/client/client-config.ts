@@ -28,6 +28,8 @@ export interface ClientHandshakeConfig {
   readonly credentials: ClientCredentials;
   /** RFC 7627 §5.2: accept a server that does not negotiate extended_master_secret (default: refuse). */
   readonly allowLegacyNoEms: boolean;
+  /** RFC 7627: offer extended_master_secret (always, except to test legacy servers). */
+  readonly offerExtendedMasterSecret: boolean;
   /** RFC 9146: offer a connection id; the value is the CID we want on records we receive (usually empty). */
   readonly connectionId?: Buffer;
   /** A session to resume by its id (RFC 5246 §7.3). */

@@ -108,7 +108,8 @@ export class ClientConnection extends Connection {
   /** Sends the first ClientHello (flight 1). */
   start(): void {
     const creds = this.config.credentials;
-    const extensions: Extension[] = [EXTENDED_MASTER_SECRET, EMPTY_RENEGOTIATION_INFO];
+    const extensions: Extension[] = [EMPTY_RENEGOTIATION_INFO];
+    if (this.config.offerExtendedMasterSecret) extensions.unshift(EXTENDED_MASTER_SECRET);
     if (this.config.suites.some((s) => s.keyExchange === 'ecdhe_ecdsa')) {
       extensions.push(
         u16ListExtension(ExtensionType.supportedGroups, [NamedGroup.secp256r1]),

@@ -7,7 +7,7 @@ import {
 } from '../handshake/handshake-fragment';
 import { type HandshakeMessage, HandshakeReassembler } from '../handshake/reassembler';
 import { Transcript } from '../handshake/transcript';
-import { AlertDescription, AlertLevel, ContentType } from '../protocol/constants';
+import { AlertDescription, AlertLevel, ContentType, HandshakeType } from '../protocol/constants';
 import { type DtlsRecord } from '../record/record';
 import { type OpenedRecord, type OpenResult, RecordLayer, packDatagrams } from '../record/record-layer';
 import {
@@ -292,7 +292,9 @@ export abstract class Connection implements ConnectionLike {
         records.push(this.record.seal(ContentType.changeCipherSpec, Buffer.from([1]), item.epoch));
         continue;
       }
-      const room = this.env.mtu - this.record.overhead(item.epoch);
+      // A ClientHello always goes whole: a stateless server (RFC 6347 §4.2.1) cannot reassemble one.
+      const whole = item.msgType === HandshakeType.clientHello;
+      const room = whole ? Number.MAX_SAFE_INTEGER : this.env.mtu - this.record.overhead(item.epoch);
       for (const f of fragmentMessage(item.msgType, item.messageSeq, item.body, room)) {
         records.push(this.record.seal(ContentType.handshake, encodeHandshakeFragment(f), item.epoch));
       }

@@ -45,6 +45,8 @@ export interface DtlsClientOptions {
   readonly resumeSessions?: boolean;
   /** RFC 7627: accept servers without extended_master_secret (default false). */
   readonly allowLegacyNoExtendedMasterSecret?: boolean;
+  /** RFC 7627: offer extended_master_secret (default true; false only to test legacy servers). */
+  readonly offerExtendedMasterSecret?: boolean;
   readonly limits?: Partial<DtlsLimits>;
   readonly metrics?: DtlsMetrics;
   readonly mtu?: number;

@@ -14,6 +14,19 @@ import { type DtlsMetrics } from './metrics';
 import { type DtlsClientOptions, type ResolvedClientOptions, resolveClientOptions } from './client-options';
 import { peerKeyOf } from './session-index';
 
+/** Test access to a client's connection with a server (not part of the public entry). */
+const connections = new WeakMap<
+  DtlsClientTransport,
+  (address: string, port: number) => ClientConnection | undefined
+>();
+export function clientConnectionOf(
+  t: DtlsClientTransport,
+  address: string,
+  port: number,
+): ClientConnection | undefined {
+  return connections.get(t)?.(address, port);
+}
+
 /** Sessions remembered for resumption, one per server. */
 const MAX_CACHED_SESSIONS = 64;
 
@@ -66,6 +79,7 @@ export class DtlsClientTransport implements DatagramTransport {
       output: (datagram, address, port) => this.options.transport.send(datagram, udpPeer(address, port)),
       hooks: this.hooks(),
     };
+    connections.set(this, (address, port) => this.slots.get(`${address}|${port}`)?.conn);
   }
 
   on<K extends keyof DtlsTransportEvents>(
@@ -139,6 +153,7 @@ export class DtlsClientTransport implements DatagramTransport {
         suites: this.opts.suites,
         credentials: this.opts.credentials,
         allowLegacyNoEms: this.options.allowLegacyNoExtendedMasterSecret ?? false,
+        offerExtendedMasterSecret: this.options.offerExtendedMasterSecret ?? true,
         ...(this.options.connectionId ? { connectionId: Buffer.alloc(0) } : {}),
         ...(resume ? { resume } : {}),
         maxChainLength: this.opts.limits.maxCertificateChainLength,

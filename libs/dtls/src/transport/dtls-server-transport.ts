@@ -41,6 +41,12 @@ import {
 } from './server-options';
 import { peerKeyOf, SessionIndex } from './session-index';
 
+/** Test access to a server's connection by peer key (not part of the public entry). */
+const connections = new WeakMap<DtlsServerTransport, (peerKey: string) => ServerConnection | undefined>();
+export function serverConnectionOf(t: DtlsServerTransport, peerKey: string): ServerConnection | undefined {
+  return connections.get(t)?.(peerKey);
+}
+
 /**
  * DTLS 1.2 server (RFC 6347) over any DatagramTransport, itself a `coaps` DatagramTransport (RFC 7252 §9): it
  * hands up only decrypted application data, with a Peer whose `key` identifies the DTLS session (stable across
@@ -105,6 +111,7 @@ export class DtlsServerTransport implements DatagramTransport {
       output: (datagram, address, port) => this.options.transport.send(datagram, udpPeer(address, port)),
       hooks: this.hooks(),
     };
+    connections.set(this, (key) => this.index.byKey(key));
   }
 
   on<K extends keyof DtlsTransportEvents>(
