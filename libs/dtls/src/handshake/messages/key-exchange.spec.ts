@@ -1,4 +1,4 @@
-import { DtlsError } from '../../errors';
+import { type DtlsError } from '../../errors';
 import {
   encodeEcdheClientKeyExchange,
   encodeEcdheParams,
