@@ -30,7 +30,9 @@ import {
   OWNER_POOL,
   REDIS,
   REDIS_SUBSCRIBER,
+  TENANT_GATES,
 } from './gateway.tokens';
+import { TenantGate, type TenantGates } from './db/tenant-gate';
 import { COMMAND_PROVIDERS } from './commands/commands.providers';
 import { buildGraphqlOptions } from './graphql/graphql-options';
 import { RESOLVERS } from './resolvers';
@@ -98,6 +100,25 @@ export class AppModule {
         }),
       },
     ];
+    const refusedByTenant = new Counter({
+      name: 'gateway_tenant_db_refused_total',
+      help: 'Requests refused RATE_LIMITED because their tenant used its share of database connections',
+      labelNames: ['tenant', 'lane', 'reason'] as const,
+      registers: [infra.metrics],
+    });
+    const gate = (concurrency: number, lane: string) =>
+      new TenantGate({
+        concurrency,
+        maxQueued: infra.config.TENANT_DB_MAX_QUEUED,
+        maxWaitMs: infra.config.TENANT_DB_MAX_WAIT_MS,
+        onRejected: (tenant, reason) => refusedByTenant.inc({ tenant, lane, reason }),
+      });
+    const gates: TenantGates = {
+      queries: gate(infra.config.TENANT_DB_CONCURRENCY, 'queries'),
+      tenantScans: gate(infra.config.TENANT_DB_SCAN_CONCURRENCY, 'tenant_scans'),
+      allScans: gate(infra.config.GATEWAY_DB_SCAN_CONCURRENCY, 'all_scans'),
+    };
+    infraProviders.push({ provide: TENANT_GATES, useValue: gates });
     const errorsByCode = new Counter({
       name: 'gateway_graphql_errors_total',
       help: 'GraphQL errors returned to clients, by code',

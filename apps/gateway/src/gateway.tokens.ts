@@ -12,3 +12,5 @@ export const REDIS_SUBSCRIBER = Symbol('REDIS_SUBSCRIBER');
 export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
 export const AUTHENTICATOR = Symbol('AUTHENTICATOR');
 export const MODEL_REGISTRY = Symbol('MODEL_REGISTRY');
+/** Per-tenant and global concurrency limits of database transactions (TenantGates). */
+export const TENANT_GATES = Symbol('TENANT_GATES');

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     connectionString: config.DATABASE_URL,
     max: config.DATABASE_POOL_MAX,
     applicationName: 'gateway',
-    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    statementTimeoutMs: config.API_STATEMENT_TIMEOUT_MS,
     onIdleError,
   });
   const ownerPool = createPool({

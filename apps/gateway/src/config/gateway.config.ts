@@ -22,6 +22,18 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_BODY_LIMIT_BYTES: positiveInt(512 * 1024),
   LOG_LEVEL: logLevel(),
   ...dbConfigShape,
+  /**
+   * Fair use of the application pool (DATABASE_POOL_MAX connections) by tenants: transactions one tenant runs at
+   * once, may queue, and may wait for, before RATE_LIMITED; and the statement timeout of API queries (short: a
+   * request that needs longer must be narrowed), which replaces DATABASE_STATEMENT_TIMEOUT_MS for the gateway.
+   */
+  TENANT_DB_CONCURRENCY: positiveInt(3),
+  /** Raw scans (telemetry history, KPIs) one tenant runs at once, and the whole gateway runs at once. */
+  TENANT_DB_SCAN_CONCURRENCY: positiveInt(1),
+  GATEWAY_DB_SCAN_CONCURRENCY: positiveInt(2),
+  TENANT_DB_MAX_QUEUED: positiveInt(100),
+  TENANT_DB_MAX_WAIT_MS: positiveInt(5_000),
+  API_STATEMENT_TIMEOUT_MS: positiveInt(5_000),
   REDIS_URL: secret(z.string().min(1).default(LOCAL_STACK.redisUrl)),
   KAFKA_BROKERS: list(LOCAL_STACK.kafkaBrokers),
   /** Partitions of a new tenant's partner topics `city.<t>.telemetry.v1` / `city.<t>.events.v1`. */
@@ -51,6 +63,9 @@ export const gatewayConfigSchema = z.object({
   GRAPHQL_MAX_TOKENS: positiveInt(5_000),
   GRAPHQL_MAX_ALIASES: positiveInt(30),
   GRAPHQL_MAX_COST: positiveInt(20_000),
+  /** Cost per day of range of a raw `telemetry` scan (one device) and of `kpis` (a whole city's counters). */
+  GRAPHQL_COST_TELEMETRY_PER_DAY: positiveInt(30),
+  GRAPHQL_COST_KPIS_PER_DAY: positiveInt(300),
   /** Largest page a connection returns; also the list size the cost estimate assumes when `first` is a variable. */
   GRAPHQL_MAX_PAGE_SIZE: positiveInt(500),
   /** Introspection (`true`/`false`); unset means on outside production, off in production. */

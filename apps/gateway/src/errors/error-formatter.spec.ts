@@ -51,6 +51,14 @@ describe('formatErrors', () => {
     ],
     [new DbError(DbErrorCode.InvalidTenant, 'invalid tenant slug'), 'FORBIDDEN', 'not allowed'],
     [
+      Object.assign(new Error('canceling statement due to statement timeout'), {
+        code: '57014',
+        severity: 'ERROR',
+      }),
+      'SERVICE_UNAVAILABLE',
+      'the query took too long: narrow it (shorter range, fewer items) or retry later',
+    ],
+    [
       new TypeError("Cannot read properties of undefined (reading 'rows')"),
       'INTERNAL_SERVER_ERROR',
       'internal error',

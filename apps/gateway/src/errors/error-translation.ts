@@ -40,6 +40,14 @@ export function translateError(err: unknown): TranslatedError {
     return { code, message, internal: code === GatewayErrorCode.ServiceUnavailable };
   }
   if (isDatabaseError(err)) {
+    // 57014 query_canceled: the API statement timeout. The caller can narrow the query; it is not an outage.
+    if ((err as { code?: unknown }).code === '57014') {
+      return {
+        code: GatewayErrorCode.ServiceUnavailable,
+        message: 'the query took too long: narrow it (shorter range, fewer items) or retry later',
+        internal: false,
+      };
+    }
     switch (classifyDbError(err)) {
       case DbErrorCode.Transient:
         return {

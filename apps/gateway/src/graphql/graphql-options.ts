@@ -14,7 +14,13 @@ import { type Counter } from 'prom-client';
 import { type GatewayConfig, introspectionEnabled, isProduction } from '../config/gateway.config';
 import { formatErrors } from '../errors/error-formatter';
 import { GatewayErrorCode } from '../errors/gateway.exception';
-import { aliasLimitRule, costLimitRule, depthLimitRule } from '../limits';
+import {
+  aliasLimitRule,
+  costLimitError,
+  type CostLimitOptions,
+  costLimitRule,
+  depthLimitRule,
+} from '../limits';
 import { SCHEMA_BUILD_OPTIONS } from '../schema/schema-options';
 import { createGatewayContext } from './gateway-context';
 import { type LoaderDeps } from './request-loaders';
@@ -28,19 +34,35 @@ export interface GraphqlDeps {
   readonly errorsByCode: Counter<'code'>;
 }
 
+/** The cost model of the API (validation with literals, preExecution with the variables' values). */
+export function costOptions(config: GatewayConfig): CostLimitOptions {
+  return {
+    maxCost: config.GRAPHQL_MAX_COST,
+    defaultListSize: 10,
+    maxListSize: config.GRAPHQL_MAX_PAGE_SIZE,
+    // Database-heavy fields cost more than an object: a time_bucket scan, a KPI aggregation.
+    fieldCosts: { 'Query.telemetry': 50, 'Query.kpis': 50 },
+    // Raw scans grow with their range: one device's history per day, a whole city's counters per day for KPIs
+    // (issue 17: 30 aliases of 1970-2100 passed a flat cost).
+    rangeCosts: {
+      'Query.telemetry': {
+        from: 'from',
+        to: 'to',
+        perDay: config.GRAPHQL_COST_TELEMETRY_PER_DAY,
+        defaultDays: 1,
+      },
+      'Query.kpis': { from: 'since', perDay: config.GRAPHQL_COST_KPIS_PER_DAY, defaultDays: 1 },
+    },
+    listSizes: { 'TelemetrySeries.points': 1, 'Device.state': 10, 'ObjectInstanceState.resources': 10 },
+  };
+}
+
 /** Query limits and, in production, no introspection (issue 8 "API safety"). */
 export function validationRules(config: GatewayConfig): ValidationRule[] {
   return [
     depthLimitRule(config.GRAPHQL_MAX_DEPTH),
     aliasLimitRule(config.GRAPHQL_MAX_ALIASES),
-    costLimitRule({
-      maxCost: config.GRAPHQL_MAX_COST,
-      defaultListSize: 10,
-      maxListSize: config.GRAPHQL_MAX_PAGE_SIZE,
-      // Database-heavy fields cost more than an object: a time_bucket scan, a KPI aggregation.
-      fieldCosts: { 'Query.telemetry': 50, 'Query.kpis': 50 },
-      listSizes: { 'TelemetrySeries.points': 1, 'Device.state': 10, 'ObjectInstanceState.resources': 10 },
-    }),
+    costLimitRule(costOptions(config)),
     ...(introspectionEnabled(config) ? [] : [NoSchemaIntrospectionCustomRule]),
   ];
 }
@@ -68,6 +90,7 @@ export function buildGraphqlOptions(deps: GraphqlDeps): Omit<MercuriusDriverConf
   const { config, logger, authenticator, loaderDeps } = deps;
   const production = isProduction(config);
   const rules = validationRules(config);
+  const cost = costOptions(config);
   const errorLogger = logger.child({ context: 'GraphQL' });
   return {
     path: '/graphql',
@@ -112,6 +135,17 @@ export function buildGraphqlOptions(deps: GraphqlDeps): Omit<MercuriusDriverConf
       },
     },
     hooks: {
+      // Validation is cached per query text, before variables: ranges and page sizes given as variables are
+      // priced here, per execution, with their values.
+      preExecution: async (
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        _context: unknown,
+        variables: Record<string, unknown> | undefined,
+      ) => {
+        const error = costLimitError(schema, document, variables ?? {}, cost);
+        if (error) throw error;
+      },
       preSubscriptionExecution: async (schema: GraphQLSchema, document: DocumentNode) => {
         subscriptionValidator(rules)(schema, document);
       },

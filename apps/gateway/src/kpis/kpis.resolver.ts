@@ -5,6 +5,7 @@ import { canSeeCategory, categoryScope, Permission, tenantOf } from '../auth/per
 import { Requires } from '../auth/requires.decorator';
 import { TenantDb } from '../db/tenant-db.service';
 import { GatewayException } from '../errors/gateway.exception';
+import { assertRawRange } from '../limits/raw-range';
 import { airQualityIndex } from './aqi';
 import { Kpis } from './kpis.models';
 import { KpisRepository } from './kpis.repository';
@@ -51,6 +52,7 @@ export class KpisResolver {
     if (now.getTime() - from.getTime() > 31 * 86_400_000) {
       throw GatewayException.badInput('since must be within the last 31 days', 'since');
     }
+    assertRawRange(principal, from, now, 'since');
     const scope = { categories: categoryScope(principal), category };
     const [state, consumption, air] = await this.db.inTenant(
       tenantOf(principal),
@@ -60,6 +62,7 @@ export class KpisResolver {
           await this.repository.consumption(tx, scope, from, now),
           await this.repository.airQuality(tx, scope),
         ] as const,
+      'scan',
     );
     let worst: { aqi: number; deviceId: string } | null = null;
     for (const row of air) {

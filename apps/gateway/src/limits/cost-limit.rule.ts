@@ -1,19 +1,26 @@
 import {
   type ASTVisitor,
+  type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   getNamedType,
   getNullableType,
   type GraphQLCompositeType,
+  type GraphQLError,
   type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLSchema,
   isCompositeType,
   isInterfaceType,
   isListType,
   isObjectType,
   Kind,
+  type OperationDefinitionNode,
   type SelectionSetNode,
-  type ValidationContext,
+  TypeInfo,
+  ValidationContext,
   type ValidationRule,
+  visit,
 } from 'graphql';
 import { fragmentsOf, isIntrospectionRoot } from './operation-walker';
 import { queryLimitError } from './query-limit.error';
@@ -30,6 +37,25 @@ export interface CostLimitOptions {
   readonly listSizes?: Readonly<Record<string, number>>;
   /** Per-field base costs, keyed `Type.field` (expensive resolvers: aggregations, searches). */
   readonly fieldCosts?: Readonly<Record<string, number>>;
+  /**
+   * Fields that scan raw rows over a time range, keyed `Type.field`: their cost grows with the days the range
+   * covers (see RangeCost). Ranges given as variables are priced once their values are known (preExecution).
+   */
+  readonly rangeCosts?: Readonly<Record<string, RangeCost>>;
+  /** The operation's variable values; absent at validation time (one validation per query text). */
+  readonly variables?: Readonly<Record<string, unknown>>;
+  /** Clock for open ranges (`since` without `to` runs until now). */
+  readonly now?: () => number;
+}
+
+/** A field's scan cost: `perDay` for each started day between its `from` and `to` arguments. */
+export interface RangeCost {
+  readonly from: string;
+  /** Argument ending the range; absent = now. */
+  readonly to?: string;
+  readonly perDay: number;
+  /** Days assumed when `from` is absent (the resolver's default range, e.g. today for KPIs). */
+  readonly defaultDays: number;
 }
 
 /**
@@ -112,7 +138,7 @@ function fieldCost(
 ): number {
   const key = `${parentType.name}.${field.name}`;
   const named = getNamedType(field.type);
-  const extra = options.fieldCosts?.[key] ?? 0;
+  const extra = (options.fieldCosts?.[key] ?? 0) + rangeCost(node, options.rangeCosts?.[key], options);
   if (!isCompositeType(named)) return extra;
   const isList = isListType(getNullableType(field.type));
   const size = sizeArgument(node, options);
@@ -138,13 +164,80 @@ function fieldCost(
 function sizeArgument(node: FieldNode, options: CostLimitOptions): number | undefined {
   const arg = node.arguments?.find((a) => a.name.value === (options.sizeArgument ?? 'first'));
   if (!arg) return undefined;
-  if (arg.value.kind === Kind.INT) return Math.min(Math.max(Number(arg.value.value), 0), options.maxListSize);
+  const clamp = (n: number) => Math.min(Math.max(n, 0), options.maxListSize);
+  if (arg.value.kind === Kind.INT) return clamp(Number(arg.value.value));
+  if (arg.value.kind === Kind.VARIABLE && options.variables) {
+    const value = options.variables[arg.value.name.value];
+    if (typeof value === 'number' && Number.isFinite(value)) return clamp(value);
+    if (value === undefined || value === null) return undefined; // the field's default page size applies
+  }
   return options.maxListSize;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Days a ranged field covers times its per-day cost. Unknown at validation (a variable): 0 there, and the
+ * preExecution check prices it with the value. An unparsable date costs nothing here: the resolver refuses it.
+ */
+function rangeCost(node: FieldNode, range: RangeCost | undefined, options: CostLimitOptions): number {
+  if (!range) return 0;
+  const from = dateArgument(node, range.from, options);
+  if (from === null) return range.perDay * range.defaultDays;
+  const to = range.to ? dateArgument(node, range.to, options) : null;
+  const end = to ?? options.now?.() ?? Date.now();
+  if (from === undefined || to === undefined || !(end > from)) return 0;
+  return range.perDay * Math.ceil((end - from) / DAY_MS);
+}
+
+/** A date argument in ms; null when absent, undefined when not known yet (unbound variable) or not a date. */
+function dateArgument(node: FieldNode, name: string, options: CostLimitOptions): number | null | undefined {
+  const arg = node.arguments?.find((a) => a.name.value === name);
+  if (!arg || arg.value.kind === Kind.NULL) return null;
+  let raw: unknown;
+  if (arg.value.kind === Kind.STRING) raw = arg.value.value;
+  else if (arg.value.kind === Kind.VARIABLE) {
+    if (!options.variables) return undefined;
+    raw = options.variables[arg.value.name.value];
+    if (raw === undefined || raw === null) return null;
+  } else return undefined;
+  const ms = raw instanceof Date ? raw.getTime() : typeof raw === 'string' ? Date.parse(raw) : NaN;
+  return Number.isNaN(ms) ? undefined : ms;
 }
 
 function fieldOf(type: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
   if (isObjectType(type) || isInterfaceType(type)) return type.getFields()[name];
   return undefined; // unions only allow __typename and fragments
+}
+
+/** The root type of an operation. */
+export function rootTypeOf(schema: GraphQLSchema, node: OperationDefinitionNode): GraphQLObjectType | null {
+  return (
+    (node.operation === 'query'
+      ? schema.getQueryType()
+      : node.operation === 'mutation'
+        ? schema.getMutationType()
+        : schema.getSubscriptionType()) ?? null
+  );
+}
+
+/**
+ * The execution-time check: the same estimate with the operation's variables, so page sizes and time ranges given
+ * as variables are priced by their values. Returns the error of the most expensive operation above the limit.
+ */
+export function costLimitError(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Readonly<Record<string, unknown>>,
+  options: CostLimitOptions,
+): GraphQLError | null {
+  const withValues = { ...options, variables };
+  let error: GraphQLError | null = null;
+  const rule = costLimitRule(withValues);
+  // The rule reports through a ValidationContext; a minimal one is enough for the walk.
+  const context = new ValidationContext(schema, document, new TypeInfo(schema), (e) => (error ??= e));
+  visit(document, rule(context));
+  return error;
 }
 
 /** Refuses operations whose estimated cost exceeds `maxCost`. */
@@ -153,13 +246,7 @@ export function costLimitRule(options: CostLimitOptions): ValidationRule {
     const fragments = fragmentsOf(context.getDocument().definitions);
     return {
       OperationDefinition(node) {
-        const schema = context.getSchema();
-        const root =
-          node.operation === 'query'
-            ? schema.getQueryType()
-            : node.operation === 'mutation'
-              ? schema.getMutationType()
-              : schema.getSubscriptionType();
+        const root = rootTypeOf(context.getSchema(), node);
         if (!root) return;
         const cost = operationCost(node.selectionSet, root, fragments, options, context);
         if (cost > options.maxCost) {

@@ -1,6 +1,6 @@
 import { buildSchema, parse, specifiedRules, validate, type ValidationRule } from 'graphql';
 import { aliasLimitRule } from './alias-limit.rule';
-import { costLimitRule, type CostLimitOptions } from './cost-limit.rule';
+import { costLimitError, costLimitRule, type CostLimitOptions } from './cost-limit.rule';
 import { depthLimitRule } from './depth-limit.rule';
 
 const schema = buildSchema(`
@@ -140,5 +140,72 @@ describe('costLimitRule', () => {
       '{ a: devices(first: 50) { edges { node { id } } } b: devices(first: 50) { edges { node { id } } } c: devices(first: 50) { edges { node { id } } } }',
     );
     expect(three).toBe(3 * one);
+  });
+});
+
+describe('cost of time ranges (issue 17: cost grows with the rows a field may scan)', () => {
+  const ranged = buildSchema(`
+    type Query { telemetry(from: String!, to: String!): Series!, kpis(since: String): Kpis! }
+    type Series { unit: String }
+    type Kpis { total: Int }
+  `);
+  const NOW = Date.parse('2026-06-01T00:00:00Z');
+  const options: CostLimitOptions = {
+    maxCost: 1000,
+    defaultListSize: 10,
+    maxListSize: 100,
+    fieldCosts: { 'Query.telemetry': 10 },
+    rangeCosts: {
+      'Query.telemetry': { from: 'from', to: 'to', perDay: 10, defaultDays: 1 },
+      'Query.kpis': { from: 'since', perDay: 100, defaultDays: 1 },
+    },
+    now: () => NOW,
+  };
+  const costAt = (query: string, variables?: Record<string, unknown>) => {
+    const error = costLimitError(ranged, parse(query), variables ?? {}, { ...options, maxCost: 0 });
+    return (error?.extensions['actual'] as number | undefined) ?? 0;
+  };
+
+  it.each([
+    [
+      'one day of telemetry',
+      '{ telemetry(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { unit } }',
+      10 + 10 + 1,
+    ],
+    [
+      '30 days of telemetry',
+      '{ telemetry(from: "2026-01-01T00:00:00Z", to: "2026-01-31T00:00:00Z") { unit } }',
+      10 + 300 + 1,
+    ],
+    ['KPIs of today (no since)', '{ kpis { total } }', 100 + 1],
+    ['KPIs over 31 days', '{ kpis(since: "2026-05-01T00:00:00Z") { total } }', 3100 + 1],
+  ])('%s', (_n, query, expected) => {
+    expect(costAt(query)).toBe(expected);
+  });
+
+  it('prices a range given as variables by their values', () => {
+    const query = 'query($a: String!, $b: String!) { telemetry(from: $a, to: $b) { unit } }';
+    expect(costAt(query, { a: '1970-01-01T00:00:00Z', b: '2100-01-01T00:00:00Z' })).toBeGreaterThan(400_000);
+  });
+
+  it('refuses 30 aliases of a 1970-2100 telemetry scan, which the old per-field cost let through', () => {
+    const aliases = Array.from(
+      { length: 30 },
+      (_, i) => `t${i}: telemetry(from: "1970-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") { unit }`,
+    ).join(' ');
+    const errors = validate(ranged, parse(`{ ${aliases} }`), [...specifiedRules, costLimitRule(options)]);
+    expect(errors[0]?.extensions).toMatchObject({ limit: 'cost' });
+  });
+
+  it('refuses at execution a range the validation could not see (variables)', () => {
+    const query = 'query($a: String!, $b: String!) { telemetry(from: $a, to: $b) { unit } }';
+    expect(validate(ranged, parse(query), [...specifiedRules, costLimitRule(options)])).toEqual([]);
+    const error = costLimitError(
+      ranged,
+      parse(query),
+      { a: '2020-01-01T00:00:00Z', b: '2026-01-01T00:00:00Z' },
+      options,
+    );
+    expect(error?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost' });
   });
 });

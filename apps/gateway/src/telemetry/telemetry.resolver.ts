@@ -10,6 +10,7 @@ import { type GatewayConfig } from '../config/gateway.config';
 import { TenantDb } from '../db/tenant-db.service';
 import { GatewayException } from '../errors/gateway.exception';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
+import { assertRawRange } from '../limits/raw-range';
 import { TelemetrySeries } from './telemetry.models';
 import { Aggregate, checkRange } from './telemetry.query';
 import { TelemetryRepository } from './telemetry.repository';
@@ -40,14 +41,19 @@ export class TelemetryResolver {
   ): Promise<TelemetrySeries> {
     if (!metric && !path) throw GatewayException.badInput('give a metric or a path', 'metric');
     const range = checkRange(from, to, bucket, this.config.TELEMETRY_MAX_POINTS);
+    assertRawRange(principal, range.from, range.to, 'from');
     // The device must be visible to the caller (tenant via RLS, categories for utilities) before its history is;
     // both checks and the series run in one tenant transaction.
     const rows = isUuid(deviceId)
-      ? await this.db.inTenant(tenantOf(principal), async (tx) => {
-          const [device] = await this.devices.findByIds(tx, [deviceId]);
-          if (!device || !canSeeCategory(principal, device.category)) return null;
-          return this.repository.series(tx, device.id, { metric, path }, range, aggregate);
-        })
+      ? await this.db.inTenant(
+          tenantOf(principal),
+          async (tx) => {
+            const [device] = await this.devices.findByIds(tx, [deviceId]);
+            if (!device || !canSeeCategory(principal, device.category)) return null;
+            return this.repository.series(tx, device.id, { metric, path }, range, aggregate);
+          },
+          'scan',
+        )
       : null;
     if (!rows) throw GatewayException.notFound('device');
     return {
