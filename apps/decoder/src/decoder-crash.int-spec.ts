@@ -46,7 +46,9 @@ describe('decoder killed with SIGKILL in the middle of a batch', () => {
     await h.createTenant(tenant);
     await h.createTopics(4);
     const devices = await Promise.all(Array.from({ length: 40 }, (_, i) => h.createDevice(tenant, `d${i}`)));
-    const t0 = Math.floor(Date.now() / 1000) - 86_400;
+    // 75 Sends x 20 values a minute apart span 25 hours: they start two days back so that none lies in the future
+    // (device times beyond DECODER_TIME_MAX_FUTURE_S are replaced by the receive time).
+    const t0 = Math.floor(Date.now() / 1000) - 2 * 86_400;
     const messages = [];
     for (const d of devices) messages.push(registration(d));
     // 40 devices x 75 Sends x 20 values = 60,000 values, each (device, path, time) distinct.

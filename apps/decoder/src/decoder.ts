@@ -1,6 +1,6 @@
 import { ensureTopics, KafkaConsumer, type KafkaClient, KafkaProducer } from '@smartcity/platform-kafka';
 import { type Logger } from '@smartcity/platform-observability';
-import { pingDatabase } from '@smartcity/platform-db';
+import { OutboxRelay, pingDatabase } from '@smartcity/platform-db';
 import { isRedisReady, type Redis } from '@smartcity/platform-redis';
 import { type Pool } from 'pg';
 import { type Registry } from 'prom-client';
@@ -12,6 +12,8 @@ import { RetryPolicy } from './delivery/retry-policy';
 import { DecoderJobs } from './jobs/decoder-jobs';
 import { KafkaTenantTopics } from './publish/kafka-tenant-topics';
 import { RedisLivePublisher } from './publish/live-publisher';
+import { DecoderOutboxSink } from './publish/outbox-sink';
+import { DECODER_OUTBOX_SOURCE } from './publish/partner-events';
 import { PartnerPublisher } from './publish/partner-publisher';
 import { UplinkConsumer } from './uplink-consumer';
 import { type PipelineItem, UplinkPipeline } from './uplink-pipeline';
@@ -37,7 +39,7 @@ export interface DecoderDeps {
 
 /**
  * Wires the decoder: consumer group on lwm2m.uplink.v1 -> batch accumulator -> pipeline (TimescaleDB, partner
- * topics, DLQ, Redis live updates) and the background jobs. start() and stop() are called by main.ts. Plain class
+ * topics, DLQ, Redis live updates), the outbox relay of its events, and the background jobs. start() and stop() are called by main.ts. Plain class
  * (no decorators): the Nest module provides it through a factory, and tests build it the same way without Nest.
  */
 export class Decoder {
@@ -46,6 +48,7 @@ export class Decoder {
   private readonly consumer: UplinkConsumer;
   private readonly accumulator: BatchAccumulator<PipelineItem>;
   private readonly jobs: DecoderJobs;
+  private readonly outbox: OutboxRelay;
   private running = false;
   private consuming = false;
 
@@ -69,15 +72,31 @@ export class Decoder {
       maxBatchMessages: 500,
       retries: 5,
     });
+    const topics = new KafkaTenantTopics(
+      kafka,
+      config.PARTNER_TOPIC_PARTITIONS,
+      config.KAFKA_REPLICATION_FACTOR,
+    );
+    const live = new RedisLivePublisher(redis);
+    const outboxLog = logger.child({ context: 'OutboxRelay' });
+    this.outbox = new OutboxRelay(
+      pool,
+      new DecoderOutboxSink(this.producer, topics, live, (err) => {
+        this.metrics.liveFailures.inc();
+        outboxLog.debug({ err }, 'live update not published');
+      }),
+      {
+        source: DECODER_OUTBOX_SOURCE,
+        onError: (err) => outboxLog.warn({ err }, 'outbox not published yet; retrying'),
+      },
+    );
     const decode = (item: PipelineItem) => processor.process(item.value, item.origin);
     const pipeline = new UplinkPipeline({
       decode,
       writer: new BatchWriter(pool),
-      partners: new PartnerPublisher(
-        this.producer,
-        new KafkaTenantTopics(kafka, config.PARTNER_TOPIC_PARTITIONS, config.KAFKA_REPLICATION_FACTOR),
-      ),
-      live: new RedisLivePublisher(redis),
+      partners: new PartnerPublisher(this.producer, topics),
+      live,
+      outbox: this.outbox,
       deadLetters: new KafkaDeadLetters(this.producer, config.DECODER_DLQ_TOPIC),
       retry: new RetryPolicy({
         maxAttempts: config.DECODER_MAX_ATTEMPTS,
@@ -111,15 +130,7 @@ export class Decoder {
       this.metrics,
       config.DECODER_BATCH_MAX_VALUES,
     );
-    this.jobs = new DecoderJobs(
-      config,
-      pool,
-      this.producer,
-      new RedisLivePublisher(redis),
-      this.metrics,
-      logger,
-      kafka,
-    );
+    this.jobs = new DecoderJobs(config, pool, this.metrics, logger, () => this.outbox.kick());
   }
 
   /**
@@ -143,6 +154,7 @@ export class Decoder {
       ]),
     );
     await this.untilDone('connect producer', () => this.producer.connect());
+    this.outbox.start();
     await this.untilDone('start consumer', () => this.consumer.start());
     this.consuming = true;
     if (this.config.DECODER_JOBS_ENABLED) this.jobs.start();
@@ -163,13 +175,14 @@ export class Decoder {
     return db && redis && (this.producer.isHealthy() || this.accumulator.queuedWeight === 0);
   }
 
-  /** Stop consuming (in-flight batches finish and commit), stop jobs, flush the producer. */
+  /** Stop consuming (in-flight batches finish and commit), stop jobs, publish the outbox, flush the producer. */
   async stop(): Promise<void> {
     this.consuming = false;
     await this.consumer.stop();
     this.running = false;
     await this.accumulator.close();
     await this.jobs.stop();
+    await this.outbox.stop();
     await this.producer.close();
   }
 

@@ -65,6 +65,7 @@ const okResult = (batch: TenantBatch): TenantWriteResult => ({
   latest: emptyColumns(),
   stateChanged: new Set(),
   alarms: [],
+  events: 0,
 });
 
 function setup(
@@ -75,6 +76,7 @@ function setup(
   const letters: DeadLetter[] = [];
   const published: TenantPartnerMessages[][] = [];
   const sleeps: number[] = [];
+  const kicks: number[] = [];
   let running = true;
   const deps: PipelineDeps = {
     decode: () => {
@@ -93,6 +95,7 @@ function setup(
       },
     },
     live: { publish: async () => undefined },
+    outbox: { kick: () => kicks.push(1) },
     deadLetters: {
       send: async (l) => {
         letters.push(...l);
@@ -114,6 +117,7 @@ function setup(
     letters,
     published,
     sleeps,
+    kicks,
     stop: () => (running = false),
   };
 }
@@ -176,6 +180,19 @@ describe('UplinkPipeline', () => {
     });
     await t.pipeline.flush([dataItem('lyon', 1)]);
     expect(t.writes).toHaveLength(2);
+  });
+
+  it('wakes the outbox relay when a tenant transaction wrote events, and publishes no event itself', async () => {
+    const t = setup(async (b) => ({ ...okResult(b), events: b.tenant === 'lyon' ? 2 : 0 }));
+    await t.pipeline.flush([dataItem('porto', 1)]);
+    expect(t.kicks).toHaveLength(0);
+    await t.pipeline.flush([dataItem('lyon', 2), dataItem('porto', 3)]);
+    expect(t.kicks).toHaveLength(1);
+    expect(t.published.flat().map((b) => Object.keys(b).sort())).toEqual([
+      ['telemetry', 'tenant'],
+      ['telemetry', 'tenant'],
+      ['telemetry', 'tenant'],
+    ]);
   });
 
   it('gives up with an error once the decoder is stopping, so the batch is not committed', async () => {

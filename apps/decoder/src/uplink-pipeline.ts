@@ -6,14 +6,7 @@ import { type DecoderMetrics } from './decoder.metrics';
 import { type DeadLetter } from './delivery/dead-letter';
 import { type RetryPolicy } from './delivery/retry-policy';
 import { liveChannels, type LivePublisher, type LiveStateMessage } from './publish/live-publisher';
-import {
-  alarmEvent,
-  deviceEvent,
-  isoFromSeconds,
-  type PartnerEvent,
-  type TelemetryMessage,
-  telemetryMessages,
-} from './publish/partner-messages';
+import { isoFromSeconds, type TelemetryMessage, telemetryMessages } from './publish/partner-messages';
 import { type PartnerPublisher, type TenantPartnerMessages } from './publish/partner-publisher';
 import { type DecodedUplink, type MessageOrigin } from './uplink/decoded-uplink';
 import { stateKey, type TenantBatch, type TenantWriteResult } from './write/batch-writer';
@@ -34,6 +27,8 @@ export interface PipelineDeps {
   readonly writer: { writeTenant(batch: TenantBatch): Promise<TenantWriteResult> };
   readonly partners: Pick<PartnerPublisher, 'publish'>;
   readonly live: LivePublisher;
+  /** The relay of the events the writer put in the outbox: told when a flush wrote some. */
+  readonly outbox: { kick(): void };
   readonly deadLetters: { send(letters: readonly DeadLetter[]): Promise<void> };
   readonly retry: RetryPolicy;
   readonly metrics: DecoderMetrics;
@@ -51,10 +46,11 @@ export function itemWeight(item: PipelineItem): number {
 }
 
 /**
- * One flush of the decoder: store the batch (per tenant, idempotent), publish to partners and wait for Kafka's
- * acknowledgement, dead-letter poison messages, publish live updates. Resolves only when everything that must
- * be durable is; the caller then commits the input offsets. Database or Kafka outages are retried here until
- * they end or the decoder stops (then the flush rejects and nothing is committed).
+ * One flush of the decoder: store the batch (per tenant, idempotent; its events go to the outbox in the same
+ * transactions), publish telemetry to partners and wait for Kafka's acknowledgement, dead-letter poison messages,
+ * publish live state. Resolves only when everything that must be durable is; the caller then commits the input
+ * offsets. Database or Kafka outages are retried here until they end or the decoder stops (then the flush rejects
+ * and nothing is committed). Events are published by the outbox relay, so a retry cannot lose them.
  */
 export class UplinkPipeline {
   constructor(private readonly deps: PipelineDeps) {}
@@ -96,8 +92,9 @@ export class UplinkPipeline {
     for (const item of items) byOrigin.set(originKey(item.origin), item);
     const results = await this.writeAll(groupByTenant(good), byOrigin, letters);
 
+    if (results.some(({ result }) => result.events > 0)) this.deps.outbox.kick();
     const partnerBatches: TenantPartnerMessages[] = [];
-    for (const { batch, result } of results) partnerBatches.push(partnerMessages(batch, result));
+    for (const { batch } of results) partnerBatches.push(partnerMessages(batch));
     await this.deps.partners.publish(partnerBatches).catch((err: unknown) => {
       throw new DecoderError(
         DecoderErrorCode.Unavailable,
@@ -139,7 +136,7 @@ export class UplinkPipeline {
     for (const { result } of results) values += result.valuesWritten;
     this.deps.metrics.valuesWritten.inc(values);
     this.deps.metrics.batchValues.observe(values);
-    this.publishLive(results, partnerBatches);
+    this.publishLive(results);
   }
 
   /** A message whose decoding threw something unexpected gets its attempts; deterministic failures none. */
@@ -227,11 +224,11 @@ export class UplinkPipeline {
     return out;
   }
 
-  /** Live updates are best effort: a Redis failure is logged and counted, never blocks the commit. */
-  private publishLive(
-    results: readonly { batch: TenantBatch; result: TenantWriteResult }[],
-    partnerBatches: readonly TenantPartnerMessages[],
-  ): void {
+  /**
+   * Live state is best effort: a Redis failure is logged and counted, never blocks the commit. (Alarm and device
+   * live updates come from the outbox relay, with their events.)
+   */
+  private publishLive(results: readonly { batch: TenantBatch; result: TenantWriteResult }[]): void {
     const sends: Promise<void>[] = [];
     for (const { result } of results) {
       if (result.stateChanged.size > 0) {
@@ -253,14 +250,6 @@ export class UplinkPipeline {
           const message: LiveStateMessage = { v: 1, tenant: result.tenant, deviceId, values };
           sends.push(this.deps.live.publish(liveChannels.state(result.tenant), message));
         }
-      }
-    }
-    for (const b of partnerBatches) {
-      for (const e of b.events) {
-        const channel = e.type.startsWith('alarm.')
-          ? liveChannels.alarms(b.tenant)
-          : liveChannels.devices(b.tenant);
-        sends.push(this.deps.live.publish(channel, e));
       }
     }
     for (const s of sends) {
@@ -321,16 +310,10 @@ function tenantBatch(tenant: string, uplinks: DecodedUplink[]): TenantBatch {
   return { tenant, uplinks, alarmTransitions: transitions };
 }
 
-function partnerMessages(batch: TenantBatch, result: TenantWriteResult): TenantPartnerMessages {
+function partnerMessages(batch: TenantBatch): TenantPartnerMessages {
   const telemetry: TelemetryMessage[] = [];
-  const events: PartnerEvent[] = [];
   for (const u of batch.uplinks) {
-    if (u.kind === 'data') {
-      if (u.values.length > 0) telemetry.push(...telemetryMessages(u));
-    } else {
-      events.push(deviceEvent(u.message));
-    }
+    if (u.kind === 'data' && u.values.length > 0) telemetry.push(...telemetryMessages(u));
   }
-  for (const row of result.alarms) events.push(alarmEvent(row));
-  return { tenant: batch.tenant, telemetry, events };
+  return { tenant: batch.tenant, telemetry };
 }

@@ -1,7 +1,9 @@
-import { withTenant } from '@smartcity/platform-db';
+import { withTenant, writeOutbox } from '@smartcity/platform-db';
 import { type Pool } from 'pg';
 import { type AlarmRow, applyAlarmTransitions } from '../alarms/alarm.sql';
 import { type AlarmTransition, COMMUNICATION_LOSS, DEVICE_PATH } from '../alarms/alarm-transition';
+import { DECODER_OUTBOX_SOURCE, eventEntry } from '../publish/partner-events';
+import { alarmEvent } from '../publish/partner-messages';
 
 interface ExpiredDevice {
   tenant_id: string;
@@ -14,7 +16,7 @@ interface ExpiredDevice {
  * Raises a communication-loss alarm for devices whose registration expired (the ingest publishes `expiry` when a
  * registration outlives its lifetime, LwM2M Core 1.1.1 §6.2.2) and that stayed silent for the grace period. The
  * alarm time is expiry + grace, so a second run, or a second decoder, raises nothing new. A later registration
- * or update clears it (uplink pipeline).
+ * or update clears it (uplink pipeline). The alarm.raised events go to the outbox in the alarms' transaction.
  */
 export class CommunicationLossJob {
   constructor(
@@ -50,7 +52,13 @@ export class CommunicationLossJob {
     const raised: AlarmRow[] = [];
     for (const [tenant, transitions] of byTenant) {
       const changed = await withTenant(this.pool, tenant, async (client) => {
-        return (await client.query<AlarmRow>(applyAlarmTransitions(transitions))).rows;
+        const { rows } = await client.query<AlarmRow>(applyAlarmTransitions(transitions));
+        await writeOutbox(
+          client,
+          DECODER_OUTBOX_SOURCE,
+          rows.map((r) => eventEntry(alarmEvent(r))),
+        );
+        return rows;
       });
       raised.push(...changed);
     }

@@ -1,12 +1,7 @@
-import { type KafkaClient, type MessageProducer } from '@smartcity/platform-kafka';
 import { type Logger } from '@smartcity/platform-observability';
 import { type Pool } from 'pg';
 import { type DecoderConfig } from '../config/decoder.config';
 import { type DecoderMetrics } from '../decoder.metrics';
-import { KafkaTenantTopics } from '../publish/kafka-tenant-topics';
-import { liveChannels, type LivePublisher } from '../publish/live-publisher';
-import { alarmEvent } from '../publish/partner-messages';
-import { PartnerPublisher } from '../publish/partner-publisher';
 import { withAdvisoryLock } from './advisory-lock';
 import { CommunicationLossJob } from './communication-loss.job';
 import { PeriodicJob } from './periodic-job';
@@ -16,6 +11,7 @@ import { RollupJob } from './rollup.job';
 /**
  * The decoder's background work: communication-loss alarms, hourly rollups, retention. Each run takes a
  * PostgreSQL advisory lock so that, with several decoder instances, one instance runs each job at a time.
+ * Alarm events go to the outbox with the alarms (`onEvents` wakes its relay).
  */
 export class DecoderJobs {
   readonly communicationLoss: PeriodicJob;
@@ -25,17 +21,11 @@ export class DecoderJobs {
   constructor(
     config: DecoderConfig,
     pool: Pool,
-    producer: MessageProducer,
-    live: LivePublisher,
     metrics: DecoderMetrics,
     logger: Logger,
-    kafka: KafkaClient,
+    onEvents: () => void,
   ) {
     const log = logger.child({ context: 'DecoderJobs' });
-    const partners = new PartnerPublisher(
-      producer,
-      new KafkaTenantTopics(kafka, config.PARTNER_TOPIC_PARTITIONS, config.KAFKA_REPLICATION_FACTOR),
-    );
     const commLoss = new CommunicationLossJob(pool, config.DECODER_COMM_LOSS_GRACE_S);
     const rollup = new RollupJob(pool);
     const retention = new RetentionJob(pool);
@@ -48,19 +38,7 @@ export class DecoderJobs {
           const raised = await commLoss.run();
           if (raised.length === 0) return;
           metrics.alarmsRaised.inc(raised.length);
-          const events = raised.map(alarmEvent);
-          const byTenant = new Map<string, typeof events>();
-          for (const e of events) {
-            let list = byTenant.get(e.tenant);
-            if (!list) byTenant.set(e.tenant, (list = []));
-            list.push(e);
-          }
-          await partners.publish(
-            [...byTenant].map(([tenant, evs]) => ({ tenant, telemetry: [], events: evs })),
-          );
-          for (const e of events) {
-            live.publish(liveChannels.alarms(e.tenant), e).catch(() => metrics.liveFailures.inc());
-          }
+          onEvents();
           log.info({ alarms: raised.length }, 'communication-loss alarms raised');
         });
       },

@@ -1,6 +1,6 @@
-import { cityEventsTopic, cityTelemetryTopic, SCHEMA_VERSION_HEADER } from '@smartcity/platform-contracts';
+import { cityTelemetryTopic, SCHEMA_VERSION_HEADER } from '@smartcity/platform-contracts';
 import { type MessageProducer, type OutgoingMessage } from '@smartcity/platform-kafka';
-import { PARTNER_SCHEMA_VERSION, type PartnerEvent, type TelemetryMessage } from './partner-messages';
+import { PARTNER_SCHEMA_VERSION, type TelemetryMessage } from './partner-messages';
 
 /** Creates a tenant's partner topics the first time the decoder publishes for it (auto-creation is off). */
 export interface TenantTopics {
@@ -13,25 +13,18 @@ const HEADERS_TELEMETRY = {
   'message-type': 'telemetry',
 };
 
-function eventHeaders(type: string): Record<string, string> {
-  return {
-    [SCHEMA_VERSION_HEADER]: String(PARTNER_SCHEMA_VERSION),
-    'content-type': 'application/json',
-    'message-type': type,
-  };
-}
-
 /** What one flush publishes for one tenant. */
 export interface TenantPartnerMessages {
   readonly tenant: string;
   readonly telemetry: readonly TelemetryMessage[];
-  readonly events: readonly PartnerEvent[];
 }
 
 /**
- * Publishes to `city.<tenant>.telemetry.v1` / `city.<tenant>.events.v1` (key: device id, so one device's messages
- * stay ordered in one partition) and resolves once Kafka acknowledged everything (acks=all): the decoder commits
- * its input offsets only after that.
+ * Publishes to `city.<tenant>.telemetry.v1` (key: device id, so one device's messages stay ordered in one partition)
+ * and resolves once Kafka acknowledged everything (acks=all): the decoder commits its input offsets only after that.
+ * Telemetry messages derive from the input alone, so a retried or replayed batch publishes them again (ids are
+ * stable). Events (`city.<tenant>.events.v1`) depend on what the database changed: they go through the outbox
+ * (partner-events.ts, DecoderOutboxSink).
  */
 export class PartnerPublisher {
   constructor(
@@ -43,26 +36,15 @@ export class PartnerPublisher {
     const sends: Promise<void>[] = [];
     let count = 0;
     for (const b of batches) {
-      if (b.telemetry.length === 0 && b.events.length === 0) continue;
+      if (b.telemetry.length === 0) continue;
       await this.topics.ensure(b.tenant);
-      if (b.telemetry.length > 0) {
-        const messages: OutgoingMessage[] = b.telemetry.map((m) => ({
-          key: m.deviceId,
-          value: Buffer.from(JSON.stringify(m)),
-          headers: HEADERS_TELEMETRY,
-        }));
-        sends.push(this.producer.send(cityTelemetryTopic(b.tenant), messages));
-        count += messages.length;
-      }
-      if (b.events.length > 0) {
-        const messages: OutgoingMessage[] = b.events.map((e) => ({
-          key: e.deviceId,
-          value: Buffer.from(JSON.stringify(e)),
-          headers: eventHeaders(e.type),
-        }));
-        sends.push(this.producer.send(cityEventsTopic(b.tenant), messages));
-        count += messages.length;
-      }
+      const messages: OutgoingMessage[] = b.telemetry.map((m) => ({
+        key: m.deviceId,
+        value: Buffer.from(JSON.stringify(m)),
+        headers: HEADERS_TELEMETRY,
+      }));
+      sends.push(this.producer.send(cityTelemetryTopic(b.tenant), messages));
+      count += messages.length;
     }
     await Promise.all(sends);
     return count;

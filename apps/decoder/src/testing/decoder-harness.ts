@@ -75,8 +75,10 @@ export class DecoderHarness {
             value: Buffer.from(JSON.stringify(m)),
           },
     );
-    for (let i = 0; i < out.length; i += 5000)
-      await this.producer.send(this.uplinkTopic, out.slice(i, i + 5000));
+    // One send is one produce request: a few hundred messages keep each partition's record batch under the
+    // broker's 1 MiB message.max.bytes, whatever the keys' spread over partitions.
+    for (let i = 0; i < out.length; i += 500)
+      await this.producer.send(this.uplinkTopic, out.slice(i, i + 500));
   }
 
   /** Decoder configuration of this run (jobs off unless asked; a fresh consumer group unless given). */

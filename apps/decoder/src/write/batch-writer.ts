@@ -1,7 +1,9 @@
-import { withTenant } from '@smartcity/platform-db';
+import { type OutboxEntry, withTenant, writeOutbox } from '@smartcity/platform-db';
 import { type Pool } from 'pg';
 import { type AlarmRow, applyAlarmTransitions } from '../alarms/alarm.sql';
 import { type AlarmTransition, coalesceTransitions } from '../alarms/alarm-transition';
+import { DECODER_OUTBOX_SOURCE, eventEntry } from '../publish/partner-events';
+import { alarmEvent, deviceEvent } from '../publish/partner-messages';
 import { type DecodedData, type DecodedLifecycle, type DecodedUplink } from '../uplink/decoded-uplink';
 import { deviceStatusUpdate, registrationInsert } from './lifecycle.sql';
 import {
@@ -28,6 +30,8 @@ export interface TenantWriteResult {
   readonly latest: TelemetryColumns;
   readonly stateChanged: ReadonlySet<string>;
   readonly alarms: readonly AlarmRow[];
+  /** Events written to the outbox in the transaction (lifecycle events first, in input order, then alarms). */
+  readonly events: number;
 }
 
 export interface BatchWriterOptions {
@@ -41,8 +45,10 @@ export function stateKey(deviceId: string, path: string): string {
 
 /**
  * Writes one tenant's share of a batch in one transaction under that tenant's RLS setting: lifecycle events,
- * telemetry rows (one UNNEST insert, ON CONFLICT DO NOTHING), latest state, last-seen, alarms, rollup marks.
- * Every statement is idempotent, so re-running a batch after a crash or a failed offset commit changes nothing.
+ * telemetry rows (one UNNEST insert, ON CONFLICT DO NOTHING), latest state, last-seen, alarms, rollup marks, and
+ * the partner events of what changed into the outbox (a new registration row, an alarm raised or cleared).
+ * Every statement is idempotent, so re-running a batch after a crash or a failed offset commit changes nothing and
+ * writes no event twice; the events of the first run are in the outbox already (issue 16, finding 1).
  */
 export class BatchWriter {
   private readonly lastSeenThresholdSec: number;
@@ -66,9 +72,11 @@ export class BatchWriter {
     const transitions = coalesceTransitions(batch.alarmTransitions);
 
     return withTenant(this.pool, batch.tenant, async (client) => {
+      const events: OutboxEntry[] = [];
       for (const event of lifecycle) {
-        await client.query(registrationInsert(event.message));
+        const { rowCount } = await client.query(registrationInsert(event.message));
         await client.query(deviceStatusUpdate(event.message));
+        if (rowCount === 1) events.push(eventEntry(deviceEvent(event.message)));
       }
       const stateChanged = new Set<string>();
       if (columns.time.length > 0) {
@@ -82,10 +90,19 @@ export class BatchWriter {
       let alarms: AlarmRow[] = [];
       if (transitions.length > 0) {
         alarms = (await client.query<AlarmRow>(applyAlarmTransitions(transitions))).rows;
+        for (const row of alarms) events.push(eventEntry(alarmEvent(row)));
       }
+      await writeOutbox(client, DECODER_OUTBOX_SOURCE, events);
       // Last: the marks are hot rows shared by concurrent writers of this tenant; hold their locks briefly.
       if (buckets.size > 0) await client.query(rollupMarks(batch.tenant, buckets));
-      return { tenant: batch.tenant, valuesWritten: columns.time.length, latest, stateChanged, alarms };
+      return {
+        tenant: batch.tenant,
+        valuesWritten: columns.time.length,
+        latest,
+        stateChanged,
+        alarms,
+        events: events.length,
+      };
     });
   }
 }

@@ -76,10 +76,10 @@ describe('telemetry SQL builders', () => {
     expect(latest.valueNum).toEqual([4, 2, 5]);
   });
 
-  it('replaces device state only with strictly newer times', () => {
+  it('replaces device state only with values at the same or newer times (never backwards; a retry re-announces)', () => {
     const sql = deviceStateUpsert('lyon', emptyColumns());
     expect(sql.text).toMatch(/ON CONFLICT \(device_id, path\) DO UPDATE SET/);
-    expect(sql.text).toMatch(/WHERE s\.time < EXCLUDED\.time/);
+    expect(sql.text).toMatch(/WHERE s\.time <= EXCLUDED\.time/);
     expect(sql.text).toMatch(/RETURNING device_id::text, path$/);
   });
 

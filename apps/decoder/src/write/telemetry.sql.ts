@@ -120,8 +120,10 @@ export function latestPerPath(c: TelemetryColumns): TelemetryColumns {
 }
 
 /**
- * Latest-state upsert: a row is replaced only by a strictly newer time, so out-of-order or replayed values never
- * move the state backwards. RETURNING lists the keys that changed (for live updates).
+ * Latest-state upsert: a row is replaced only by a value at the same or a newer time, so out-of-order values never
+ * move the state backwards. RETURNING lists the keys written, for live updates: a retried or replayed batch
+ * rewrites its values at their unchanged times and so announces them again (at-least-once, issue 16 finding 1),
+ * where a strictly-newer guard reported nothing the second time and the live update of the first run was lost.
  */
 export function deviceStateUpsert(tenant: string, latest: TelemetryColumns): SqlStatement {
   return {
@@ -133,7 +135,7 @@ ON CONFLICT (device_id, path) DO UPDATE SET
   metric = EXCLUDED.metric, time = EXCLUDED.time, value_num = EXCLUDED.value_num,
   value_bool = EXCLUDED.value_bool, value_text = EXCLUDED.value_text, value_json = EXCLUDED.value_json,
   unit = EXCLUDED.unit, quality = EXCLUDED.quality, updated_at = now()
-WHERE s.time < EXCLUDED.time
+WHERE s.time <= EXCLUDED.time
 RETURNING device_id::text, path`,
     values: [tenant, ...columnParams(latest)],
   };

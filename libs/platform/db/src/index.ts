@@ -5,3 +5,5 @@ export * from './migrate';
 export * from './pool';
 export * from './tenant-admin.repository';
 export * from './transaction';
+export * from './outbox/outbox';
+export * from './outbox/outbox-relay';
