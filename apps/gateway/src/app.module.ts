@@ -37,6 +37,7 @@ import { COMMAND_PROVIDERS } from './commands/commands.providers';
 import { buildGraphqlOptions } from './graphql/graphql-options';
 import { RESOLVERS } from './resolvers';
 import { KpisRepository } from './kpis/kpis.repository';
+import { type LiveConnections } from './live/live-connections';
 import { LiveUpdatesHub } from './live/live-updates.hub';
 import { TelemetryRepository } from './telemetry/telemetry.repository';
 import { KeycloakAdminClient } from './tenants/keycloak-admin.client';
@@ -56,6 +57,7 @@ export interface GatewayInfrastructure {
   readonly kafka: KafkaClient;
   readonly authenticator: Authenticator;
   readonly models: ModelRegistry;
+  readonly liveConnections: LiveConnections;
 }
 
 const DATA_PROVIDERS: Provider[] = [
@@ -139,6 +141,7 @@ export class AppModule {
               authenticator: infra.authenticator,
               loaderDeps: { db, devices, alarms },
               errorsByCode,
+              liveConnections: infra.liveConnections,
             }),
         }),
       ],

@@ -16,6 +16,7 @@ import { loadBundledRegistry } from '@smartcity/ucifi-model';
 import { AppModule } from './app.module';
 import { gatewayConfigSchema } from './config/gateway.config';
 import { registerOpsRoutes } from './health/ops-routes';
+import { createLiveConnections, guardWebSockets } from './live/live-connections.provider';
 import { PinoNestLogger } from './nest-logger';
 
 async function main(): Promise<void> {
@@ -49,7 +50,11 @@ async function main(): Promise<void> {
     }),
   );
   const models = loadBundledRegistry();
+  const liveConnections = createLiveConnections(config, authenticator, metrics);
 
+  const adapter = new FastifyAdapter({ bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES });
+  // Before the modules register their routes: the subscription guard wraps the graphql-ws handler.
+  guardWebSockets(adapter.getInstance() as unknown as Parameters<typeof guardWebSockets>[0], liveConnections);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register({
       config,
@@ -62,8 +67,9 @@ async function main(): Promise<void> {
       kafka,
       authenticator,
       models,
+      liveConnections,
     }),
-    new FastifyAdapter({ bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES }),
+    adapter,
     { logger: new PinoNestLogger(logger), bufferLogs: false },
   );
   const isReady = async () => (await pingDatabase(appPool)) && (await isRedisReady(redis));

@@ -70,6 +70,14 @@ export const gatewayConfigSchema = z.object({
   GRAPHQL_MAX_PAGE_SIZE: positiveInt(500),
   /** Introspection (`true`/`false`); unset means on outside production, off in production. */
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
+  /**
+   * graphql-ws connections: time to authenticate after opening, connections per user, subscriptions per connection,
+   * and messages one subscription may have waiting before its consumer counts as too slow and is dropped.
+   */
+  LIVE_INIT_TIMEOUT_MS: positiveInt(10_000),
+  LIVE_MAX_CONNECTIONS_PER_USER: positiveInt(10),
+  LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(20),
+  LIVE_QUEUE_CAPACITY: positiveInt(1_000),
   /** Largest number of buckets a telemetry query may return. */
   TELEMETRY_MAX_POINTS: positiveInt(10_000),
 });

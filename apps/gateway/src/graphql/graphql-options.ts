@@ -24,7 +24,7 @@ import {
 import { SCHEMA_BUILD_OPTIONS } from '../schema/schema-options';
 import { createGatewayContext } from './gateway-context';
 import { type LoaderDeps } from './request-loaders';
-import { authenticateConnection } from './subscription-auth';
+import { type LiveConnections } from '../live/live-connections';
 
 export interface GraphqlDeps {
   readonly config: GatewayConfig;
@@ -32,6 +32,7 @@ export interface GraphqlDeps {
   readonly authenticator: Authenticator;
   readonly loaderDeps: LoaderDeps;
   readonly errorsByCode: Counter<'code'>;
+  readonly liveConnections: LiveConnections;
 }
 
 /** The cost model of the API (validation with literals, preExecution with the variables' values). */
@@ -128,11 +129,12 @@ export function buildGraphqlOptions(deps: GraphqlDeps): Omit<MercuriusDriverConf
     },
     subscription: {
       keepAlive: 15_000,
-      // The connection is accepted either way; without valid credentials every subscribe gets UNAUTHENTICATED.
-      onConnect: async ({ payload }: { payload: unknown }) => {
-        const auth = await authenticateConnection(authenticator, payload);
-        return createGatewayContext(loaderDeps, auth, { cache: false });
-      },
+      // Authentication happens in the context function, which gets the socket: LiveConnections ties the identity
+      // to it (expiry, refresh, limits). A connection with bad credentials is acked, every subscribe gets
+      // UNAUTHENTICATED, and it is closed 4401 at the init timeout.
+      context: async (socket: object) =>
+        createGatewayContext(loaderDeps, await deps.liveConnections.contextFor(socket), { cache: false }),
+      onConnect: () => true,
     },
     hooks: {
       // Validation is cached per query text, before variables: ranges and page sizes given as variables are

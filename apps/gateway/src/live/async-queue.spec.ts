@@ -28,4 +28,14 @@ describe('AsyncQueue', () => {
     q.push(1);
     expect(await q.next()).toEqual({ value: undefined, done: true });
   });
+
+  it('ends a consumer that falls a whole capacity behind, when asked to', async () => {
+    const onClose = jest.fn();
+    const onOverflow = jest.fn();
+    const q = new AsyncQueue<number>(2, onClose, onOverflow);
+    [1, 2, 3].forEach((n) => q.push(n));
+    expect(onOverflow).toHaveBeenCalledTimes(1);
+    expect(onClose).toHaveBeenCalledTimes(1);
+    expect(await q.next()).toEqual({ value: undefined, done: true });
+  });
 });

@@ -1,7 +1,8 @@
 /**
- * A bounded push-to-pull queue exposed as an AsyncIterableIterator (what GraphQL subscriptions consume). A slow
- * consumer loses the oldest items rather than growing memory without bound; `return()` (client unsubscribed or
- * disconnected) runs the cleanup once.
+ * A bounded push-to-pull queue exposed as an AsyncIterableIterator (what GraphQL subscriptions consume). When it is
+ * full, a slow consumer either loses the oldest items or, with `onOverflow`, is ended (the caller drops the
+ * consumer); memory never grows without bound. `return()` (client unsubscribed or disconnected) runs the cleanup
+ * once.
  */
 export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   private readonly items: T[] = [];
@@ -12,7 +13,13 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   constructor(
     private readonly capacity: number,
     private readonly onClose: () => void,
+    private readonly onOverflow?: () => void,
   ) {}
+
+  /** Items waiting for the consumer. */
+  get size(): number {
+    return this.items.length;
+  }
 
   push(item: T): void {
     if (this.closed) return;
@@ -23,6 +30,12 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
       return;
     }
     if (this.items.length >= this.capacity) {
+      if (this.onOverflow) {
+        this.dropped++;
+        this.close();
+        this.onOverflow();
+        return;
+      }
       this.items.shift();
       this.dropped++;
     }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type Logger } from '@smartcity/platform-observability';
 import { type Redis } from '@smartcity/platform-redis';
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { GATEWAY_LOGGER, METRICS_REGISTRY, REDIS_SUBSCRIBER } from '../gateway.tokens';
 import { AsyncQueue } from './async-queue';
 import {
@@ -19,7 +19,15 @@ interface Listener {
   deliver(message: LiveStateMessage | LiveAlarmMessage): void;
 }
 
-const QUEUE_CAPACITY = 1000;
+/** How one subscription ends besides the client unsubscribing. */
+export interface SubscribeOptions {
+  /** Messages a subscription may have waiting (mapped or still being mapped) before its consumer is dropped. */
+  readonly capacity: number;
+  /** Runs once when the subscription ends, however it ends. */
+  readonly onEnd?: () => void;
+  /** The consumer fell `capacity` messages behind (it stopped reading): drop it (close its connection). */
+  readonly onSlowConsumer?: () => void;
+}
 
 /**
  * Fans the decoder's Redis pub/sub messages out to GraphQL subscriptions. One Redis connection in subscriber mode;
@@ -31,6 +39,7 @@ export class LiveUpdatesHub implements OnModuleInit, OnModuleDestroy {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly logger: Logger;
   private readonly gauge: Gauge;
+  private readonly slowConsumers: Counter;
 
   constructor(
     @Inject(REDIS_SUBSCRIBER) private readonly redis: Redis,
@@ -41,6 +50,11 @@ export class LiveUpdatesHub implements OnModuleInit, OnModuleDestroy {
     this.gauge = new Gauge({
       name: 'gateway_live_subscriptions',
       help: 'Active GraphQL subscriptions fed by Redis',
+      registers: [metrics],
+    });
+    this.slowConsumers = new Counter({
+      name: 'gateway_live_slow_consumers_dropped_total',
+      help: 'Subscriptions ended because their consumer fell a whole buffer behind (its connection is closed)',
       registers: [metrics],
     });
   }
@@ -63,20 +77,42 @@ export class LiveUpdatesHub implements OnModuleInit, OnModuleDestroy {
     tenant: string,
     kind: K,
     map: (message: MessageOf<K>) => T | undefined | Promise<T | undefined>,
+    options: SubscribeOptions,
   ): Promise<AsyncIterableIterator<T>> {
     const channel = liveChannel(tenant, kind);
-    const queue: AsyncQueue<T> = new AsyncQueue<T>(QUEUE_CAPACITY, () => this.remove(channel, listener));
-    // Messages are handled in arrival order even when `map` is async.
+    const slow = () => {
+      this.slowConsumers.inc();
+      this.logger.warn({ channel }, 'slow consumer dropped');
+      options.onSlowConsumer?.();
+    };
+    const queue: AsyncQueue<T> = new AsyncQueue<T>(
+      options.capacity,
+      () => {
+        this.remove(channel, listener);
+        options.onEnd?.();
+      },
+      slow,
+    );
+    // Messages are handled in arrival order even when `map` is async; those still being mapped count against the
+    // same bound as the mapped ones waiting in the queue.
     let chain: Promise<void> = Promise.resolve();
+    let mapping = 0;
     const listener: Listener & { queue: AsyncQueue<T> } = {
       queue,
       deliver: (message) => {
+        if (mapping + queue.size >= options.capacity) {
+          queue.close();
+          slow();
+          return;
+        }
+        mapping++;
         chain = chain
           .then(async () => {
             const out = await map(message as MessageOf<K>);
             if (out !== undefined) queue.push(out);
           })
-          .catch((err: unknown) => this.logger.warn({ err, channel }, 'live message dropped'));
+          .catch((err: unknown) => this.logger.warn({ err, channel }, 'live message dropped'))
+          .finally(() => mapping--);
       },
     };
     let set = this.listeners.get(channel);

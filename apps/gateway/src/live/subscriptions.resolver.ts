@@ -1,17 +1,22 @@
+import { Inject } from '@nestjs/common';
 import { Args, ID, Resolver, Subscription } from '@nestjs/graphql';
 import { type Principal } from '@smartcity/platform-auth';
 import { AlarmSeverity, AlarmStatus } from '../alarms/alarm.enums';
 import { type Alarm } from '../alarms/alarm.models';
-import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { CurrentPrincipal, RequestContext } from '../auth/current-principal.decorator';
 import { canSeeCategory, categoryScope, Permission, tenantOf } from '../auth/permissions';
 import { Requires } from '../auth/requires.decorator';
 import { isUuid } from '../common/cursor';
 import { TenantDb } from '../db/tenant-db.service';
 import { DevicesRepository } from '../devices/devices.repository';
+import { type GatewayConfig } from '../config/gateway.config';
 import { GatewayException } from '../errors/gateway.exception';
+import { GATEWAY_CONFIG } from '../gateway.tokens';
+import { type GatewayContext } from '../graphql/gateway-context';
+import { CloseCode } from './live-connection';
 import { type LiveAlarmMessage, type LiveStateMessage } from './live-messages';
 import { AlarmChange, AlarmChangeKind, DeviceStateChange } from './live.models';
-import { LiveUpdatesHub } from './live-updates.hub';
+import { type SubscribeOptions, LiveUpdatesHub } from './live-updates.hub';
 
 const CATEGORY_CACHE_MS = 60_000;
 
@@ -60,7 +65,9 @@ function toAlarm(m: LiveAlarmMessage): Alarm {
 
 /**
  * graphql-ws subscriptions fed by the decoder's Redis channels. The tenant comes from the principal (never from an
- * argument); utility users only receive devices of their categories; a subscription ends when the token expires.
+ * argument); utility users only receive devices of their categories; nothing is delivered once the connection's
+ * token expired (LiveConnections then closes it); each connection runs a bounded number of subscriptions, each
+ * with a bounded buffer (a consumer that falls behind is dropped).
  */
 @Resolver()
 export class SubscriptionsResolver {
@@ -68,6 +75,7 @@ export class SubscriptionsResolver {
     private readonly hub: LiveUpdatesHub,
     private readonly db: TenantDb,
     private readonly devices: DevicesRepository,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   @Subscription(() => DeviceStateChange, {
@@ -78,24 +86,32 @@ export class SubscriptionsResolver {
   @Requires(Permission.SubscribeLive)
   async deviceStateChanged(
     @CurrentPrincipal() principal: Principal,
+    @RequestContext() ctx: GatewayContext,
     @Args('deviceId', { type: () => ID, nullable: true }) deviceId: string | null,
     @Args('category', { type: () => String, nullable: true }) category: string | null,
   ): Promise<AsyncIterableIterator<DeviceStateChange>> {
-    const filter = await this.deviceFilter(principal, deviceId, category);
-    return this.hub.subscribe(tenantOf(principal), 'state', async (m: LiveStateMessage) => {
-      if (this.expired(principal) || !(await filter(m.deviceId))) return undefined;
-      return {
-        deviceId: m.deviceId,
-        values: m.values.map((v) => ({
-          path: v.path,
-          metric: v.metric,
-          time: new Date(v.time),
-          valueNum: typeof v.value === 'number' ? v.value : null,
-          valueBool: typeof v.value === 'boolean' ? v.value : null,
-          valueText: typeof v.value === 'string' ? v.value : null,
-          unit: v.unit,
-        })),
-      };
+    return this.open(ctx, async (options) => {
+      const filter = await this.deviceFilter(principal, deviceId, category);
+      return this.hub.subscribe(
+        tenantOf(principal),
+        'state',
+        async (m: LiveStateMessage) => {
+          if (!this.current(ctx, principal) || !(await filter(m.deviceId))) return undefined;
+          return {
+            deviceId: m.deviceId,
+            values: m.values.map((v) => ({
+              path: v.path,
+              metric: v.metric,
+              time: new Date(v.time),
+              valueNum: typeof v.value === 'number' ? v.value : null,
+              valueBool: typeof v.value === 'boolean' ? v.value : null,
+              valueText: typeof v.value === 'string' ? v.value : null,
+              unit: v.unit,
+            })),
+          };
+        },
+        options,
+      );
     });
   }
 
@@ -106,21 +122,49 @@ export class SubscriptionsResolver {
   @Requires(Permission.SubscribeLive)
   async alarmChanged(
     @CurrentPrincipal() principal: Principal,
+    @RequestContext() ctx: GatewayContext,
     @Args('deviceId', { type: () => ID, nullable: true }) deviceId: string | null,
     @Args('category', { type: () => String, nullable: true }) category: string | null,
   ): Promise<AsyncIterableIterator<AlarmChange>> {
-    const filter = await this.deviceFilter(principal, deviceId, category);
-    return this.hub.subscribe(tenantOf(principal), 'alarms', async (m: LiveAlarmMessage) => {
-      if (this.expired(principal) || !(await filter(m.deviceId))) return undefined;
-      return {
-        kind: m.type === 'alarm.raised' ? AlarmChangeKind.RAISED : AlarmChangeKind.CLEARED,
-        alarm: toAlarm(m),
-      };
+    return this.open(ctx, async (options) => {
+      const filter = await this.deviceFilter(principal, deviceId, category);
+      return this.hub.subscribe(
+        tenantOf(principal),
+        'alarms',
+        async (m: LiveAlarmMessage) => {
+          if (!this.current(ctx, principal) || !(await filter(m.deviceId))) return undefined;
+          return {
+            kind: m.type === 'alarm.raised' ? AlarmChangeKind.RAISED : AlarmChangeKind.CLEARED,
+            alarm: toAlarm(m),
+          };
+        },
+        options,
+      );
     });
   }
 
-  private expired(principal: Principal): boolean {
-    return principal.expiresAt * 1000 <= Date.now();
+  /** Counts the subscription on its connection (refused beyond the maximum) and ties its end to the connection. */
+  private async open<T>(
+    ctx: GatewayContext,
+    subscribe: (options: SubscribeOptions) => Promise<AsyncIterableIterator<T>>,
+  ): Promise<AsyncIterableIterator<T>> {
+    const live = ctx.live;
+    const release = live?.openSubscription();
+    try {
+      return await subscribe({
+        capacity: this.config.LIVE_QUEUE_CAPACITY,
+        ...(release ? { onEnd: release } : {}),
+        onSlowConsumer: () => live?.close(CloseCode.SlowConsumer, 'slow consumer', 'slow_consumer'),
+      });
+    } catch (err) {
+      release?.();
+      throw err;
+    }
+  }
+
+  /** The connection's current token (refreshed ones included) or, outside graphql-ws, the request's. */
+  private current(ctx: GatewayContext, principal: Principal): boolean {
+    return ctx.live ? ctx.live.isCurrent : principal.expiresAt * 1000 > Date.now();
   }
 
   /** Which device ids a subscription receives; checked up front so a bad argument fails at subscribe time. */

@@ -81,3 +81,48 @@ export function decodePayload(token: string): Record<string, unknown> {
     unknown
   >;
 }
+
+/**
+ * A public client of the realm whose access tokens live `lifespanSec` seconds (token expiry tests), with the scopes
+ * the gateway needs (audience, organization). Removed by `remove()`.
+ */
+export async function shortLivedClient(lifespanSec: number): Promise<{
+  token(user: DemoUser): Promise<string>;
+  remove(): Promise<void>;
+}> {
+  const admin = await masterRealmToken();
+  const base = `${KEYCLOAK_URL}/admin/realms/smartcity`;
+  const headers = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
+  const clientId = `gwt-short-${Math.random().toString(36).slice(2, 10)}`;
+  const created = await fetch(`${base}/clients`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      clientId,
+      publicClient: true,
+      directAccessGrantsEnabled: true,
+      standardFlowEnabled: false,
+      attributes: { 'access.token.lifespan': String(lifespanSec) },
+    }),
+  });
+  if (created.status !== 201) throw new Error(`test client not created: HTTP ${created.status}`);
+  const id = created.headers.get('location')!.split('/').pop()!;
+  const scopes = (await (await fetch(`${base}/client-scopes`, { headers })).json()) as {
+    id: string;
+    name: string;
+  }[];
+  for (const name of ['smartcity-api', 'organization', 'roles']) {
+    const scope = scopes.find((s) => s.name === name);
+    if (scope)
+      await fetch(`${base}/clients/${id}/default-client-scopes/${scope.id}`, { method: 'PUT', headers });
+  }
+  return {
+    token: (user) => passwordGrant('smartcity', clientId, user, DEMO_PASSWORD, 'openid organization'),
+    remove: async () => {
+      await fetch(`${base}/clients/${id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${await masterRealmToken()}` },
+      });
+    },
+  };
+}
