@@ -7,3 +7,4 @@ export * from './tenant-admin.repository';
 export * from './transaction';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
+export * from './quota.repository';
