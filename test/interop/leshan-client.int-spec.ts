@@ -272,6 +272,33 @@ describe('coap-ingest with the Eclipse Leshan client', () => {
     expect(leshan.since(cancelFrom, 'notification')).toEqual([]);
   });
 
+  it('reaches the client at its new address after a NoSec address change (Transport 1.1.1 §6.4.3)', async () => {
+    const from = leshan.cursor;
+    const rebound = await leshan.rebind({ update: true });
+    // Transport 1.1.1 §6.4.3: in NoSec mode a client whose address changed MUST register again. A server may take
+    // the Update from the new address, or refuse it with 4.04 (Core 1.1.1 §6.2.2), after which Leshan registers.
+    const outcome = await leshan.waitFor((e) => e.event === 'updated' || e.event === 'registered', { from });
+    if (outcome.event === 'registered') {
+      expect(leshan.since(from, 'update-failed')).toEqual([expect.objectContaining({ code: '4.04' })]);
+    }
+    const moved = await world.waitForUplinks(
+      (u) =>
+        u.endpoint === endpoint &&
+        (u.kind === 'update' || u.kind === 'registration') &&
+        u.address === `127.0.0.1:${String(rebound['to'])}`,
+      1,
+      20_000,
+    );
+    expect(moved).toHaveLength(1);
+    registration = moved[0]!;
+    const read = await app.requests.execute(endpoint, { op: 'read', path: '/3/0/9' }, deadline());
+    expect(read).toMatchObject({ status: 'completed', coapCode: '2.05' });
+    expect(await leshan.send(['/3/0/9'], { timestamped: false })).toMatchObject({
+      event: 'sent',
+      code: '2.04',
+    });
+  });
+
   it('de-registers (Core 1.1.1 §6.2.3)', async () => {
     await leshan.deregister();
     const [gone] = await uplink('deregistration');
