@@ -16,7 +16,7 @@ exec 9>"$base/.lock"
 flock 9
 if ! compgen -G "$lib/leshan-client-cf-*.jar" >/dev/null; then
   mkdir -p "$lib.tmp"
-  mvn -q -B -f "$here/pom.xml" dependency:copy-dependencies -DoutputDirectory="$lib.tmp"
+  mvn -q -B -Dstyle.color=never -f "$here/pom.xml" dependency:copy-dependencies -DoutputDirectory="$lib.tmp"
   rm -rf "$lib" && mv "$lib.tmp" "$lib"
 fi
 sources=$(find "$here/src/main/java" -name '*.java' | sort)
