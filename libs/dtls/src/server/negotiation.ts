@@ -58,17 +58,24 @@ export function negotiate(
     if (ext.supportedGroups && !ext.supportedGroups.includes(NamedGroup.secp256r1)) continue;
     if (ext.pointFormats && !ext.pointFormats.includes(EC_POINT_FORMAT_UNCOMPRESSED)) continue;
     if (!ext.signatureAlgorithms?.includes(SIG_ECDSA_SECP256R1_SHA256)) continue;
-    const serverCertificateType = pick(ext.serverCertificateTypes ?? [CertificateType.x509], (t) =>
-      t === CertificateType.x509
-        ? (ecdsa.chain?.length ?? 0) > 0
-        : t === CertificateType.rawPublicKey && ecdsa.offerRawPublicKey,
-    );
     const auth = config.clientAuth;
     const clientCertificateType = pick(ext.clientCertificateTypes ?? [CertificateType.x509], (t) =>
       t === CertificateType.x509
         ? auth.trustAnchors.length > 0
         : t === CertificateType.rawPublicKey && !!auth.verifyRawPublicKey,
     );
+    const serverTypes = ext.serverCertificateTypes ?? [CertificateType.x509];
+    const canSend = (t: number): boolean =>
+      t === CertificateType.x509
+        ? (ecdsa.chain?.length ?? 0) > 0
+        : t === CertificateType.rawPublicKey && ecdsa.offerRawPublicKey;
+    // A device that authenticates with a raw public key usually has no CA to check ours against: answer in kind
+    // when it accepts that (RFC 7250 §4.2 leaves the choice among the offered types to the server).
+    const symmetric =
+      clientCertificateType === CertificateType.rawPublicKey &&
+      serverTypes.includes(CertificateType.rawPublicKey) &&
+      canSend(CertificateType.rawPublicKey);
+    const serverCertificateType = symmetric ? CertificateType.rawPublicKey : pick(serverTypes, canSend);
     if (serverCertificateType === undefined || clientCertificateType === undefined) {
       certificateTypeMismatch = true;
       continue;

@@ -46,7 +46,8 @@ export interface Received {
 
 /** A server on a MemoryNetwork driven by a FakeClock, and helpers to add clients and run time. */
 export class DtlsTestWorld {
-  readonly clock = new FakeClock();
+  // Real time as the start: the X.509 fixtures are valid from when they were generated.
+  readonly clock = new FakeClock(Date.now());
   readonly net: MemoryNetwork;
   readonly serverMetrics = new MetricsRecorder();
   readonly serverReceived: Received[] = [];
