@@ -39,6 +39,8 @@ import { RESOLVERS } from './resolvers';
 import { KpisRepository } from './kpis/kpis.repository';
 import { type LiveConnections } from './live/live-connections';
 import { LiveUpdatesHub } from './live/live-updates.hub';
+import { QuotasRepository } from './quotas/quotas.repository';
+import { QuotasService } from './quotas/quotas.service';
 import { TelemetryRepository } from './telemetry/telemetry.repository';
 import { KeycloakAdminClient } from './tenants/keycloak-admin.client';
 import { KEYCLOAK_ADMIN } from './tenants/keycloak-admin.token';
@@ -72,6 +74,8 @@ const DATA_PROVIDERS: Provider[] = [
   TenantsService,
   DeviceCacheInvalidator,
   LiveUpdatesHub,
+  QuotasRepository,
+  QuotasService,
   ...COMMAND_PROVIDERS,
 ];
 
@@ -133,9 +137,15 @@ export class AppModule {
       imports: [
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
-          inject: [TenantDb, DevicesRepository, AlarmsRepository],
-          useFactory: (db: TenantDb, devices: DevicesRepository, alarms: AlarmsRepository) =>
+          inject: [TenantDb, DevicesRepository, AlarmsRepository, QuotasService],
+          useFactory: (
+            db: TenantDb,
+            devices: DevicesRepository,
+            alarms: AlarmsRepository,
+            quotas: QuotasService,
+          ) =>
             buildGraphqlOptions({
+              countApiCall: (tenant) => quotas.countApiCall(tenant),
               config: infra.config,
               logger: infra.logger,
               authenticator: infra.authenticator,

@@ -4,6 +4,7 @@ import { DevicesResolver } from './devices/devices.resolver';
 import { KpisResolver } from './kpis/kpis.resolver';
 import { SubscriptionsResolver } from './live/subscriptions.resolver';
 import { MeResolver } from './me/me.resolver';
+import { QuotasResolver } from './quotas/quotas.resolver';
 import { TelemetryResolver } from './telemetry/telemetry.resolver';
 import { TenantsResolver } from './tenants/tenants.resolver';
 
@@ -17,4 +18,5 @@ export const RESOLVERS = [
   KpisResolver,
   SubscriptionsResolver,
   CommandsResolver,
+  QuotasResolver,
 ] as const;

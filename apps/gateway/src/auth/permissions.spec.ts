@@ -64,6 +64,16 @@ const MATRIX: Array<[Permission, Record<Role, boolean>]> = [
     { 'platform-admin': true, 'city-admin': true, 'city-operator': true, 'city-viewer': true, utility: true },
   ],
   [
+    P.ReadUsage,
+    {
+      'platform-admin': true,
+      'city-admin': true,
+      'city-operator': false,
+      'city-viewer': false,
+      utility: false,
+    },
+  ],
+  [
     P.ReadKpis,
     { 'platform-admin': true, 'city-admin': true, 'city-operator': true, 'city-viewer': true, utility: true },
   ],

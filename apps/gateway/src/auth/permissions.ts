@@ -21,6 +21,8 @@ export enum Permission {
   IssueCommands = 'commands:issue',
   /** List commands and their outcomes. */
   ReadCommands = 'commands:read',
+  /** A tenant's quota and metered usage (its bill): its own city admins and platform admins. */
+  ReadUsage = 'usage:read',
 }
 
 /** Device commands: city operators and admins only (issue 9 "RBAC"); viewers and utilities are refused. */
@@ -39,7 +41,13 @@ const READ: readonly Permission[] = [
 /** The role x permission matrix (issue 8 "Roles"). */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   'platform-admin': new Set(Object.values(Permission)),
-  'city-admin': new Set([...READ, Permission.ManageDevices, Permission.HandleAlarms, ...COMMANDS]),
+  'city-admin': new Set([
+    ...READ,
+    Permission.ManageDevices,
+    Permission.HandleAlarms,
+    ...COMMANDS,
+    Permission.ReadUsage,
+  ]),
   'city-operator': new Set([...READ, Permission.HandleAlarms, ...COMMANDS]),
   'city-viewer': new Set(READ),
   // Read only, and only the device categories of its utility domains (see categoryScope).
@@ -48,7 +56,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
 
 /** Permissions that act on one tenant's data: the request must have a tenant (membership or header). */
 const TENANT_SCOPED: ReadonlySet<Permission> = new Set(
-  Object.values(Permission).filter((p) => p !== Permission.ReadSelf && p !== Permission.ManageTenants),
+  // Usage is read as a field of a Tenant: the resolver checks that tenant (platform admins read any).
+  Object.values(Permission).filter(
+    (p) => p !== Permission.ReadSelf && p !== Permission.ManageTenants && p !== Permission.ReadUsage,
+  ),
 );
 
 export function isTenantScoped(permission: Permission): boolean {

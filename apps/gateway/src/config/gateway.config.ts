@@ -78,6 +78,10 @@ export const gatewayConfigSchema = z.object({
   LIVE_MAX_CONNECTIONS_PER_USER: positiveInt(10),
   LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(20),
   LIVE_QUEUE_CAPACITY: positiveInt(1_000),
+  /** Quotas: how long a tenant's limits are cached, how often API calls are flushed and usage metered. */
+  QUOTA_CACHE_MS: positiveInt(30_000),
+  USAGE_FLUSH_INTERVAL_MS: positiveInt(60_000),
+  USAGE_METER_INTERVAL_MS: positiveInt(300_000),
   /** Largest number of buckets a telemetry query may return. */
   TELEMETRY_MAX_POINTS: positiveInt(10_000),
 });

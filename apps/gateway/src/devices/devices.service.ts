@@ -4,6 +4,7 @@ import { categoryScope, tenantOf } from '../auth/permissions';
 import { decodeCursor, encodeCursor, isUuid, pageSize } from '../common/cursor';
 import { TenantDb } from '../db/tenant-db.service';
 import { GatewayException } from '../errors/gateway.exception';
+import { QuotasService } from '../quotas/quotas.service';
 import { DeviceCacheInvalidator } from './device-cache.invalidator';
 import { toDevice } from './device.mapping';
 import {
@@ -26,6 +27,7 @@ export class DevicesService {
     private readonly db: TenantDb,
     private readonly repository: DevicesRepository,
     private readonly cache: DeviceCacheInvalidator,
+    private readonly quotas: QuotasService,
   ) {}
 
   async list(
@@ -80,9 +82,13 @@ export class DevicesService {
         fresh.push(device);
       }
     });
-    const created = await this.write(principal, (tx) =>
-      this.repository.insertMany(tx, tenantOf(principal), fresh),
-    );
+    const tenant = tenantOf(principal);
+    const created = await this.write(principal, async (tx) => {
+      const rows = await this.repository.insertMany(tx, tenant, fresh);
+      // After the inserts, under the tenant's provisioning lock: beyond the plan, the whole call rolls back.
+      if (rows.length > 0) await this.quotas.assertDeviceQuota(tx, tenant, rows.length);
+      return rows;
+    });
     const createdEndpoints = new Set(created.map((r) => r.endpoint));
     for (const d of fresh) {
       // Endpoint names are unique platform-wide (ARCHITECTURE.md "Tenancy"): taken here or by another tenant.

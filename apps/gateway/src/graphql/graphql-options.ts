@@ -1,5 +1,5 @@
 import { type MercuriusDriverConfig } from '@nestjs/mercurius';
-import { type Authenticator, TENANT_HEADER } from '@smartcity/platform-auth';
+import { type Authenticator, type Principal, TENANT_HEADER } from '@smartcity/platform-auth';
 import { type Logger } from '@smartcity/platform-observability';
 import {
   type DocumentNode,
@@ -33,6 +33,8 @@ export interface GraphqlDeps {
   readonly loaderDeps: LoaderDeps;
   readonly errorsByCode: Counter<'code'>;
   readonly liveConnections: LiveConnections;
+  /** Counts one operation against the tenant's API calls per day (QUOTA_EXCEEDED beyond). */
+  readonly countApiCall: (tenant: string) => Promise<void>;
 }
 
 /** The cost model of the API (validation with literals, preExecution with the variables' values). */
@@ -142,11 +144,14 @@ export function buildGraphqlOptions(deps: GraphqlDeps): Omit<MercuriusDriverConf
       preExecution: async (
         schema: GraphQLSchema,
         document: DocumentNode,
-        _context: unknown,
+        context: object,
         variables: Record<string, unknown> | undefined,
       ) => {
         const error = costLimitError(schema, document, variables ?? {}, cost);
         if (error) throw error;
+        // Metered and limited per tenant and UTC day: the operations that act on a tenant's data.
+        const tenant = (context as { principal?: Principal }).principal?.tenant;
+        if (tenant) await deps.countApiCall(tenant);
       },
       preSubscriptionExecution: async (schema: GraphQLSchema, document: DocumentNode) => {
         subscriptionValidator(rules)(schema, document);
