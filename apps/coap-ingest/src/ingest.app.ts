@@ -1,5 +1,6 @@
-import { CoapEndpoint, type DatagramTransport, UdpTransport } from '@smartcity/coap';
-import { TOPICS, TOPIC_PARTITIONS } from '@smartcity/platform-contracts';
+import { CoapEndpoint, systemClock, type DatagramTransport, UdpTransport } from '@smartcity/coap';
+import { RegistrationService } from '@smartcity/lwm2m-server';
+import { TOPICS, topicSpec } from '@smartcity/platform-contracts';
 import { ensureTopics, KafkaClient, KafkaProducer } from '@smartcity/platform-kafka';
 import {
   createLogger,
@@ -13,7 +14,11 @@ import { Pool } from 'pg';
 import { type Registry } from 'prom-client';
 import { type IngestConfig } from './config/ingest.config';
 import { DeviceRequestService } from './downlink/device-request.service';
-import { Lwm2mContext } from './lwm2m/lwm2m-context';
+import { DirectoryAuthorizer } from './lwm2m/directory-authorizer';
+import { RegistrationOwnership } from './lwm2m/ownership';
+import { RateAdmission } from './lwm2m/rate-admission';
+import { RegistrationEventsPublisher } from './lwm2m/registration-events.publisher';
+import { newRegistrationId } from './registration/registration-id';
 import { Lwm2mRouter } from './lwm2m/lwm2m-router';
 import { RegistrationHandler } from './lwm2m/registration.handler';
 import { SendHandler } from './lwm2m/send.handler';
@@ -28,9 +33,6 @@ import { type DeviceDirectory } from './tenancy/device-directory';
 import { PgDeviceDirectory } from './tenancy/pg-device-directory';
 import { NotificationSink } from './uplink/notification-sink';
 import { UplinkPublisher } from './uplink/uplink-publisher';
-
-/** `max.message.bytes` of the uplink topic (8 MiB), agreed with the decoder, which may create it first. */
-const UPLINK_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 /**
  * Composition root of the ingest: plain constructor injection. The CoAP hot path (datagram -> router ->
@@ -135,46 +137,54 @@ export class IngestApp {
     const observations = new ObservationService(this.requests, sink, this.metrics, this.logger, {
       requestDeadlineMs: config.OBSERVE_REQUEST_DEADLINE_MS,
     });
-    const ctx = new Lwm2mContext(
-      { instanceId: config.INSTANCE_ID, registrationGraceS: config.REGISTRATION_GRACE_S },
+    const ownership = new RegistrationOwnership(
+      config.INSTANCE_ID,
       this.store,
       this.local,
       directory,
-      publisher,
       this.requests,
       observations,
+      this.logger.child({ context: 'Ownership' }),
+    );
+    const admission = new RateAdmission(
       new RateLimiter(config.RATE_ENDPOINT_PER_S, config.RATE_ENDPOINT_BURST),
       new RateLimiter(config.RATE_TENANT_PER_S, config.RATE_TENANT_BURST),
       this.metrics,
+    );
+    const service = new RegistrationService({
+      store: this.store,
+      authorizer: new DirectoryAuthorizer(directory),
+      events: new RegistrationEventsPublisher(publisher, this.metrics, Date.now),
+      clock: systemClock,
+      newId: newRegistrationId,
+      admit: admission.check,
+      settings: {
+        instanceId: config.INSTANCE_ID,
+        graceS: config.REGISTRATION_GRACE_S,
+        maxLifetimeS: config.REGISTRATION_MAX_LIFETIME_S,
+      },
+    });
+    this.router = new Lwm2mRouter(
+      new RegistrationHandler(service, this.local, ownership, this.requests),
+      new SendHandler(this.local, this.store, ownership, publisher, admission, this.requests, this.metrics),
+      { maxPayloadBytes: config.MAX_PAYLOAD_BYTES, unavailableRetryAfterS: config.UNAVAILABLE_RETRY_AFTER_S },
       this.logger.child({ context: 'Lwm2m' }),
     );
-    const registrations = new RegistrationHandler(ctx);
-    this.router = new Lwm2mRouter(ctx, registrations, new SendHandler(ctx), {
-      maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
-      unavailableRetryAfterS: config.UNAVAILABLE_RETRY_AFTER_S,
-    });
     this.expiry = new ExpiryWorker(this.store, publisher, this.metrics, this.logger, {
       intervalMs: config.EXPIRY_INTERVAL_MS,
       leaseMs: 30_000,
       batch: 200,
-      onExpired: (id) => registrations.dropLocal(id),
+      onExpired: (id) => ownership.drop(id),
     });
     // Another instance took an endpoint over: its notifications and requests go there now.
     this.store.onOwnerChange((id, owner) => {
-      if (owner !== config.INSTANCE_ID) registrations.dropLocal(id);
+      if (owner !== config.INSTANCE_ID) ownership.drop(id);
     });
   }
 
   async start(options: { ops?: boolean } = {}): Promise<void> {
-    const topic = this.config.KAFKA_UPLINK_TOPIC;
     await ensureTopics(this.kafka, [
-      {
-        topic,
-        partitions:
-          topic === TOPICS.uplink ? TOPIC_PARTITIONS[TOPICS.uplink] : this.config.KAFKA_UPLINK_PARTITIONS,
-        // The contract allows 2 MB base64 payloads: same topic limit as the decoder sets when it creates it.
-        configs: { 'max.message.bytes': String(UPLINK_MAX_MESSAGE_BYTES) },
-      },
+      topicSpec(TOPICS.uplink, this.config.KAFKA_UPLINK_TOPIC, this.config.KAFKA_UPLINK_PARTITIONS),
     ]);
     await this.producer.connect();
     await this.endpoint.start(this.router.handle);

@@ -21,11 +21,9 @@ describe('two coap-ingest instances sharing Redis and Kafka', () => {
   it('a registration made through A is updated and de-registered through B', async () => {
     const a = await world.startIngest();
     const b = await world.startIngest();
-    const toA = new TestDevice(a.coapPort());
-    const toB = new TestDevice(b.coapPort());
-    await toA.open();
-    await toB.open();
-    const created = await toA.request({
+    const device = new TestDevice(a.coapPort());
+    await device.open();
+    const created = await device.request({
       code: CoapCode.POST,
       path: ['rd'],
       query: [`ep=${endpoint}`, 'lt=120'],
@@ -35,7 +33,9 @@ describe('two coap-ingest instances sharing Redis and Kafka', () => {
     const id = getOptions(created, CoapOption.LocationPath)[1]!.toString();
     expect(a.local.get(id)).toBeDefined();
 
-    const updated = await toB.request({ code: CoapCode.POST, path: ['rd', id], query: ['lt=240'] });
+    // The load balancer moves the device to B: same device address, another instance.
+    device.useServer(b.coapPort());
+    const updated = await device.request({ code: CoapCode.POST, path: ['rd', id], query: ['lt=240'] });
     expect(updated.code).toBe(CoapCode.Changed);
     expect(b.local.get(id)).toBeDefined();
     expect((await b.store.get(id))?.owner).toBe(b.config.INSTANCE_ID);
@@ -43,7 +43,7 @@ describe('two coap-ingest instances sharing Redis and Kafka', () => {
     for (let i = 0; i < 40 && a.local.get(id); i++) await new Promise((r) => setTimeout(r, 50));
     expect(a.local.get(id)).toBeUndefined();
 
-    const deleted = await toB.request({ code: CoapCode.DELETE, path: ['rd', id] });
+    const deleted = await device.request({ code: CoapCode.DELETE, path: ['rd', id] });
     expect(deleted.code).toBe(CoapCode.Deleted);
     const events = await world.waitForUplinks((u) => u.endpoint === endpoint, 3);
     expect(events.map((u) => [u.kind, u.instanceId])).toEqual([
@@ -51,8 +51,7 @@ describe('two coap-ingest instances sharing Redis and Kafka', () => {
       ['update', b.config.INSTANCE_ID],
       ['deregistration', b.config.INSTANCE_ID],
     ]);
-    toA.close();
-    toB.close();
+    device.close();
     await a.stop();
     await b.stop();
   });
@@ -106,10 +105,15 @@ describe('two coap-ingest instances sharing Redis and Kafka', () => {
     const a2 = await world.startIngest();
     const b2 = await world.startIngest();
     expect(a2.local.size).toBe(0);
-    const fromB = new TestDevice(b2.coapPort());
-    await fromB.open();
-    const updated = await fromB.request({ code: CoapCode.POST, path: ['rd', id] });
+    device.useServer(b2.coapPort());
+    const updated = await device.request({ code: CoapCode.POST, path: ['rd', id] });
     expect(updated.code).toBe(CoapCode.Changed);
+    // Another socket (another device, or a spoofer who learnt the id) cannot update it (NoSec: by address).
+    const other = new TestDevice(b2.coapPort());
+    await other.open();
+    expect((await other.request({ code: CoapCode.POST, path: ['rd', id] })).code).toBe(CoapCode.NotFound);
+    expect((await other.request({ code: CoapCode.DELETE, path: ['rd', id] })).code).toBe(CoapCode.NotFound);
+    other.close();
     // The restarted instance serves the device's Send from its registered address by taking it over.
     const send = await new TestDevice(a2.coapPort());
     await send.open();
@@ -121,7 +125,6 @@ describe('two coap-ingest instances sharing Redis and Kafka', () => {
     });
     expect(unknownAddress.code).toBe(CoapCode.Forbidden);
     send.close();
-    fromB.close();
     device.close();
   });
 });

@@ -1,7 +1,6 @@
 import { describeConfig, ConfigError } from '@smartcity/platform-config';
 import { onShutdown } from '@smartcity/platform-observability';
 import { ingestConfigSchema, loadIngestConfig } from './config/ingest.config';
-import { loadDownlinkConfig } from './downlink/downlink.config';
 import { DownlinkService } from './downlink/downlink.service';
 import { IngestApp } from './ingest.app';
 
@@ -19,7 +18,7 @@ async function main(): Promise<void> {
   }
   const app = new IngestApp(config);
   app.logger.info({ config: describeConfig(ingestConfigSchema, config) }, 'configuration');
-  const downlink = new DownlinkService(app, loadDownlinkConfig());
+  const downlink = new DownlinkService(app);
   onShutdown(
     app.logger,
     [

@@ -29,7 +29,7 @@ export const ingestConfigSchema = z.object({
   LOG_LEVEL: logLevel(),
   KAFKA_BROKERS: list(LOCAL_STACK.kafkaBrokers),
   KAFKA_UPLINK_TOPIC: z.string().default(TOPICS.uplink),
-  /** Partitions of the uplink topic when this instance has to create it. */
+  /** Partitions of a renamed uplink topic (a test's or benchmark's); the platform topic's come from the contracts. */
   KAFKA_UPLINK_PARTITIONS: positiveInt(12),
   /** Coalescing delay of produce requests (ms). */
   KAFKA_LINGER_MS: nonNegativeInt(2),
@@ -44,6 +44,8 @@ export const ingestConfigSchema = z.object({
   DEVICE_CACHE_NEGATIVE_TTL_S: positiveInt(30),
   /** Seconds past lifetime before a silent registration expires (Core 1.1.1 §6.2.2). */
   REGISTRATION_GRACE_S: nonNegativeInt(30),
+  /** Largest registration lifetime granted (s, default 30 days): a longer `lt` is shortened to it. */
+  REGISTRATION_MAX_LIFETIME_S: positiveInt(30 * 24 * 3600),
   EXPIRY_INTERVAL_MS: positiveInt(1000),
   /** Awake window of a queue-mode device after an uplink (Transport §6.5; 93 s = CoAP MAX_TRANSMIT_WAIT). */
   QUEUE_AWAKE_WINDOW_S: positiveInt(93),
@@ -59,6 +61,20 @@ export const ingestConfigSchema = z.object({
   DEDUP_MAX_ENTRIES: positiveInt(400_000),
   /** Time to drain in-flight exchanges at shutdown (ms). */
   SHUTDOWN_DRAIN_MS: positiveInt(5000),
+  // Downlink routing: commands from `lwm2m.downlink.v1`, outcomes to `lwm2m.downlink-result.v1`.
+  DOWNLINK_TOPIC: z.string().default(TOPICS.downlink),
+  DOWNLINK_RESULT_TOPIC: z.string().default(TOPICS.downlinkResult),
+  /** Consumer group shared by every ingest instance: each request is routed once. */
+  DOWNLINK_GROUP_ID: z.string().default('coap-ingest-downlink'),
+  /**
+   * Bound on one exchange with an awake device (ms), after which the command is TIMEOUT. Default
+   * MAX_TRANSMIT_WAIT (RFC 7252 §4.8.2, 93 s): a CON without ACK gives up in that time anyway.
+   */
+  DOWNLINK_RESPONSE_TIMEOUT_MS: positiveInt(93_000),
+  /** How often each instance expires queued commands past their deadline and re-checks its owned queues (ms). */
+  DOWNLINK_SWEEP_INTERVAL_MS: positiveInt(1000),
+  /** Endpoints served concurrently by one instance (commands of one endpoint always run one at a time). */
+  DOWNLINK_MAX_CONCURRENT_ENDPOINTS: positiveInt(2000),
 });
 
 export type IngestConfig = z.infer<typeof ingestConfigSchema> & { INSTANCE_ID: string };

@@ -5,7 +5,7 @@ import {
 } from '@smartcity/platform-contracts';
 import { createLogger } from '@smartcity/platform-observability';
 import { LocalRegistrations, type OwnedRegistration } from '../registration/local-registrations';
-import { type Registration } from '../registration/registration';
+import { type Registration } from '@smartcity/lwm2m-server';
 import { type DeviceRequestService } from './device-request.service';
 import { DownlinkExecutor } from './downlink-executor';
 import { type DownlinkQueue } from './downlink-queue';

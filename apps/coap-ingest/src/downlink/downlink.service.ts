@@ -4,7 +4,7 @@ import {
   downlinkContract,
   downlinkResultContract,
   deviceKey,
-  TOPIC_PARTITIONS,
+  topicSpec,
   TOPICS,
 } from '@smartcity/platform-contracts';
 import { ensureTopics, KafkaClient, KafkaConsumer, KafkaProducer } from '@smartcity/platform-kafka';
@@ -12,9 +12,8 @@ import { type Logger } from '@smartcity/platform-observability';
 import { closeRedis, createRedis, type Redis } from '@smartcity/platform-redis';
 import { type IngestConfig } from '../config/ingest.config';
 import { type LocalRegistrations } from '../registration/local-registrations';
-import { type RegistrationStore } from '../registration/registration';
+import { type RegistrationStore } from '@smartcity/lwm2m-server';
 import { type DeviceRequestService } from './device-request.service';
-import { type DownlinkConfig } from './downlink.config';
 import { DownlinkExecutor } from './downlink-executor';
 import { DownlinkQueue } from './downlink-queue';
 
@@ -49,10 +48,11 @@ export class DownlinkService {
   private sweeping = false;
   private stopped = false;
 
-  constructor(
-    private readonly ingest: IngestParts,
-    private readonly config: DownlinkConfig,
-  ) {
+  private readonly config: IngestConfig;
+
+  constructor(private readonly ingest: IngestParts) {
+    const config = ingest.config;
+    this.config = config;
     const instanceId = ingest.config.INSTANCE_ID;
     this.logger = ingest.logger.child({ context: 'Downlink' });
     this.redis = createRedis({
@@ -92,14 +92,9 @@ export class DownlinkService {
   }
 
   async start(): Promise<void> {
-    const partitions = (topic: string, fallback: number) =>
-      topic === TOPICS.downlink || topic === TOPICS.downlinkResult ? TOPIC_PARTITIONS[topic] : fallback;
     await ensureTopics(this.kafka, [
-      { topic: this.config.DOWNLINK_TOPIC, partitions: partitions(this.config.DOWNLINK_TOPIC, 3) },
-      {
-        topic: this.config.DOWNLINK_RESULT_TOPIC,
-        partitions: partitions(this.config.DOWNLINK_RESULT_TOPIC, 3),
-      },
+      topicSpec(TOPICS.downlink, this.config.DOWNLINK_TOPIC, 3),
+      topicSpec(TOPICS.downlinkResult, this.config.DOWNLINK_RESULT_TOPIC, 3),
     ]);
     await this.producer.connect();
     const me = this.ingest.config.INSTANCE_ID;

@@ -1,8 +1,7 @@
-import { type CoapExchange, CoapCode, CoapOption, encodeUint } from '@smartcity/coap';
-import { Lwm2mCodecError } from '@smartcity/lwm2m-core';
+import { type CoapExchange, CoapCode, CoapOption, uintOption, uriPathOf } from '@smartcity/coap';
 import { KafkaError, KafkaErrorCode } from '@smartcity/platform-kafka';
+import { type Logger } from '@smartcity/platform-observability';
 import { coapCodeOf, IngestError, IngestErrorCode } from './ingest.errors';
-import { type Lwm2mContext, uriPath } from './lwm2m-context';
 import { type RegistrationHandler } from './registration.handler';
 import { type SendHandler } from './send.handler';
 
@@ -15,15 +14,15 @@ export interface RouterSettings {
 
 /**
  * Routes device requests to the LwM2M interfaces and translates every failure into a CoAP response at this one
- * edge: domain errors to their code with a diagnostic payload (RFC 7252 §5.5.2), invalid parameters/links to
- * 4.00, storage unavailable to 5.03 + Max-Age.
+ * edge: domain errors to their code with a diagnostic payload (RFC 7252 §5.5.2), storage unavailable to 5.03 +
+ * Max-Age (nothing was acknowledged, the device retries).
  */
 export class Lwm2mRouter {
   constructor(
-    private readonly ctx: Lwm2mContext,
     private readonly registrations: RegistrationHandler,
     private readonly sends: SendHandler,
     private readonly settings: RouterSettings,
+    private readonly logger: Logger,
   ) {}
 
   handle = (exchange: CoapExchange): void => {
@@ -40,11 +39,11 @@ export class Lwm2mRouter {
   private route(exchange: CoapExchange): Promise<void> {
     if (exchange.request.payload.length > this.settings.maxPayloadBytes) {
       exchange.respond(CoapCode.RequestEntityTooLarge, [
-        { number: CoapOption.Size1, value: encodeUint(this.settings.maxPayloadBytes) },
+        uintOption(CoapOption.Size1, this.settings.maxPayloadBytes),
       ]);
       return Promise.resolve();
     }
-    const path = uriPath(exchange);
+    const path = uriPathOf(exchange.request);
     const method = exchange.request.code;
     if (path[0] === 'dp' && path.length === 1) {
       if (method !== CoapCode.POST) throw notAllowed();
@@ -64,29 +63,20 @@ export class Lwm2mRouter {
 
   private fail(exchange: CoapExchange, err: unknown): void {
     if (err instanceof IngestError) {
-      const options =
-        err.retryAfterS !== undefined
-          ? [{ number: CoapOption.MaxAge, value: encodeUint(err.retryAfterS) }]
-          : [];
-      exchange.respond(coapCodeOf(err.code), options, Buffer.from(err.message));
+      exchange.respond(coapCodeOf(err.code), [], Buffer.from(err.message));
       return;
     }
-    if (err instanceof Lwm2mCodecError) {
-      // LwM2M Core 1.1.1 §6.2.1: wrong Register/Update parameters or links -> 4.00 Bad Request.
-      exchange.respond(CoapCode.BadRequest, [], Buffer.from(err.message));
-      return;
-    }
-    const retry = [{ number: CoapOption.MaxAge, value: encodeUint(this.settings.unavailableRetryAfterS) }];
-    if (err instanceof KafkaError && err.code !== KafkaErrorCode.MessageTooLarge) {
-      exchange.respond(CoapCode.ServiceUnavailable, retry, Buffer.from('storage unavailable, retry later'));
-      return;
-    }
-    if (err instanceof KafkaError) {
+    const retry = [uintOption(CoapOption.MaxAge, this.settings.unavailableRetryAfterS)];
+    if (err instanceof KafkaError && err.code === KafkaErrorCode.MessageTooLarge) {
       exchange.respond(CoapCode.RequestEntityTooLarge, [], Buffer.from(err.message));
       return;
     }
+    if (err instanceof KafkaError) {
+      exchange.respond(CoapCode.ServiceUnavailable, retry, Buffer.from('storage unavailable, retry later'));
+      return;
+    }
     // Redis or PostgreSQL unreachable, or a bug: the device retries later; nothing was acknowledged.
-    this.ctx.logger.error({ err, peer: exchange.peer.key }, 'request failed');
+    this.logger.error({ err, peer: exchange.peer.key }, 'request failed');
     exchange.respond(CoapCode.ServiceUnavailable, retry);
   }
 }

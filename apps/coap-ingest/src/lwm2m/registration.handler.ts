@@ -2,191 +2,96 @@ import {
   type CoapExchange,
   CoapCode,
   CoapOption,
-  decodeUint,
-  getOption,
   stringOptions,
-  formatPeer,
+  uintOption,
+  uintOptionOf,
+  uriQueryOf,
 } from '@smartcity/coap';
-import { randomBytes } from 'node:crypto';
 import {
-  parseRegistrationLinks,
-  parseRegistrationParams,
-  parseUpdateParams,
-  type RegistrationLinks,
-} from '@smartcity/lwm2m-core';
-import { type Registration } from '../registration/registration';
-import { IngestError, IngestErrorCode } from './ingest.errors';
-import { type Lwm2mContext, uriQuery } from './lwm2m-context';
-
-const CONTENT_FORMAT_LINK = 40;
-/** Owner announced for a registration that ended: every instance drops its local copy. */
-export const ENDED = '-';
+  RegistrationErrorCode,
+  type RegistrationFailure,
+  type RegistrationService,
+} from '@smartcity/lwm2m-server';
+import { type DeviceRequestService } from '../downlink/device-request.service';
+import { type LocalRegistrations } from '../registration/local-registrations';
+import { type RegistrationOwnership } from './ownership';
 
 /**
- * The Registration interface (LwM2M Core 1.1.1 §6.2; Transport 1.1.1 §6.4.3): Register, Update, De-register.
- * Each event goes to Kafka first; the device hears 2.01/2.04/2.02 only after Kafka acknowledged it and Redis
- * holds the new state (a Kafka failure becomes 5.03 and changes nothing).
+ * The CoAP binding of the Registration interface (Transport 1.1.1 §6.4.3): POST /rd -> Register (2.01 with
+ * Location-Path rd/<id>), POST /rd/<id> -> Update (2.04), DELETE /rd/<id> -> De-register (2.02). The LwM2M logic
+ * is the transport-free RegistrationService; this class adds the CoAP codes and the instance's ownership.
  */
 export class RegistrationHandler {
-  constructor(private readonly ctx: Lwm2mContext) {}
+  constructor(
+    private readonly service: RegistrationService,
+    private readonly local: LocalRegistrations,
+    private readonly ownership: RegistrationOwnership,
+    private readonly requests: DeviceRequestService,
+  ) {}
 
-  /** POST /rd?ep=..&lt=..&lwm2m=..&b=.. with a link-format payload -> 2.01 Location-Path rd/<id> (§6.2.1). */
   async register(exchange: CoapExchange): Promise<void> {
-    const now = exchange.receivedAt;
-    checkLinkFormat(exchange);
-    const params = parseRegistrationParams(uriQuery(exchange));
-    const links = parseRegistrationLinks(exchange.request.payload.toString('utf8'));
-    const device = await this.ctx.directory.resolve(params.endpoint);
-    if (!device)
-      throw new IngestError(
-        IngestErrorCode.UnknownEndpoint,
-        `endpoint "${params.endpoint}" is not provisioned`,
-      );
-    if (device.decommissioned)
-      throw new IngestError(
-        IngestErrorCode.DecommissionedDevice,
-        `device "${params.endpoint}" is decommissioned`,
-      );
-    this.ctx.checkRate(params.endpoint, device.tenant);
-    const registration: Registration = {
-      id: newRegistrationId(),
-      endpoint: params.endpoint,
-      tenant: device.tenant,
-      deviceId: device.deviceId,
-      lwm2mVersion: params.lwm2mVersion as Registration['lwm2mVersion'],
-      lifetime: params.lifetime,
-      binding: params.binding,
-      queueMode: params.queueMode,
-      ...(params.smsNumber !== undefined ? { sms: params.smsNumber } : {}),
+    const result = await this.service.register({
+      query: uriQueryOf(exchange.request),
       links: exchange.request.payload.toString('utf8'),
-      rootPath: links.rootPath,
-      objectVersions: versions(links),
-      peerAddress: exchange.peer.address,
-      peerPort: exchange.peer.port,
-      owner: this.ctx.settings.instanceId,
-      registeredAt: now,
-      updatedAt: now,
-      expiresAt: this.ctx.expiresAt(params.lifetime, now),
-    };
-    await this.ctx.publisher.publish(registration, {
-      kind: 'registration',
-      receivedAt: now,
-      lwm2mVersion: registration.lwm2mVersion,
-      lifetime: registration.lifetime,
-      binding: registration.binding,
-      queueMode: registration.queueMode,
-      ...(registration.sms !== undefined ? { sms: registration.sms } : {}),
-      links: registration.links,
-      address: formatPeer(exchange.peer),
+      contentFormat: uintOptionOf(exchange.request, CoapOption.ContentFormat),
+      peer: exchange.peer,
     });
-    const replaced = await this.ctx.store.register(registration);
-    if (replaced) {
-      this.dropLocal(replaced);
-      // The instance that held the replaced registration lets go of it too.
-      await this.ctx.store.announceOwner(replaced, ENDED);
-    }
-    const owned = this.ctx.local.put(registration, now);
-    await this.ctx.store.announceOwner(registration.id, this.ctx.settings.instanceId);
-    this.ctx.metrics.registrationEvents.inc({ event: 'registration' });
-    exchange.respond(CoapCode.Created, stringOptions(CoapOption.LocationPath, ['rd', registration.id]));
-    this.ctx.observeLater(owned);
+    if (!result.ok) return respondFailure(exchange, result);
+    // The instance that held a replaced registration lets go of it too.
+    if (result.replaced) await this.ownership.end(result.replaced);
+    const owned = await this.ownership.own(result.registration, exchange.receivedAt, { announce: true });
+    exchange.respond(
+      CoapCode.Created,
+      stringOptions(CoapOption.LocationPath, ['rd', result.registration.id]),
+    );
+    this.ownership.observeLater(owned);
   }
 
-  /** POST /rd/<id>?lt=..&b=..&sms=..&Q with optional links -> 2.04 (§6.2.2); unknown id -> 4.04. */
   async update(exchange: CoapExchange, id: string): Promise<void> {
-    const now = exchange.receivedAt;
-    const current = this.ctx.local.get(id)?.registration ?? (await this.ctx.store.get(id));
-    if (!current) throw new IngestError(IngestErrorCode.UnknownRegistration, `no registration "${id}"`);
-    const params = parseUpdateParams(uriQuery(exchange), current.lwm2mVersion);
-    let links: RegistrationLinks | undefined;
-    const linkText =
-      exchange.request.payload.length > 0 ? exchange.request.payload.toString('utf8') : undefined;
-    if (linkText !== undefined) {
-      checkLinkFormat(exchange);
-      links = parseRegistrationLinks(linkText);
-    }
-    this.ctx.checkRate(current.endpoint, current.tenant);
-    const lifetime = params.lifetime ?? current.lifetime;
-    const linksChanged = linkText !== undefined && linkText !== current.links;
-    await this.ctx.publisher.publish(links ? { ...current, objectVersions: versions(links) } : current, {
-      kind: 'update',
-      receivedAt: now,
-      ...(params.lifetime !== undefined ? { lifetime: params.lifetime } : {}),
-      ...(params.binding !== undefined ? { binding: params.binding } : {}),
-      ...(params.queueMode !== undefined ? { queueMode: params.queueMode } : {}),
-      ...(params.smsNumber !== undefined ? { sms: params.smsNumber } : {}),
-      ...(linkText !== undefined ? { links: linkText } : {}),
-      address: formatPeer(exchange.peer),
+    const known = this.local.get(id)?.registration;
+    const links = exchange.request.payload.length > 0 ? exchange.request.payload.toString('utf8') : undefined;
+    const contentFormat = uintOptionOf(exchange.request, CoapOption.ContentFormat);
+    const result = await this.service.update(id, {
+      query: uriQueryOf(exchange.request),
+      ...(links !== undefined ? { links } : {}),
+      ...(contentFormat !== undefined ? { contentFormat } : {}),
+      peer: exchange.peer,
+      ...(known ? { known } : {}),
     });
-    const updated = await this.ctx.store.update(id, {
-      lifetime,
-      ...(params.binding !== undefined ? { binding: params.binding } : {}),
-      ...(params.queueMode !== undefined ? { queueMode: params.queueMode } : {}),
-      ...(params.smsNumber !== undefined ? { sms: params.smsNumber } : {}),
-      ...(links && linkText !== undefined
-        ? { links: linkText, rootPath: links.rootPath, objectVersions: versions(links) }
-        : {}),
-      peerAddress: exchange.peer.address,
-      peerPort: exchange.peer.port,
-      owner: this.ctx.settings.instanceId,
-      updatedAt: now,
-      expiresAt: this.ctx.expiresAt(lifetime, now),
-    });
-    if (!updated)
-      throw new IngestError(IngestErrorCode.UnknownRegistration, `registration "${id}" ended meanwhile`);
-    const tookOver = !this.ctx.local.get(id);
-    const owned = this.ctx.local.put(updated, now);
-    if (tookOver) await this.ctx.store.announceOwner(id, this.ctx.settings.instanceId);
-    this.ctx.metrics.registrationEvents.inc({ event: 'update' });
+    if (!result.ok) return respondFailure(exchange, result);
+    const tookOver = !known;
+    const owned = await this.ownership.own(result.registration, exchange.receivedAt, { announce: tookOver });
     exchange.respond(CoapCode.Changed);
-    this.ctx.requests.wake(owned);
-    if (linksChanged || tookOver) this.ctx.observeLater(owned);
+    this.requests.wake(owned);
+    if (result.linksChanged || tookOver) this.ownership.observeLater(owned);
   }
 
-  /** DELETE /rd/<id> -> 2.02 (§6.2.3); observations of the registration are cancelled. */
   async deregister(exchange: CoapExchange, id: string): Promise<void> {
-    const now = exchange.receivedAt;
-    const current = this.ctx.local.get(id)?.registration ?? (await this.ctx.store.get(id));
-    if (!current) throw new IngestError(IngestErrorCode.UnknownRegistration, `no registration "${id}"`);
-    await this.ctx.publisher.publish(current, { kind: 'deregistration', receivedAt: now });
-    await this.ctx.store.deregister(id);
-    this.dropLocal(id);
-    await this.ctx.store.announceOwner(id, ENDED);
-    this.ctx.metrics.registrationEvents.inc({ event: 'deregistration' });
+    const result = await this.service.deregister(id, exchange.peer, this.local.get(id)?.registration);
+    if (!result.ok) return respondFailure(exchange, result);
+    await this.ownership.end(id);
     exchange.respond(CoapCode.Deleted);
   }
+}
 
-  /** Forgets a registration locally and its observations (later notifications get a Reset, RFC 7641 §3.6). */
-  dropLocal(id: string): void {
-    const owned = this.ctx.local.remove(id);
-    if (!owned) return;
-    for (const token of owned.observations.values()) this.ctx.requests.forgetObservation(owned, token);
-    owned.observations.clear();
+/** A refusal as its CoAP response, with a diagnostic payload (RFC 7252 §5.5.2). */
+export function respondFailure(exchange: CoapExchange, failure: RegistrationFailure): void {
+  const options =
+    failure.retryAfterS !== undefined ? [uintOption(CoapOption.MaxAge, failure.retryAfterS)] : [];
+  exchange.respond(coapCodeOfRegistration(failure.code), options, Buffer.from(failure.message));
+}
+
+function coapCodeOfRegistration(code: RegistrationErrorCode): number {
+  switch (code) {
+    case RegistrationErrorCode.BadRequest:
+      return CoapCode.BadRequest;
+    case RegistrationErrorCode.Forbidden:
+      return CoapCode.Forbidden;
+    case RegistrationErrorCode.NotFound:
+      return CoapCode.NotFound;
+    case RegistrationErrorCode.UnsupportedContentFormat:
+      return CoapCode.UnsupportedContentFormat;
+    case RegistrationErrorCode.RateLimited:
+      return CoapCode.TooManyRequests;
   }
-}
-
-/** Register/Update payloads are CoRE link format (Content-Format 40) when a format is given at all. */
-function checkLinkFormat(exchange: CoapExchange): void {
-  const cf = decodeUint(getOption(exchange.request, CoapOption.ContentFormat));
-  if (cf !== undefined && cf !== CONTENT_FORMAT_LINK) {
-    throw new IngestError(
-      IngestErrorCode.UnsupportedContentFormat,
-      `registration links must be application/link-format (40), got ${cf}`,
-    );
-  }
-}
-
-function versions(links: RegistrationLinks): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [objectId, version] of links.objectVersions) out[String(objectId)] = version;
-  return out;
-}
-
-/** 10 random base32 characters: unguessable enough that an id does not let anyone else update a device. */
-function newRegistrationId(): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
-  const bytes = randomBytes(10);
-  let id = '';
-  for (const b of bytes) id += alphabet[b & 31];
-  return id;
 }

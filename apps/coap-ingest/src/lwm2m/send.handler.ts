@@ -1,32 +1,45 @@
-import { type CoapExchange, CoapCode, CoapOption, decodeUint, getOption } from '@smartcity/coap';
+import { type CoapExchange, CoapCode, CoapOption, uintOptionOf } from '@smartcity/coap';
+import { isSameDevice, type RegistrationStore } from '@smartcity/lwm2m-server';
+import { type DeviceRequestService } from '../downlink/device-request.service';
+import { type IngestMetrics } from '../metrics/ingest.metrics';
+import { type LocalRegistrations } from '../registration/local-registrations';
+import { type UplinkPublisher } from '../uplink/uplink-publisher';
 import { IngestError, IngestErrorCode } from './ingest.errors';
-import { type Lwm2mContext } from './lwm2m-context';
+import { type RegistrationOwnership } from './ownership';
+import { type RateAdmission } from './rate-admission';
+import { respondFailure } from './registration.handler';
 
 /** Content formats of the Send operation: SenML JSON 110, SenML CBOR 112 (Core 1.1.1 §6.4.6), LwM2M CBOR 11544 (1.2). */
 const SEND_FORMATS = new Set([110, 112, 11544]);
 
 /**
- * Send (POST /dp, LwM2M Core 1.1.1 §6.4.6, Transport §6.4.5): the hot path. The device is identified by
- * its address (the registration it made from it); the payload goes to Kafka raw with its content format, and
- * the device gets 2.04 only once Kafka acknowledged.
+ * Send (POST /dp, LwM2M Core 1.1.1 §6.4.6, Transport §6.4.5): the hot path. The device is identified by its
+ * security context (the registration its peer holds: same DTLS credential, or for NoSec the same address);
+ * the payload goes to Kafka raw with its content format, and the device gets 2.04 only once Kafka acknowledged.
  */
 export class SendHandler {
-  constructor(private readonly ctx: Lwm2mContext) {}
+  constructor(
+    private readonly local: LocalRegistrations,
+    private readonly store: RegistrationStore,
+    private readonly ownership: RegistrationOwnership,
+    private readonly publisher: UplinkPublisher,
+    private readonly admission: RateAdmission,
+    private readonly requests: DeviceRequestService,
+    private readonly metrics: IngestMetrics,
+  ) {}
 
   async send(exchange: CoapExchange): Promise<void> {
     const now = exchange.receivedAt;
-    let owned = this.ctx.local.getByPeer(exchange.peer);
+    let owned = this.local.getByPeer(exchange.peer);
     if (!owned) {
       // Registered through another instance (or before a restart): take the endpoint over.
-      const registration = await this.ctx.store.getByAddress(exchange.peer.address, exchange.peer.port);
-      if (registration) owned = await this.ctx.takeOver(registration, exchange, now);
-      if (!owned)
-        throw new IngestError(
-          IngestErrorCode.NotRegistered,
-          'no registration for this address; register first',
-        );
+      const registration = await this.store.getByAddress(exchange.peer.address, exchange.peer.port);
+      if (registration && isSameDevice(registration, exchange.peer)) {
+        owned = await this.ownership.takeOver(registration, exchange.peer, now);
+      }
+      if (!owned) throw new IngestError(IngestErrorCode.NotRegistered, 'not registered; register first');
     }
-    const contentFormat = decodeUint(getOption(exchange.request, CoapOption.ContentFormat));
+    const contentFormat = uintOptionOf(exchange.request, CoapOption.ContentFormat);
     if (contentFormat === undefined || !SEND_FORMATS.has(contentFormat)) {
       throw new IngestError(
         IngestErrorCode.UnsupportedContentFormat,
@@ -36,16 +49,17 @@ export class SendHandler {
     if (exchange.request.payload.length === 0)
       throw new IngestError(IngestErrorCode.BadRequest, 'Send without payload');
     const registration = owned.registration;
-    this.ctx.checkRate(registration.endpoint, registration.tenant);
+    const refused = this.admission.check(registration);
+    if (refused) return respondFailure(exchange, refused);
     owned.lastUplinkAt = now;
-    await this.ctx.publisher.publish(registration, {
+    await this.publisher.publish(registration, {
       kind: 'send',
       receivedAt: now,
       contentFormat,
       payload: exchange.request.payload.toString('base64'),
     });
-    this.ctx.metrics.uplinks.inc({ kind: 'send' });
+    this.metrics.uplinks.inc({ kind: 'send' });
     exchange.respond(CoapCode.Changed);
-    this.ctx.requests.wake(owned);
+    this.requests.wake(owned);
   }
 }

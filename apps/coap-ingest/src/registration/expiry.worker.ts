@@ -1,7 +1,8 @@
+import { ENDED } from '../lwm2m/ownership';
 import { type Logger } from '@smartcity/platform-observability';
 import { type IngestMetrics } from '../metrics/ingest.metrics';
 import { type UplinkPublisher } from '../uplink/uplink-publisher';
-import { type RegistrationStore } from './registration';
+import { type RegistrationStore } from '@smartcity/lwm2m-server';
 
 /**
  * Publishes `expiry` events for registrations that outlived lifetime + grace without an Update (Core 1.1.1
@@ -48,7 +49,7 @@ export class ExpiryWorker {
         if (await this.store.completeExpiry(registration.id, now)) {
           this.options.onExpired(registration.id);
           // Whichever instance owns it drops it (this one may not be the owner).
-          await this.store.announceOwner(registration.id, '-');
+          await this.store.announceOwner(registration.id, ENDED);
         }
         this.metrics.registrationEvents.inc({ event: 'expiry' });
         published++;

@@ -1,5 +1,5 @@
 import { type Peer, udpPeer } from '@smartcity/coap';
-import { type Registration } from './registration';
+import { type Registration } from '@smartcity/lwm2m-server';
 
 /** A registration this instance owns (it last heard from the device), with its live per-process state. */
 export interface OwnedRegistration {

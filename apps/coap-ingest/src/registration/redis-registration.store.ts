@@ -1,5 +1,5 @@
 import { type Redis, RedisScripts } from '@smartcity/platform-redis';
-import { type Registration, type RegistrationPatch, type RegistrationStore } from './registration';
+import { type Registration, type RegistrationPatch, type RegistrationStore } from '@smartcity/lwm2m-server';
 import { CLAIM_EXPIRED, COMPLETE_EXPIRY, DEREGISTER, REGISTER, UPDATE } from './redis-registration.scripts';
 
 export interface RedisRegistrationStoreOptions {

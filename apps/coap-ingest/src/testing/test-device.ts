@@ -47,7 +47,7 @@ class TappedUdpTransport extends UdpTransport {
 export class TestDevice {
   private readonly transport: TappedUdpTransport;
   private readonly endpoint: CoapEndpoint;
-  private readonly server: Peer;
+  private server: Peer;
   private nextMid = Math.floor(Math.random() * 60000);
   private readonly waiting = new Map<number, (m: CoapMessage) => void>();
   readonly received: CoapMessage[] = [];
@@ -67,6 +67,14 @@ export class TestDevice {
       const answer = this.onRequest(exchange.request);
       exchange.respond(answer.code, answer.options ?? [], answer.payload);
     });
+  }
+
+  /**
+   * Talks to another server from the same socket: what a load balancer does when it moves a device to another
+   * instance (the device's address stays the same).
+   */
+  useServer(port: number, host = '127.0.0.1'): void {
+    this.server = udpPeer(host, port);
   }
 
   get port(): number {

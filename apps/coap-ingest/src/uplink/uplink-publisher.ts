@@ -5,7 +5,7 @@ import {
   UPLINK_SCHEMA_VERSION,
 } from '@smartcity/platform-contracts';
 import { type MessageProducer } from '@smartcity/platform-kafka';
-import { type Registration } from '../registration/registration';
+import { type Registration } from '@smartcity/lwm2m-server';
 
 type WithoutBase<T> = T extends unknown
   ? Omit<

@@ -111,16 +111,10 @@ describe('Lwm2mClient', () => {
       binding: 'U',
       queueMode: false,
     });
-    const links = parseRegistrationLinks(reg.payload.toString());
-    expect(links.objects.map((o) => o.path.toString())).toEqual([
-      '/1',
-      '/1/0',
-      '/3',
-      '/3/0',
-      '/3416',
-      '/3416/0',
-    ]);
-    expect(links.objectVersions.get(3416)).toBe('2.0');
+    // Server and Device at their LwM2M 1.1 versions go without `ver` (Core 1.1.1 §7.2.3); the lamp needs one.
+    const links = parseRegistrationLinks(reg.payload.toString(), { lwm2mVersion: '1.1' });
+    expect(links.objects.map((o) => o.path.toString())).toEqual(['/1/0', '/3/0', '/3416', '/3416/0']);
+    expect(Object.fromEntries(links.objectVersions)).toEqual({ 1: '1.1', 3: '1.1', 3416: '2.0' });
     expect(links.contentFormats).toContain(ContentFormat.SENML_CBOR);
     await client.stop();
   });

@@ -1,4 +1,5 @@
 export * from './codec-error';
+export * from './core-object-versions';
 export * from './data-type';
 export * from './data-value';
 export * from './link-format';

@@ -37,6 +37,22 @@ describe('registration links (LwM2M Core 1.1.1 §6.2.1)', () => {
     expect(r.objectVersions.get(3)).toBe('1.0');
   });
 
+  it('takes a core object without `ver` at its version in the client enabler release (Core 1.1.1 §7.2.3, App. E)', () => {
+    const r = parseRegistrationLinks('</1/0>,</3/0>,</4/0>,</6/0>,</3303/0>,</5>;ver=1.1', {
+      lwm2mVersion: '1.1',
+    });
+    expect(Object.fromEntries(r.objectVersions)).toEqual({
+      1: '1.1',
+      3: '1.1',
+      4: '1.2',
+      5: '1.1',
+      6: '1.0',
+      3303: '1.0',
+    });
+    const v12 = parseRegistrationLinks('</1/0>,</3/0>', { lwm2mVersion: '1.2' });
+    expect(Object.fromEntries(v12.objectVersions)).toEqual({ 1: '1.2', 3: '1.2' });
+  });
+
   it.each([
     ['</3>;ver=two', 'ver'],
     ['</3/0>;ver=1.1', 'only allowed on an object link'],

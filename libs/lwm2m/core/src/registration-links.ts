@@ -1,4 +1,5 @@
 import { Lwm2mCodecError } from './codec-error';
+import { implicitObjectVersion } from './core-object-versions';
 import { checkLwm2mAttribute } from './lwm2m-attributes';
 import { getAttribute, type Link, type LinkFormatLimits, parseLinkFormat } from './link-format';
 import { Lwm2mPath } from './path';
@@ -16,17 +17,22 @@ export interface RegistrationLinks {
   /** Content formats from the root link's `ct` attribute (LwM2M 1.1+); empty when absent. */
   readonly contentFormats: readonly number[];
   readonly objects: readonly RegisteredObjectLink[];
-  /** Version of every object that appears in the payload; "1.0" when no `ver` (Core 1.1.1 §6.2.1.1). */
+  /**
+   * Version of every object that appears in the payload; without `ver`, the core object's version in the
+   * client's enabler release, "1.0" for any other object (Core 1.1.1 §6.2.1.1, §7.2.3).
+   */
   readonly objectVersions: ReadonlyMap<number, string>;
 }
-
-export const DEFAULT_OBJECT_VERSION = '1.0';
 
 /**
  * Parses the Register/Update payload (Core 1.1.1 §6.2.1, §6.2.2): `</>;rt="oma.lwm2m";ct=110,</1/0>,</3416>;ver=2.0`.
  * Throws Lwm2mCodecError('invalid-link') with the link index on a malformed link or attribute.
  */
-export function parseRegistrationLinks(text: string, limits?: LinkFormatLimits): RegistrationLinks {
+export function parseRegistrationLinks(
+  text: string,
+  options: { readonly lwm2mVersion?: string; readonly limits?: LinkFormatLimits } = {},
+): RegistrationLinks {
+  const { limits, lwm2mVersion = '1.0' } = options;
   const links = parseLinkFormat(text, limits);
   let rootPath = '/';
   let contentFormats: number[] = [];
@@ -69,7 +75,8 @@ export function parseRegistrationLinks(text: string, limits?: LinkFormatLimits):
     objects.push(version === undefined ? { path } : { path, version });
     const objectId = path.objectId as number;
     if (version !== undefined) objectVersions.set(objectId, version);
-    else if (!objectVersions.has(objectId)) objectVersions.set(objectId, DEFAULT_OBJECT_VERSION);
+    else if (!objectVersions.has(objectId))
+      objectVersions.set(objectId, implicitObjectVersion(objectId, lwm2mVersion));
   });
   return { rootPath, contentFormats, objects, objectVersions };
 }

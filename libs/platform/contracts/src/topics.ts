@@ -23,6 +23,32 @@ export const TOPIC_PARTITIONS: Readonly<Record<PlatformTopic, number>> = {
   [TOPICS.downlinkResult]: 6,
 };
 
+/** Largest message on the uplink path: the contract allows 2 MB base64 payloads (8 MiB leaves headroom). */
+const LARGE_MESSAGES = { 'max.message.bytes': String(8 * 1024 * 1024) };
+
+/** Broker settings of each platform topic: whichever app creates it first, they all agree. */
+export const TOPIC_CONFIGS: Readonly<Record<PlatformTopic, Readonly<Record<string, string>>>> = {
+  [TOPICS.uplink]: LARGE_MESSAGES,
+  [TOPICS.uplinkDlq]: LARGE_MESSAGES,
+  [TOPICS.downlink]: {},
+  [TOPICS.downlinkResult]: LARGE_MESSAGES,
+};
+
+export interface PlatformTopicSpec {
+  readonly topic: string;
+  readonly partitions: number;
+  readonly configs: Readonly<Record<string, string>>;
+}
+
+/**
+ * How to create a platform topic, under its own name or a renamed copy (a test's or benchmark's run topic, which
+ * may ask for fewer partitions): partitions and limits come from here only.
+ */
+export function topicSpec(kind: PlatformTopic, name: string = kind, partitions?: number): PlatformTopicSpec {
+  const own = name === kind || partitions === undefined;
+  return { topic: name, partitions: own ? TOPIC_PARTITIONS[kind] : partitions, configs: TOPIC_CONFIGS[kind] };
+}
+
 /** Tenant slug: `[a-z0-9-]{2,32}` (ARCHITECTURE.md "Tenancy and identity"). */
 export const TENANT_SLUG = /^[a-z0-9-]{2,32}$/;
 

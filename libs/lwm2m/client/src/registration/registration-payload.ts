@@ -1,4 +1,4 @@
-import { type Link, serializeLinkFormat } from '@smartcity/lwm2m-core';
+import { implicitObjectVersion, type Link, serializeLinkFormat } from '@smartcity/lwm2m-core';
 import { type ObjectTree } from '../tree/object-tree';
 
 /** Objects never announced at registration: Security (0) and OSCORE (21) (Core 1.1.1 §6.2.1). */
@@ -6,7 +6,8 @@ const HIDDEN_OBJECTS = new Set([0, 21]);
 
 /**
  * The Register/Update payload (Core 1.1.1 §6.2.1): `</>;rt="oma.lwm2m";ct=...` (1.1 only), then each object
- * with its `ver` when it is not 1.0 (§6.2.1.1), then its instances: `</3416>;ver=2.0,</3416/0>,</3/0>`.
+ * with its `ver` when it is not the version a server assumes without one (1.0, or a core object's version in the
+ * client's enabler release, §7.2.3), then its instances: `</3416>;ver=2.0,</3416/0>,</3/0>`.
  */
 export function registrationLinks(
   tree: ObjectTree,
@@ -26,12 +27,10 @@ export function registrationLinks(
   for (const objectId of tree.objectIds()) {
     if (HIDDEN_OBJECTS.has(objectId)) continue;
     const version = tree.getObjectModel(objectId)?.version ?? '1.0';
+    const explicit = version !== implicitObjectVersion(objectId, lwm2mVersion);
     const instances = tree.instanceIds(objectId);
-    if (version !== '1.0' || instances.length === 0) {
-      links.push({
-        uri: `/${objectId}`,
-        attributes: version !== '1.0' ? [{ name: 'ver', value: version }] : [],
-      });
+    if (explicit || instances.length === 0) {
+      links.push({ uri: `/${objectId}`, attributes: explicit ? [{ name: 'ver', value: version }] : [] });
     }
     for (const iid of instances) links.push({ uri: `/${objectId}/${iid}`, attributes: [] });
   }

@@ -1,6 +1,7 @@
 import { Lwm2mCodecError } from '@smartcity/lwm2m-core';
 import { type DecodeLimits } from '../codec-limits';
 import { CborFloat, type CborItem } from '../cbor/cbor-item';
+import { cborTaggedNumber } from '../cbor/cbor-decimal';
 import { CborReader } from '../cbor/cbor-reader';
 import { CborWriter } from '../cbor/cbor-writer';
 import { type RawSenmlRecord } from './senml-record';
@@ -73,6 +74,10 @@ export function parseSenmlCbor(payload: Uint8Array, limits: DecodeLimits): RawSe
 
 function fieldValue(field: string, item: CborItem, record: number): unknown {
   const kind = KINDS[field];
+  if (kind === 'number') {
+    const tagged = cborTaggedNumber(item, `SenML field "${field}"`, record);
+    if (tagged !== undefined) return tagged;
+  }
   const ok =
     (kind === 'string' && typeof item === 'string') ||
     (kind === 'boolean' && typeof item === 'boolean') ||

@@ -73,6 +73,42 @@ describe('SenML base-field resolution (RFC 8428 §4.5, §4.6)', () => {
     expect(resolveSenml(json(`[{"n":"x","v":1,"t":${t}}]`), () => NOW)[0]?.time).toBe(expected);
   });
 
+  it.each([
+    // Leshan 2.0's Send: bt as a decimal fraction [-9, 1700000000123456789] (RFC 8949 §3.4.4), n "/3303/0/5700", v 21.5
+    [
+      'a decimal fraction bt with nanoseconds',
+      'a3 22 c4 82 28 1b 17979cfe3d85cd15 00 6c 2f333330332f302f35373030 02 fb 4035800000000000',
+      1700000000.1234568,
+    ],
+    [
+      'a decimal fraction of whole seconds',
+      'a3 22 c4 82 00 1a 6553f100 00 6c 2f333330332f302f35373030 02 fb 4035800000000000',
+      1700000000,
+    ],
+    [
+      'a bigfloat t (tag 5)',
+      'a3 06 c5 82 01 1a 32a9f880 00 6c 2f333330332f302f35373030 02 fb 4035800000000000',
+      1700000000,
+    ],
+    [
+      'a decimal fraction with a bignum mantissa',
+      'a3 22 c4 82 28 c2 48 17979cfe3d85cd15 00 6c 2f333330332f302f35373030 02 fb 4035800000000000',
+      1700000000.1234568,
+    ],
+  ])('reads %s as seconds (RFC 8428 §6: any CBOR number)', (_name, wire, seconds) => {
+    const records = resolveSenml(parseSenmlCbor(hex(`81 ${wire}`), DEFAULT_DECODE_LIMITS), () => NOW);
+    expect(records[0]?.time).toBeCloseTo(seconds, 6);
+    expect(records[0]?.value?.value).toBe(21.5);
+  });
+
+  it.each([
+    ['a decimal fraction that is not a pair', 'a2 22 c4 81 00 00 61 78'],
+    ['an exponent out of range', 'a2 22 c4 82 19 03e8 01 00 61 78'],
+    ['a mantissa that is not an integer', 'a2 22 c4 82 00 61 31 00 61 78'],
+  ])('refuses %s', (_name, wire) => {
+    expect(() => parseSenmlCbor(hex(`81 ${wire}`), DEFAULT_DECODE_LIMITS)).toThrow('decimal fraction');
+  });
+
   it('adds the base value to each value (§4.5.2) and keeps records without time untimed', () => {
     const records = resolveSenml(json('[{"bn":"a","bv":10,"n":"x","v":1},{"n":"y","v":2}]'), () => NOW);
     expect(records.map((r) => [r.value?.value, r.time])).toEqual([

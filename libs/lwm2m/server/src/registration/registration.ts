@@ -1,10 +1,12 @@
-/** A live LwM2M registration (Core 1.1.1 §6.2.1), as shared by every ingest instance through Redis. */
+/** A live LwM2M registration (Core 1.1.1 §6.2.1), as shared by every server instance through the store. */
 export interface Registration {
   readonly id: string;
   readonly endpoint: string;
+  /** The device the endpoint belongs to, as the authorizer resolved it. */
   readonly tenant: string;
   readonly deviceId: string;
   readonly lwm2mVersion: '1.0' | '1.1' | '1.2';
+  /** Lifetime in seconds, as granted (bounded by the server's maximum). */
   readonly lifetime: number;
   readonly binding: string;
   readonly queueMode: boolean;
@@ -18,7 +20,12 @@ export interface Registration {
   /** The device's transport address (its NAT binding). */
   readonly peerAddress: string;
   readonly peerPort: number;
-  /** Instance id of the ingest that last heard from the device: it executes requests to it. */
+  /**
+   * The credential the device authenticated with (`identityKey` of its DTLS peer identity); absent for NoSec,
+   * where the transport address is all there is. Update, De-register and Send must come from the same one.
+   */
+  readonly identity?: string;
+  /** Instance id of the server that last heard from the device: it executes requests to it. */
   readonly owner: string;
   readonly registeredAt: number;
   readonly updatedAt: number;
