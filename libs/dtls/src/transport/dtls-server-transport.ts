@@ -261,7 +261,9 @@ export class DtlsServerTransport implements DatagramTransport {
     if (this.index.handshakeCount >= limits.maxHandshakes) return this.drop('handshake_limit');
     if (this.index.handshakesFrom(address) >= limits.maxHandshakesPerAddress)
       return this.drop('handshake_limit');
-    if (this.index.establishedCount >= limits.maxSessions && !this.index.established(address, port)) {
+    // Handshakes in progress count too: each may become a session.
+    const sessionsAfter = this.index.establishedCount + this.index.handshakeCount;
+    if (sessionsAfter >= limits.maxSessions && !this.index.established(address, port)) {
       return this.drop('session_limit');
     }
     if (!this.rate.take(address)) return this.drop('rate_limited');
