@@ -83,6 +83,80 @@ describe('parseCoapMessage', () => {
   });
 });
 
+describe('RFC 7252 §3 fields and option encoding, round trip', () => {
+  const base: CoapMessage = {
+    type: CoapType.Confirmable,
+    code: CoapCode.GET,
+    messageId: 0,
+    token: Buffer.alloc(0),
+    options: [],
+    payload: Buffer.alloc(0),
+  };
+  it.each([
+    ['type CON', { type: CoapType.Confirmable }, '40010000'],
+    ['type NON', { type: CoapType.NonConfirmable }, '50010000'],
+    ['type ACK', { type: CoapType.Acknowledgement }, '60010000'],
+    ['type RST', { type: CoapType.Reset }, '70010000'],
+    ['token length 8', { token: Buffer.from('0102030405060708', 'hex') }, '480100000102030405060708'],
+    ['code 2.05', { code: CoapCode.Content }, '40450000'],
+    ['code 5.03', { code: CoapCode.ServiceUnavailable }, '40a30000'],
+    ['message id 0xffff', { messageId: 0xffff }, '4001ffff'],
+    // §3.1 option delta: 12 inline, 13 -> 1-byte extension (delta - 13), 269 -> 2-byte extension (delta - 269)
+    ['delta 12 (inline)', { options: [{ number: 12, value: Buffer.alloc(0) }] }, '40010000c0'],
+    ['delta 13 (1-byte ext 0)', { options: [{ number: 13, value: Buffer.alloc(0) }] }, '40010000d000'],
+    ['delta 268 (1-byte ext 255)', { options: [{ number: 268, value: Buffer.alloc(0) }] }, '40010000d0ff'],
+    ['delta 269 (2-byte ext 0)', { options: [{ number: 269, value: Buffer.alloc(0) }] }, '40010000e00000'],
+    ['delta 65535 (2-byte ext)', { options: [{ number: 65535, value: Buffer.alloc(0) }] }, '40010000e0fef2'],
+    [
+      'length 12 (inline)',
+      { options: [{ number: 1, value: Buffer.alloc(12, 7) }] },
+      '400100001c' + '07'.repeat(12),
+    ],
+    [
+      'length 13 (1-byte ext)',
+      { options: [{ number: 1, value: Buffer.alloc(13, 7) }] },
+      '400100001d00' + '07'.repeat(13),
+    ],
+    [
+      'length 269 (2-byte ext)',
+      { options: [{ number: 1, value: Buffer.alloc(269, 7) }] },
+      '400100001e0000' + '07'.repeat(269),
+    ],
+    [
+      'repeated option: delta 0',
+      {
+        options: [
+          { number: 11, value: Buffer.from('a') },
+          { number: 11, value: Buffer.from('b') },
+        ],
+      },
+      '40010000b16101' + '62',
+    ],
+    ['payload after the marker', { payload: Buffer.from('hi') }, '40010000ff6869'],
+  ] as [string, Partial<CoapMessage>, string][])('%s', (_name, fields, wire) => {
+    const message = { ...base, ...fields };
+    expect(serializeCoapMessage(message).toString('hex')).toBe(wire);
+    const parsed = parseCoapMessage(Buffer.from(wire, 'hex'));
+    expect({ ...parsed, token: parsed.token.toString('hex') }).toMatchObject({
+      type: message.type,
+      code: message.code,
+      messageId: message.messageId,
+      token: message.token.toString('hex'),
+    });
+    expect(parsed.options.map((o) => [o.number, o.value.toString('hex')])).toEqual(
+      message.options.map((o) => [o.number, o.value.toString('hex')]),
+    );
+    expect(parsed.payload.equals(message.payload)).toBe(true);
+  });
+
+  it.each([
+    ['an option number delta above 65804', [{ number: 70000, value: Buffer.alloc(0) }]],
+    ['an option value longer than 65804', [{ number: 1, value: Buffer.alloc(65805) }]],
+  ])('refuses to serialize %s', (_name, options) => {
+    expect(() => serializeCoapMessage({ ...base, options })).toThrow(RangeError);
+  });
+});
+
 describe('serializeCoapMessage', () => {
   it('sorts options and round-trips through the parser', () => {
     const m: CoapMessage = {
