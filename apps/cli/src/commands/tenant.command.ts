@@ -3,17 +3,28 @@ import { cityEventsTopic, cityTelemetryTopic, isTenantSlug } from '@smartcity/pl
 import { createPool, TenantAdminRepository } from '@smartcity/platform-db';
 import { ensureTopics, KafkaClient } from '@smartcity/platform-kafka';
 import { createLogger } from '@smartcity/platform-observability';
+import { closeRedis, createRedis } from '@smartcity/platform-redis';
 import { parseArgs } from 'node:util';
 import { type Pool } from 'pg';
 import { z } from 'zod';
 import { CliUsageError, type CliCommand } from '../cli-command';
+import { KeycloakAdmin } from '../keycloak/keycloak-admin';
+import { deleteTenantEverywhere, exportTenantTo } from '../tenants/offboarding';
 
 const USAGE =
-  'tenant create|ensure <slug> --name <name> [--auto-provision-prefix <prefix>] [--profile <name> [--observe <json>]] | tenant list';
+  'tenant create|ensure <slug> --name <name> [--auto-provision-prefix <prefix>] [--profile <name> [--observe <json>]] | tenant list' +
+  ' | tenant export <slug> --out <dir> | tenant delete <slug> --yes [--export <dir>]';
 
 const envSchema = z.object({
   DATABASE_OWNER_URL: secret(z.string().min(1).default(LOCAL_STACK.databaseOwnerUrl)),
   KAFKA_BROKERS: list(LOCAL_STACK.kafkaBrokers),
+  REDIS_URL: secret(z.string().min(1).default(LOCAL_STACK.redisUrl)),
+  /** The ingest's key prefix (its REDIS_KEY_PREFIX): registrations of a deleted city's endpoints are removed. */
+  INGEST_REDIS_KEY_PREFIX: z.string().default('sc:ingest:'),
+  KEYCLOAK_URL: z.url().default(LOCAL_STACK.keycloakUrl),
+  KEYCLOAK_REALM: z.string().min(1).default(LOCAL_STACK.keycloakRealm),
+  KEYCLOAK_ADMIN_USERNAME: z.string().min(1).default('admin'),
+  KEYCLOAK_ADMIN_PASSWORD: secret(z.string().min(1).default('admin')),
 });
 
 /** Partitions of a city's partner topics (keyed by device id). */
@@ -25,7 +36,7 @@ const PARTNER_TOPIC_PARTITIONS = 6;
  */
 export const command: CliCommand = {
   name: 'tenant',
-  summary: 'create or list cities (tenants): database rows and partner Kafka topics',
+  summary: 'create, list, export or delete cities (tenants): rows, partner topics, organization, Redis',
   async run(args, io) {
     const [action, ...rest] = args;
     const env = loadConfig(envSchema);
@@ -40,6 +51,7 @@ export const command: CliCommand = {
         io.stdout.write(JSON.stringify(rows, null, 2) + '\n');
         return 0;
       }
+      if (action === 'export' || action === 'delete') return await offboard(action, rest, env, pool, io);
       if (action !== 'create' && action !== 'ensure') throw new CliUsageError(`usage: ${USAGE}`);
       const { values, positionals } = parseCreate(rest);
       const slug = positionals[0];
@@ -86,6 +98,76 @@ export const command: CliCommand = {
     }
   },
 };
+
+/**
+ * `tenant export <slug> --out <dir>`: the city's rows as NDJSON files. `tenant delete <slug> --yes [--export <dir>]`:
+ * exports first when asked, then deletes the city everywhere (database, Kafka topics and ACLs, Keycloak
+ * organization, Redis); prints what was removed.
+ */
+async function offboard(
+  action: 'export' | 'delete',
+  args: string[],
+  env: z.infer<typeof envSchema>,
+  pool: Pool,
+  io: Parameters<CliCommand['run']>[1],
+): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { out: { type: 'string' }, export: { type: 'string' }, yes: { type: 'boolean' } },
+    });
+  } catch (err) {
+    throw new CliUsageError((err as Error).message);
+  }
+  const slug = parsed.positionals[0];
+  if (!slug || !isTenantSlug(slug))
+    throw new CliUsageError(`a tenant slug [a-z0-9-]{2,32} is required; ${USAGE}`);
+  const dir = action === 'export' ? parsed.values.out : parsed.values.export;
+  if (action === 'export' && !dir) throw new CliUsageError('--out <dir> is required');
+  if (action === 'delete' && !parsed.values.yes)
+    throw new CliUsageError(`tenant delete removes ${slug} for good: add --yes`);
+  if (!(await new TenantAdminRepository(pool).exists(slug)) && action === 'export') {
+    throw new CliUsageError(`tenant "${slug}" does not exist`);
+  }
+  if (dir) {
+    const counts = await exportTenantTo(pool, slug, dir);
+    io.stdout.write(`tenant ${slug} exported to ${dir}: ${JSON.stringify(counts)}\n`);
+  }
+  if (action === 'export') return 0;
+  const kafka = new KafkaClient({
+    clientId: 'smartcity-cli',
+    brokers: env.KAFKA_BROKERS,
+    logger: createLogger({ app: 'cli', level: 'warn' }, process.stderr),
+  });
+  const redis = createRedis({
+    url: env.REDIS_URL,
+    logger: createLogger({ app: 'cli', level: 'warn' }, process.stderr),
+    name: 'cli',
+  });
+  try {
+    const report = await deleteTenantEverywhere(
+      {
+        ownerPool: pool,
+        kafka,
+        redis,
+        keycloak: new KeycloakAdmin({
+          url: env.KEYCLOAK_URL,
+          realm: env.KEYCLOAK_REALM,
+          adminUser: env.KEYCLOAK_ADMIN_USERNAME,
+          adminPassword: env.KEYCLOAK_ADMIN_PASSWORD,
+        }),
+        ingestPrefix: env.INGEST_REDIS_KEY_PREFIX,
+      },
+      slug,
+    );
+    io.stdout.write(`tenant ${slug} deleted: ${JSON.stringify(report)}\n`);
+    return 0;
+  } finally {
+    await closeRedis(redis);
+  }
+}
 
 function parseCreate(args: string[]) {
   try {

@@ -36,6 +36,8 @@ export const gatewayConfigSchema = z.object({
   API_STATEMENT_TIMEOUT_MS: positiveInt(5_000),
   REDIS_URL: secret(z.string().min(1).default(LOCAL_STACK.redisUrl)),
   KAFKA_BROKERS: list(LOCAL_STACK.kafkaBrokers),
+  /** The ingest's Redis key prefix: deleting a tenant removes its endpoints' registrations there. */
+  INGEST_REDIS_KEY_PREFIX: z.string().default('sc:ingest:'),
   /** Partitions of a new tenant's partner topics `city.<t>.telemetry.v1` / `city.<t>.events.v1`. */
   TENANT_TOPIC_PARTITIONS: positiveInt(6),
   TENANT_TOPIC_REPLICATION: positiveInt(1),

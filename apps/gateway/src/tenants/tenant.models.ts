@@ -34,3 +34,15 @@ export class UpdateTenantInput {
   @Field(() => String, { nullable: true }) autoProvisionPrefix?: string | null;
   @Field(() => Int, { nullable: true }) retentionDays?: number | null;
 }
+
+@ObjectType({ description: 'What deleting a tenant removed (issue 17: off-boarding).' })
+export class TenantDeletion {
+  @Field(() => ID) id!: string;
+  @Field(() => Int, { description: 'Database rows deleted, every table (telemetry included).' })
+  rows!: number;
+  @Field(() => [String], { description: 'Partner topics deleted.' }) topics!: string[];
+  @Field(() => Int, { description: 'Kafka ACLs deleted on the city topics.' }) acls!: number;
+  @Field() organizationDeleted!: boolean;
+  @Field(() => Int, { description: 'Redis keys removed (ingest registrations and caches, counters).' })
+  redisKeys!: number;
+}

@@ -3,7 +3,7 @@ import { type Principal } from '@smartcity/platform-auth';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { Permission } from '../auth/permissions';
 import { Requires } from '../auth/requires.decorator';
-import { CreateTenantInput, Tenant, UpdateTenantInput } from './tenant.models';
+import { CreateTenantInput, Tenant, TenantDeletion, UpdateTenantInput } from './tenant.models';
 import { TenantsService } from './tenants.service';
 
 @Resolver(() => Tenant)
@@ -43,5 +43,18 @@ export class TenantsResolver {
     @Args('input', { type: () => UpdateTenantInput }) input: UpdateTenantInput,
   ): Promise<Tenant> {
     return this.tenants.update(id, input);
+  }
+
+  @Mutation(() => TenantDeletion, {
+    description:
+      'Deletes a tenant everywhere: rows and telemetry, partner topics and ACLs, Keycloak organization, Redis keys. ' +
+      'Export first with `npm run -s cli -- tenant export <id> --out <dir>`. `confirm` must repeat the id.',
+  })
+  @Requires(Permission.ManageTenants)
+  deleteTenant(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('confirm', { type: () => String }) confirm: string,
+  ): Promise<TenantDeletion> {
+    return this.tenants.delete(id, confirm);
   }
 }

@@ -1,16 +1,34 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Principal } from '@smartcity/platform-auth';
-import { cityEventsTopic, cityTelemetryTopic, isTenantSlug } from '@smartcity/platform-contracts';
-import { ensureTopics, type KafkaClient } from '@smartcity/platform-kafka';
+import {
+  cityEventsTopic,
+  cityTelemetryTopic,
+  cityTopicPrefix,
+  isTenantSlug,
+} from '@smartcity/platform-contracts';
+import { purgeTenant } from '@smartcity/platform-db';
+import {
+  deleteTopicAclsUnder,
+  deleteTopics,
+  ensureTopics,
+  type KafkaClient,
+  topicEndOffsets,
+} from '@smartcity/platform-kafka';
 import { type Logger } from '@smartcity/platform-observability';
+import { purgeTenantKeys, type Redis } from '@smartcity/platform-redis';
 import { hasPermission, Permission } from '../auth/permissions';
 import { type GatewayConfig } from '../config/gateway.config';
 import { TenantDb } from '../db/tenant-db.service';
 import { GatewayErrorCode, GatewayException } from '../errors/gateway.exception';
-import { GATEWAY_CONFIG, GATEWAY_LOGGER, KAFKA_CLIENT } from '../gateway.tokens';
+import { GATEWAY_CONFIG, GATEWAY_LOGGER, KAFKA_CLIENT, REDIS } from '../gateway.tokens';
 import { KEYCLOAK_ADMIN } from './keycloak-admin.token';
 import { type KeycloakAdminClient } from './keycloak-admin.client';
-import { type CreateTenantInput, type Tenant, type UpdateTenantInput } from './tenant.models';
+import {
+  type CreateTenantInput,
+  type Tenant,
+  type TenantDeletion,
+  type UpdateTenantInput,
+} from './tenant.models';
 import { type TenantChange, type TenantRow, TenantsRepository } from './tenants.repository';
 
 function toTenant(row: TenantRow, organizationId: string | null = null): Tenant {
@@ -57,6 +75,7 @@ export class TenantsService {
     @Inject(KEYCLOAK_ADMIN) private readonly keycloak: KeycloakAdminClient,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(GATEWAY_LOGGER) logger: Logger,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {
     this.logger = logger.child({ context: 'TenantsService' });
   }
@@ -103,6 +122,50 @@ export class TenantsService {
     const row = await this.db.asPlatformAdmin((tx) => this.repository.update(tx, id, input));
     if (!row) throw GatewayException.notFound('tenant');
     return toTenant(row, await this.provisionInfrastructure(row));
+  }
+
+  /**
+   * Off-boarding: deletes the tenant's rows (every table, hypertables included), then its partner topics and their
+   * ACLs, its Keycloak organization and its Redis keys. Each step tolerates what an interrupted earlier call already
+   * removed, so the mutation can be repeated.
+   */
+  async delete(id: string, confirm: string): Promise<TenantDeletion> {
+    if (!isTenantSlug(id)) throw GatewayException.notFound('tenant');
+    if (confirm !== id) throw GatewayException.badInput('confirm must repeat the tenant id', 'confirm');
+    const { rows: devices } = await this.db.owner.query<{ endpoint: string }>(
+      'SELECT endpoint FROM devices WHERE tenant_id = $1',
+      [id],
+    );
+    const deleted = await purgeTenant(this.db.owner, id);
+    const topics: string[] = [];
+    for (const topic of [cityTelemetryTopic(id), cityEventsTopic(id)]) {
+      if (
+        await topicEndOffsets(this.kafka, topic).then(
+          () => true,
+          () => false,
+        )
+      )
+        topics.push(topic);
+    }
+    if (topics.length > 0) await deleteTopics(this.kafka, topics);
+    const acls = await deleteTopicAclsUnder(this.kafka, cityTopicPrefix(id));
+    const organization = await this.keycloak.findOrganization(id);
+    if (organization) await this.keycloak.deleteOrganization(organization.id);
+    const redisKeys = await purgeTenantKeys(
+      this.redis,
+      id,
+      devices.map((d) => d.endpoint),
+      this.config.INGEST_REDIS_KEY_PREFIX,
+    );
+    this.logger.info({ tenant: id, rows: deleted, topics, acls, redisKeys }, 'tenant deleted');
+    return {
+      id,
+      rows: Object.values(deleted).reduce((a, b) => a + b, 0),
+      topics,
+      acls,
+      organizationDeleted: organization !== null,
+      redisKeys,
+    };
   }
 
   private async provisionInfrastructure(row: TenantRow): Promise<string> {

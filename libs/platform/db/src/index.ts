@@ -8,3 +8,4 @@ export * from './transaction';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
 export * from './quota.repository';
+export * from './tenant-offboarding';

@@ -1,5 +1,5 @@
 import { type Pool } from 'pg';
-import { withPlatformAdmin } from './transaction';
+import { purgeTenant } from './tenant-offboarding';
 
 export interface NewTenant {
   readonly id: string;
@@ -40,23 +40,8 @@ export class TenantAdminRepository {
     return (rowCount ?? 0) > 0;
   }
 
-  /**
-   * Deletes a tenant and all its data. Tables without a foreign key to tenants (the hypertables, for write speed)
-   * are purged explicitly first.
-   */
+  /** Deletes a tenant and all its data (every table with a tenant_id, see purgeTenant). */
   async delete(id: string): Promise<void> {
-    await withPlatformAdmin(this.ownerPool, async (client) => {
-      for (const table of [
-        'telemetry',
-        'telemetry_hourly',
-        'alarms',
-        'commands',
-        'device_state',
-        'registrations',
-      ]) {
-        await client.query(`DELETE FROM ${table} WHERE tenant_id = $1`, [id]);
-      }
-      await client.query('DELETE FROM tenants WHERE id = $1', [id]);
-    });
+    await purgeTenant(this.ownerPool, id);
   }
 }

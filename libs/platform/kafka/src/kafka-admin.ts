@@ -1,3 +1,4 @@
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from 'kafkajs';
 import { type KafkaClient } from './kafka-client';
 
 export interface TopicSpec {
@@ -67,6 +68,33 @@ export async function topicEndOffsets(client: KafkaClient, topic: string): Promi
   try {
     const offsets = await admin.fetchTopicOffsets(topic);
     return new Map(offsets.map((o) => [o.partition, o.high]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Deletes every ACL on topics under `prefix` (literal and prefixed patterns, any principal): a city's partner ACLs
+ * `city.<tenant>.` when the city is deleted. A broker without an authorizer has no ACLs: 0, not an error.
+ */
+export async function deleteTopicAclsUnder(client: KafkaClient, prefix: string): Promise<number> {
+  const admin = client.kafka.admin();
+  await admin.connect();
+  try {
+    const result = await admin.deleteAcls({
+      filters: [ResourcePatternTypes.PREFIXED, ResourcePatternTypes.LITERAL].map((resourcePatternType) => ({
+        resourceType: AclResourceTypes.TOPIC,
+        resourceName: prefix,
+        resourcePatternType,
+        operation: AclOperationTypes.ANY,
+        permissionType: AclPermissionTypes.ANY,
+      })),
+    });
+    return result.filterResponses.reduce((n, r) => n + r.matchingAcls.length, 0);
+  } catch (err) {
+    if (/SECURITY_DISABLED|Security features are disabled/i.test(String((err as Error).message ?? err)))
+      return 0;
+    throw err;
   } finally {
     await admin.disconnect();
   }

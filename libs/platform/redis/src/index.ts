@@ -2,3 +2,4 @@ export * from './redis-cache';
 export * from './redis-client';
 export * from './device-directory-cache';
 export * from './redis-scripts';
+export * from './tenant-keys';
