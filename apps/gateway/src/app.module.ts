@@ -17,6 +17,7 @@ import { TenantDb } from './db/tenant-db.service';
 import { DeviceCacheInvalidator } from './devices/device-cache.invalidator';
 import { DevicesRepository } from './devices/devices.repository';
 import { DevicesService } from './devices/devices.service';
+import { EndpointProbes } from './devices/endpoint-probes';
 import { OBJECT_NAMES, objectNamesFrom } from './devices/object-names';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
 import {
@@ -70,6 +71,7 @@ const DATA_PROVIDERS: Provider[] = [
   TenantsRepository,
   KpisRepository,
   DevicesService,
+  EndpointProbes,
   AlarmsService,
   TenantsService,
   DeviceCacheInvalidator,

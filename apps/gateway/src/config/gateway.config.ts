@@ -80,6 +80,12 @@ export const gatewayConfigSchema = z.object({
   LIVE_MAX_CONNECTIONS_PER_USER: positiveInt(10),
   LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(20),
   LIVE_QUEUE_CAPACITY: positiveInt(1_000),
+  /**
+   * Endpoint names of other tenants a tenant may run into per window when provisioning, before its provisioning
+   * pauses for the rest of the window (bounds the endpoint-name oracle until names are unique per tenant).
+   */
+  PROVISION_PROBE_BUDGET: positiveInt(20),
+  PROVISION_PROBE_WINDOW_SECONDS: positiveInt(3_600),
   /** Quotas: how long a tenant's limits are cached, how often API calls are flushed and usage metered. */
   QUOTA_CACHE_MS: positiveInt(30_000),
   USAGE_FLUSH_INTERVAL_MS: positiveInt(60_000),

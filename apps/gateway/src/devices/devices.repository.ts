@@ -145,6 +145,15 @@ export class DevicesRepository {
     return rows;
   }
 
+  /** Which of these endpoint names are devices of the transaction's tenant (RLS: no other tenant's names). */
+  async endpointsIn(tx: TxClient, endpoints: readonly string[]): Promise<string[]> {
+    const { rows } = await tx.query<{ endpoint: string }>(
+      'SELECT endpoint FROM devices WHERE endpoint = ANY($1::text[])',
+      [endpoints],
+    );
+    return rows.map((r) => r.endpoint);
+  }
+
   async update(tx: TxClient, id: string, patch: DevicePatch): Promise<DeviceRow | null> {
     const sets: string[] = [];
     const params: unknown[] = [id];

@@ -6,6 +6,7 @@ import { TenantDb } from '../db/tenant-db.service';
 import { GatewayException } from '../errors/gateway.exception';
 import { QuotasService } from '../quotas/quotas.service';
 import { DeviceCacheInvalidator } from './device-cache.invalidator';
+import { EndpointProbes } from './endpoint-probes';
 import { toDevice } from './device.mapping';
 import {
   type BulkProvisionResult,
@@ -28,6 +29,7 @@ export class DevicesService {
     private readonly repository: DevicesRepository,
     private readonly cache: DeviceCacheInvalidator,
     private readonly quotas: QuotasService,
+    private readonly probes: EndpointProbes,
   ) {}
 
   async list(
@@ -83,15 +85,24 @@ export class DevicesService {
       }
     });
     const tenant = tenantOf(principal);
+    await this.probes.assertOpen(tenant);
     const created = await this.write(principal, async (tx) => {
       const rows = await this.repository.insertMany(tx, tenant, fresh);
       // After the inserts, under the tenant's provisioning lock: beyond the plan, the whole call rolls back.
       if (rows.length > 0) await this.quotas.assertDeviceQuota(tx, tenant, rows.length);
+      const inserted = new Set(rows.map((r) => r.endpoint));
+      const refused = fresh.map((d) => d.endpoint).filter((e) => !inserted.has(e));
+      if (refused.length > 0) {
+        // Names refused but not in this tenant (RLS shows only its own) are other tenants': a bounded budget.
+        const own = new Set(await this.repository.endpointsIn(tx, refused));
+        await this.probes.spend(tenant, refused.filter((e) => !own.has(e)).length);
+      }
       return rows;
     });
     const createdEndpoints = new Set(created.map((r) => r.endpoint));
     for (const d of fresh) {
-      // Endpoint names are unique platform-wide (ARCHITECTURE.md "Tenancy"): taken here or by another tenant.
+      // Endpoint names are unique platform-wide (ARCHITECTURE.md "Tenancy"), so a name is taken here or by another
+      // tenant: one answer for both, which never says which (issue 17 item 4).
       if (!createdEndpoints.has(d.endpoint)) skipped.push({ endpoint: d.endpoint, reason: 'ENDPOINT_TAKEN' });
     }
     // The ingest may hold a negative cache entry for an endpoint that tried to register before provisioning.
