@@ -48,6 +48,7 @@ import {
   EC_POINT_FORMAT_UNCOMPRESSED,
   ExtensionType,
   HandshakeType,
+  MAX_SEQUENCE,
   SIG_ECDSA_SECP256R1_SHA256,
   TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
 } from '../protocol/constants';
@@ -102,7 +103,9 @@ export class ServerConnection extends Connection {
     // (the server's first message is the HVR it never remembered); §4.2.1: record numbers continue from the
     // ClientHello's, so they never repeat the HVR's.
     this.nextMessageSeq = hello.messageSeq;
-    this.record.setNextWriteSequence(0, hello.recordSeq);
+    // A ClientHello numbered near the end of the 48-bit space would leave us none: start from 0 then (the
+    // HelloVerifyRequest, numbered like the first ClientHello, is then far above and never repeated).
+    this.record.setNextWriteSequence(0, hello.recordSeq < MAX_SEQUENCE - 0xffff ? hello.recordSeq : 0);
   }
 
   protected isRenegotiationRequest(msgType: number): boolean {
