@@ -61,7 +61,8 @@ describe('coap-ingest with libcoap coap-client', () => {
     expect(deregister).toMatch(/2\.02/);
 
     await world.waitForUplinks((u) => u.endpoint === endpoint, 3);
-    await new Promise((r) => setTimeout(r, 300));
+    await world.sentinel(); // nothing else is on its way
+
     const events = world.uplinks.filter((u) => u.endpoint === endpoint);
     expect(events.map((u) => u.kind)).toEqual(['registration', 'update', 'deregistration']);
     expect(events[0]).toMatchObject({ registrationId: id, lifetime: 300, address: `127.0.0.1:${localPort}` });

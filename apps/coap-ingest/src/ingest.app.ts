@@ -1,4 +1,4 @@
-import { CoapEndpoint, systemClock, type DatagramTransport, UdpTransport } from '@smartcity/coap';
+import { type Clock, CoapEndpoint, systemClock, type DatagramTransport, UdpTransport } from '@smartcity/coap';
 import { RegistrationService } from '@smartcity/lwm2m-server';
 import { TOPICS, topicSpec } from '@smartcity/platform-contracts';
 import { ensureTopics, KafkaClient, KafkaProducer } from '@smartcity/platform-kafka';
@@ -62,6 +62,8 @@ export class IngestApp {
     readonly config: IngestConfig,
     deps: {
       logger?: Logger;
+      /** Time for the whole ingest (protocol timers, queue-mode windows, receive times); default the system clock. */
+      clock?: Clock;
       directory?: DeviceDirectory;
       transport?: DatagramTransport;
       /** Route broker connections elsewhere (see KafkaClientOptions.connectVia). */
@@ -114,7 +116,10 @@ export class IngestApp {
         port: config.COAP_PORT,
         onError: (err) => this.logger.error({ err }, 'udp socket error'),
       });
+    const clock = deps.clock ?? systemClock;
+    const now = () => clock.now();
     this.endpoint = new CoapEndpoint({
+      clock,
       transport: this.transport,
       logger: this.logger.child({ context: 'CoapEndpoint' }),
       isVerifiedPeer: (peer) => this.local.isVerified(peer),
@@ -130,13 +135,26 @@ export class IngestApp {
       },
     });
     const publisher = new UplinkPublisher(this.producer, config.KAFKA_UPLINK_TOPIC, config.INSTANCE_ID);
-    const sink = new NotificationSink(this.local, publisher, this.metrics, this.logger);
-    this.requests = new DeviceRequestService(this.endpoint, this.local, sink, this.metrics, this.logger, {
-      awakeWindowMs: config.QUEUE_AWAKE_WINDOW_S * 1000,
-    });
-    const observations = new ObservationService(this.requests, sink, this.metrics, this.logger, {
-      requestDeadlineMs: config.OBSERVE_REQUEST_DEADLINE_MS,
-    });
+    const sink = new NotificationSink(this.local, publisher, this.metrics, this.logger, now);
+    this.requests = new DeviceRequestService(
+      this.endpoint,
+      this.local,
+      sink,
+      this.metrics,
+      this.logger,
+      clock,
+      {
+        awakeWindowMs: config.QUEUE_AWAKE_WINDOW_S * 1000,
+      },
+    );
+    const observations = new ObservationService(
+      this.requests,
+      sink,
+      this.metrics,
+      this.logger,
+      { requestDeadlineMs: config.OBSERVE_REQUEST_DEADLINE_MS },
+      now,
+    );
     const ownership = new RegistrationOwnership(
       config.INSTANCE_ID,
       this.store,
@@ -147,15 +165,15 @@ export class IngestApp {
       this.logger.child({ context: 'Ownership' }),
     );
     const admission = new RateAdmission(
-      new RateLimiter(config.RATE_ENDPOINT_PER_S, config.RATE_ENDPOINT_BURST),
-      new RateLimiter(config.RATE_TENANT_PER_S, config.RATE_TENANT_BURST),
+      new RateLimiter(config.RATE_ENDPOINT_PER_S, config.RATE_ENDPOINT_BURST, now),
+      new RateLimiter(config.RATE_TENANT_PER_S, config.RATE_TENANT_BURST, now),
       this.metrics,
     );
     const service = new RegistrationService({
       store: this.store,
       authorizer: new DirectoryAuthorizer(directory),
-      events: new RegistrationEventsPublisher(publisher, this.metrics, Date.now),
-      clock: systemClock,
+      events: new RegistrationEventsPublisher(publisher, this.metrics, now),
+      clock,
       newId: newRegistrationId,
       admit: admission.check,
       settings: {

@@ -49,7 +49,8 @@ describe('coap-ingest registration interface (real Redis, Kafka, PostgreSQL)', (
     expect(again.code).toBe(CoapCode.NotFound);
 
     const events = await world.waitForUplinks((u) => u.endpoint === endpoint, 3);
-    await new Promise((r) => setTimeout(r, 300)); // nothing more may arrive
+    // A sentinel after them on the same (single-partition) topic: once it is read, nothing else is on its way.
+    await world.sentinel();
     const all = world.uplinks.filter((u) => u.endpoint === endpoint);
     expect(all.map((u) => u.kind)).toEqual(['registration', 'update', 'deregistration']);
     expect(events[0]).toMatchObject({
@@ -58,7 +59,8 @@ describe('coap-ingest registration interface (real Redis, Kafka, PostgreSQL)', (
       registrationId: id,
       lwm2mVersion: '1.1',
       lifetime: 300,
-      objectVersions: { '1': '1.0', '3': '1.0', '3303': '1.1' },
+      // Server and Device without ver: their LwM2M 1.1 versions (Core 1.1.1 §7.2.3)
+      objectVersions: { '1': '1.1', '3': '1.1', '3303': '1.1' },
       address: `127.0.0.1:${device.port}`,
     });
     expect(events[1]).toMatchObject({ kind: 'update', lifetime: 600 });

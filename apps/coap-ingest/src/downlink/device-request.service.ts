@@ -1,4 +1,5 @@
 import {
+  type Clock,
   type CoapEndpoint,
   CoapCode,
   CoapRequestError,
@@ -39,6 +40,7 @@ export class DeviceRequestService {
     private readonly notifications: NotificationSink,
     private readonly metrics: IngestMetrics,
     private readonly logger: Logger,
+    private readonly clock: Clock,
     private readonly options: { awakeWindowMs: number; responseTimeoutMs?: number },
   ) {}
 
@@ -62,7 +64,7 @@ export class DeviceRequestService {
   }
 
   /** Whether a queue-mode device can be reached now (always true outside queue mode). */
-  isAwake(owned: OwnedRegistration, now = Date.now()): boolean {
+  isAwake(owned: OwnedRegistration, now = this.clock.now()): boolean {
     return !owned.registration.queueMode || now - owned.lastUplinkAt < this.options.awakeWindowMs;
   }
 
@@ -119,14 +121,14 @@ export class DeviceRequestService {
   }
 
   private waitUntilAwake(owned: OwnedRegistration, deadline: number): Promise<boolean> {
-    const wait = deadline - Date.now();
+    const wait = deadline - this.clock.now();
     if (wait <= 0) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {
       const release = () => {
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         resolve(true);
       };
-      const timer = setTimeout(() => {
+      const timer = this.clock.setTimeout(() => {
         const i = owned.held.indexOf(release);
         if (i >= 0) owned.held.splice(i, 1);
         resolve(false);

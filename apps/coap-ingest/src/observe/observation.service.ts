@@ -19,6 +19,7 @@ export class ObservationService {
     private readonly metrics: IngestMetrics,
     private readonly logger: Logger,
     private readonly options: { requestDeadlineMs: number },
+    private readonly now: () => number,
   ) {}
 
   async apply(owned: OwnedRegistration, specs: readonly ObserveSpec[]): Promise<void> {
@@ -30,7 +31,7 @@ export class ObservationService {
         continue;
       }
       if (owned.observations.has(spec.path)) continue;
-      const deadline = Date.now() + this.options.requestDeadlineMs;
+      const deadline = this.now() + this.options.requestDeadlineMs;
       if (spec.attributes && Object.keys(spec.attributes).length > 0) {
         const written = await this.requests.execute(
           registration.endpoint,

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket, connect } from 'node:net';
 import { type UplinkMessage, uplinkContract } from '@smartcity/platform-contracts';
-import { deleteTopics, ensureTopics, KafkaClient, KafkaConsumer } from '@smartcity/platform-kafka';
+import {
+  deleteTopics,
+  ensureTopics,
+  KafkaClient,
+  KafkaConsumer,
+  KafkaProducer,
+} from '@smartcity/platform-kafka';
 import { createLogger } from '@smartcity/platform-observability';
 import {
   closeRedis,
@@ -13,6 +19,7 @@ import {
 import { Pool } from 'pg';
 import { type IngestConfig, loadIngestConfig } from '../config/ingest.config';
 import { IngestApp } from '../ingest.app';
+import { UplinkPublisher } from '../uplink/uplink-publisher';
 
 /** Local stack (deploy/local) connection strings. */
 export const OWNER_DATABASE_URL = 'postgres://smartcity_owner:smartcity_owner@127.0.0.1:5432/smartcity';
@@ -35,6 +42,8 @@ export class IngestTestWorld {
   readonly uplinks: UplinkMessage[] = [];
   private consumer: KafkaConsumer | undefined;
   private readonly apps: IngestApp[] = [];
+  private producer: KafkaProducer | undefined;
+  private sentinels = 0;
 
   config(overrides: Partial<IngestConfig> = {}): IngestConfig {
     return {
@@ -119,7 +128,24 @@ export class IngestTestWorld {
     }
   }
 
+  /**
+   * Publishes a sentinel uplink to the run's single-partition topic and waits until the reader has it: every uplink
+   * the ingest had acknowledged before was read by then, so "nothing more arrives" is checked without sleeping.
+   */
+  async sentinel(): Promise<void> {
+    const id = `sentinel-${++this.sentinels}`;
+    this.producer ??= new KafkaProducer(this.kafka, { lingerMs: 0 });
+    await this.producer.connect();
+    await new UplinkPublisher(this.producer, this.topic, 'harness').publish(
+      { id, tenant: this.tenant, endpoint: id, deviceId: id, objectVersions: {} },
+      { kind: 'expiry', receivedAt: Date.now() },
+    );
+    const seen = await this.waitForUplinks((u) => u.endpoint === id, 1);
+    if (seen.length === 0) throw new Error('the sentinel uplink was not read back');
+  }
+
   async cleanup(): Promise<void> {
+    await this.producer?.close().catch(() => undefined);
     for (const app of this.apps) await app.stop().catch(() => undefined);
     await this.consumer?.stop().catch(() => undefined);
     await deleteTopics(this.kafka, [this.topic]).catch(() => undefined);

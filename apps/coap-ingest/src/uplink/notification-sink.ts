@@ -11,6 +11,7 @@ export class NotificationSink {
     private readonly publisher: UplinkPublisher,
     private readonly metrics: IngestMetrics,
     private readonly logger: Logger,
+    private readonly now: () => number,
   ) {}
 
   /** A listener for one observation; resolves true once Kafka stored the notification (then the CON is ACKed). */
@@ -18,7 +19,7 @@ export class NotificationSink {
     return async ({ message, payload }) => {
       const owned = this.local.get(registrationId);
       if (!owned) return false;
-      owned.lastUplinkAt = Date.now();
+      owned.lastUplinkAt = this.now();
       if (message.code >> 5 !== 2) return true; // an error code ends the observation (RFC 7641 §3.2); nothing to store
       try {
         await this.publish(
@@ -52,7 +53,7 @@ export class NotificationSink {
     if (!owned) return;
     await this.publisher.publish(owned.registration, {
       kind: 'notify',
-      receivedAt: Date.now(),
+      receivedAt: this.now(),
       contentFormat,
       payload: payload.toString('base64'),
       paths: [...paths],
