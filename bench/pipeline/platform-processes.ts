@@ -141,6 +141,8 @@ export async function startPipeline(
           'gateway',
           {
             GATEWAY_PORT: String(port),
+            // Its own ops port (/metrics): the default 9103 may be the long-running gateway's.
+            GATEWAY_OPS_PORT: String(await freeTcpPort()),
             NODE_ENV: 'test',
             // Device commands of this run go to this run's ingest, and their results come back here.
             COMMANDS_DOWNLINK_TOPIC: downlinkTopic,
