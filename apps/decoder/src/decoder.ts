@@ -124,6 +124,7 @@ export class Decoder {
         fromBeginning: config.DECODER_FROM_BEGINNING,
         partitionsConsumedConcurrently: config.DECODER_PARTITIONS_CONCURRENTLY,
         maxBytesPerPartition: config.DECODER_MAX_BYTES_PER_PARTITION,
+        sessionTimeoutMs: config.DECODER_SESSION_TIMEOUT_MS,
       }),
       this.accumulator,
       decode,

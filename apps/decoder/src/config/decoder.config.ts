@@ -33,6 +33,11 @@ export const decoderConfigSchema = z.object({
   DECODER_FROM_BEGINNING: bool(true),
   DECODER_PARTITIONS_CONCURRENTLY: positiveInt(12),
   DECODER_MAX_BYTES_PER_PARTITION: positiveInt(1_048_576),
+  /**
+   * Consumer group session timeout (ms): how long the group waits for a decoder that vanished (crash, SIGKILL)
+   * before its partitions move to the others; consumption of those partitions pauses meanwhile.
+   */
+  DECODER_SESSION_TIMEOUT_MS: positiveInt(30_000),
 
   DECODER_BATCH_MAX_VALUES: positiveInt(5000),
   DECODER_BATCH_LINGER_MS: nonNegativeInt(20),
