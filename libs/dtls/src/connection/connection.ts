@@ -7,7 +7,13 @@ import {
 } from '../handshake/handshake-fragment';
 import { type HandshakeMessage, HandshakeReassembler } from '../handshake/reassembler';
 import { Transcript } from '../handshake/transcript';
-import { AlertDescription, AlertLevel, ContentType, HandshakeType } from '../protocol/constants';
+import {
+  AlertDescription,
+  AlertLevel,
+  ContentType,
+  HANDSHAKE_HEADER_BYTES,
+  HandshakeType,
+} from '../protocol/constants';
 import { type DtlsRecord } from '../record/record';
 import { type OpenedRecord, type OpenResult, RecordLayer, packDatagrams } from '../record/record-layer';
 import {
@@ -118,14 +124,25 @@ export abstract class Connection implements ConnectionLike {
     if (
       this.state === 'handshake' &&
       this.finishedEpoch !== undefined &&
-      record.epoch === this.finishedEpoch
+      record.epoch === this.finishedEpoch &&
+      this.couldBeFinished(record)
     ) {
       // The peer's first protected record is its Finished: failing to open it means the keys differ (wrong PSK,
-      // or an unknown identity answered with a stand-in key, RFC 4279 §2), reported as decrypt_error.
+      // or an unknown identity answered with a stand-in key, RFC 4279 §2), reported as decrypt_error. Records
+      // that cannot be a Finished (a late alert or data of an earlier connection from the same address) are
+      // only dropped, so they cannot abort a new handshake.
       this.fail(new DtlsError(AlertDescription.decrypt_error, 'Finished did not verify'));
       return;
     }
     this.env.hooks.dropped('bad_mac');
+  }
+
+  /** Outer type handshake (or hidden by a CID) and a protected length that fits a 12-byte Finished. */
+  private couldBeFinished(record: DtlsRecord): boolean {
+    if (record.type === ContentType.tls12Cid) return true;
+    if (record.type !== ContentType.handshake) return false;
+    const range = this.record.sealedLengthRange(record.epoch, HANDSHAKE_HEADER_BYTES + 12);
+    return range !== undefined && record.fragment.length >= range[0] && record.fragment.length <= range[1];
   }
 
   private dispatch(r: OpenedRecord): void {

@@ -34,6 +34,13 @@ export class AesCbcHmacSha256Protection implements RecordProtection {
     private readonly randomBytes: (n: number) => Buffer,
   ) {}
 
+  /** RFC 5246 §6.2.3.2: padding_length up to 255, any length that makes whole blocks. */
+  sealedLengthRange(plaintextLength: number): readonly [number, number] {
+    const min = Math.ceil((plaintextLength + MAC + 1) / BLOCK) * BLOCK;
+    const max = Math.floor((plaintextLength + MAC + 256) / BLOCK) * BLOCK;
+    return [BLOCK + min, BLOCK + max];
+  }
+
   seal(header: RecordHeader, plaintext: Buffer): Buffer {
     const mac = createHmac('sha256', this.writeMacKey)
       .update(additionalData(header, plaintext.length))

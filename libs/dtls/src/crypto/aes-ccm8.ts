@@ -21,6 +21,10 @@ export class AesCcm8Protection implements RecordProtection {
     private readonly readSalt: Buffer,
   ) {}
 
+  sealedLengthRange(plaintextLength: number): readonly [number, number] {
+    return [plaintextLength + this.expansion, plaintextLength + this.expansion];
+  }
+
   seal(header: RecordHeader, plaintext: Buffer): Buffer {
     const explicit = Buffer.allocUnsafe(EXPLICIT_NONCE);
     explicit.writeUInt16BE(header.epoch, 0);

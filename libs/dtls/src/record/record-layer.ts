@@ -88,6 +88,10 @@ export class RecordLayer {
     return recordHeaderLength(cidLength) + (cidLength > 0 ? 1 : 0) + (state?.protection.expansion ?? 0);
   }
 
+  sealedLengthRange(epoch: number, plaintextLength: number): readonly [number, number] | undefined {
+    return this.epochs.get(epoch)?.protection.sealedLengthRange(plaintextLength);
+  }
+
   /** Protects and encodes one record. RFC 9146 §4 wraps the content in DTLSInnerPlaintext when a CID is sent. */
   seal(type: number, plaintext: Buffer, epoch = this.currentWriteEpoch, version = DTLS_1_2): Buffer {
     const state = this.epochs.get(epoch);

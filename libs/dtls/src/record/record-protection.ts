@@ -19,6 +19,8 @@ export interface RecordProtection {
   /** Most bytes sealing adds to a plaintext (nonce/IV, tag/MAC, padding), for MTU planning. */
   readonly expansion: number;
   seal(header: RecordHeader, plaintext: Buffer): Buffer;
+  /** Shortest and longest fragment a peer may produce sealing `plaintextLength` bytes (padding choices). */
+  sealedLengthRange(plaintextLength: number): readonly [number, number];
   open(header: RecordHeader, fragment: Buffer): Buffer | undefined;
 }
 
@@ -26,6 +28,7 @@ export interface RecordProtection {
 export const NULL_PROTECTION: RecordProtection = {
   expansion: 0,
   seal: (_header, plaintext) => plaintext,
+  sealedLengthRange: (n) => [n, n],
   open: (_header, fragment) => fragment,
 };
 

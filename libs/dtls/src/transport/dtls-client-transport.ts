@@ -228,9 +228,11 @@ export class DtlsClientTransport implements DatagramTransport {
         if (slot.peer) this.byKey.delete(slot.peer.key);
         // RFC 5246 §7.2.2: a fatal alert invalidates the session; a failed resumption falls back to full next time.
         if (error) this.cache.delete(key);
-        const failure =
-          error ?? new DtlsError(AlertDescription.handshake_failure, `session ended: ${reason}`);
-        for (const w of slot.waiters.splice(0)) w.reject(failure);
+        if (slot.waiters.length > 0) {
+          const failure =
+            error ?? new DtlsError(AlertDescription.handshake_failure, `session ended: ${reason}`);
+          for (const w of slot.waiters.splice(0)) w.reject(failure);
+        }
         if (slot.peer) {
           this.events.emit('sessionClosed', {
             peer: slot.peer,

@@ -135,6 +135,23 @@ describe('DTLS 1.2 PSK handshake in memory', () => {
     expect(server.stats().sessions).toBe(0);
   });
 
+  it('is not aborted by a late record of the previous connection from the same address', async () => {
+    const world = new DtlsTestWorld();
+    await world.startServer(pskServer);
+    const c = await world.client(pskClient);
+    await exchange(world, c);
+    // The server's close_notify answer is delayed into the client's next handshake (deferred, then unopenable).
+    world.net.filter = (d) => [
+      { delayMs: d.from.port === SERVER.port && d.data[0] === ContentType.alert ? 4 : 1 },
+    ];
+    c.client.closeSession(SERVER.address, SERVER.port);
+    c.client.forgetSession(SERVER.address, SERVER.port);
+    c.client.send(Buffer.from('again'), serverPeer);
+    await world.until(() => world.serverReceived.length > 1, 2000);
+    expect(world.serverReceived.map((r) => r.data.toString())).toEqual(['ping', 'again']);
+    expect(c.metrics.drops).toEqual(['bad_mac']);
+  });
+
   it('sends queued data after a failed handshake is retried by the next send', async () => {
     const world = new DtlsTestWorld();
     world.net.filter = () => []; // the server is unreachable at first
