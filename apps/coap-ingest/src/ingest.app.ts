@@ -1,5 +1,14 @@
-import { type Clock, CoapEndpoint, systemClock, type DatagramTransport, UdpTransport } from '@smartcity/coap';
+import {
+  type Clock,
+  CoapEndpoint,
+  formatPeer,
+  systemClock,
+  type DatagramTransport,
+  UdpTransport,
+} from '@smartcity/coap';
+import { type DtlsServerTransport } from '@smartcity/dtls';
 import { RegistrationService } from '@smartcity/lwm2m-server';
+import { CredentialKeyring, DeviceCredentialRepository } from '@smartcity/platform-db';
 import { TOPICS, topicSpec } from '@smartcity/platform-contracts';
 import { ensureTopics, KafkaClient, KafkaProducer } from '@smartcity/platform-kafka';
 import {
@@ -14,11 +23,15 @@ import { Pool } from 'pg';
 import { type Registry } from 'prom-client';
 import { type IngestConfig } from './config/ingest.config';
 import { DeviceRequestService } from './downlink/device-request.service';
-import { DirectoryAuthorizer } from './lwm2m/directory-authorizer';
 import { RegistrationOwnership } from './lwm2m/ownership';
 import { RateAdmission } from './lwm2m/rate-admission';
 import { RegistrationEventsPublisher } from './lwm2m/registration-events.publisher';
 import { newRegistrationId } from './registration/registration-id';
+import { dtlsMetrics } from './metrics/dtls.metrics';
+import { createCoapsTransport } from './security/coaps-transport';
+import { CredentialLookup } from './security/credential-lookup';
+import { DeviceAuthorizer } from './security/device-authorizer';
+import { TenantAuthorityCache } from './security/tenant-authorities';
 import { Lwm2mRouter } from './lwm2m/lwm2m-router';
 import { RegistrationHandler } from './lwm2m/registration.handler';
 import { SendHandler } from './lwm2m/send.handler';
@@ -44,7 +57,10 @@ export class IngestApp {
   readonly registry: Registry;
   readonly metrics: IngestMetrics;
   readonly local = new LocalRegistrations();
-  readonly endpoint: CoapEndpoint;
+  /** Plain CoAP (NoSec devices), when enabled. */
+  readonly coap: CoapEndpoint | undefined;
+  /** CoAP over DTLS, when enabled (built at start, once the tenants' CAs are loaded). */
+  coaps: CoapEndpoint | undefined;
   readonly requests: DeviceRequestService;
   readonly store: RedisRegistrationStore;
   private readonly redis: Redis;
@@ -53,7 +69,10 @@ export class IngestApp {
   private readonly producer: KafkaProducer;
   private readonly expiry: ExpiryWorker;
   private readonly router: Lwm2mRouter;
-  private readonly transport: DatagramTransport;
+  private readonly clock: Clock;
+  private readonly credentials: CredentialLookup;
+  private readonly authorities: TenantAuthorityCache;
+  private dtls: DtlsServerTransport | undefined;
   private ops: OpsServer | undefined;
   private started = false;
   private stopping = false;
@@ -65,7 +84,6 @@ export class IngestApp {
       /** Time for the whole ingest (protocol timers, queue-mode windows, receive times); default the system clock. */
       clock?: Clock;
       directory?: DeviceDirectory;
-      transport?: DatagramTransport;
       /** Route broker connections elsewhere (see KafkaClientOptions.connectVia). */
       kafkaConnectVia?: (broker: { host: string; port: number }) => { host: string; port: number };
     } = {},
@@ -76,7 +94,7 @@ export class IngestApp {
     this.registry = createMetricsRegistry('coap-ingest');
     this.metrics = new IngestMetrics(this.registry, {
       ownedRegistrations: () => this.local.size,
-      inFlight: () => this.endpoint.inFlightExchanges,
+      inFlight: () => this.endpoints().reduce((n, e) => n + e.inFlightExchanges, 0),
     });
     this.redis = createRedis({
       url: config.REDIS_URL,
@@ -109,44 +127,32 @@ export class IngestApp {
         ttlSeconds: config.DEVICE_CACHE_TTL_S,
         negativeTtlSeconds: config.DEVICE_CACHE_NEGATIVE_TTL_S,
       });
-    this.transport =
-      deps.transport ??
-      new UdpTransport({
-        host: config.COAP_HOST,
-        port: config.COAP_PORT,
-        onError: (err) => this.logger.error({ err }, 'udp socket error'),
-      });
-    const clock = deps.clock ?? systemClock;
+    this.clock = deps.clock ?? systemClock;
+    const clock = this.clock;
     const now = () => clock.now();
-    this.endpoint = new CoapEndpoint({
-      clock,
-      transport: this.transport,
-      logger: this.logger.child({ context: 'CoapEndpoint' }),
-      isVerifiedPeer: (peer) => this.local.isVerified(peer),
-      dedupMaxEntries: config.DEDUP_MAX_ENTRIES,
-      drainRetryAfterS: config.UNAVAILABLE_RETRY_AFTER_S,
-      // RFC 7959: a Send or notification larger than a datagram arrives in blocks, reassembled up to the limit.
-      block: { maxBodyBytes: config.MAX_PAYLOAD_BYTES },
-      hooks: {
-        malformed: (problem) => this.metrics.malformed.inc({ problem }),
-        duplicate: () => this.metrics.duplicates.inc(),
-        response: (code) => this.metrics.response(code),
-        amplificationLimited: () => this.metrics.amplificationLimited.inc(),
-      },
+    const credentialRepository = new DeviceCredentialRepository(
+      new CredentialKeyring(config.CREDENTIAL_KEYS),
+    );
+    this.credentials = new CredentialLookup(this.pool, credentialRepository, {
+      ttlMs: 30_000,
+      maxEntries: 100_000,
+      now,
     });
+    this.authorities = new TenantAuthorityCache(this.pool, credentialRepository);
+    this.coap = config.COAP_ENABLED
+      ? this.endpointOn(
+          new UdpTransport({
+            host: config.COAP_HOST,
+            port: config.COAP_PORT,
+            onError: (err) => this.logger.error({ err }, 'udp socket error'),
+          }),
+        )
+      : undefined;
     const publisher = new UplinkPublisher(this.producer, config.KAFKA_UPLINK_TOPIC, config.INSTANCE_ID);
     const sink = new NotificationSink(this.local, publisher, this.metrics, this.logger, now);
-    this.requests = new DeviceRequestService(
-      this.endpoint,
-      this.local,
-      sink,
-      this.metrics,
-      this.logger,
-      clock,
-      {
-        awakeWindowMs: config.QUEUE_AWAKE_WINDOW_S * 1000,
-      },
-    );
+    this.requests = new DeviceRequestService(this.local, sink, this.metrics, this.logger, clock, {
+      awakeWindowMs: config.QUEUE_AWAKE_WINDOW_S * 1000,
+    });
     const observations = new ObservationService(
       this.requests,
       sink,
@@ -171,7 +177,7 @@ export class IngestApp {
     );
     const service = new RegistrationService({
       store: this.store,
-      authorizer: new DirectoryAuthorizer(directory),
+      authorizer: new DeviceAuthorizer(directory, this.credentials, this.authorities),
       events: new RegistrationEventsPublisher(publisher, this.metrics, now),
       clock,
       newId: newRegistrationId,
@@ -205,7 +211,24 @@ export class IngestApp {
       topicSpec(TOPICS.uplink, this.config.KAFKA_UPLINK_TOPIC, this.config.KAFKA_UPLINK_PARTITIONS),
     ]);
     await this.producer.connect();
-    await this.endpoint.start(this.router.handle);
+    if (this.coap) await this.coap.start(this.router.handlerFor(this.coap));
+    if (this.config.COAPS_ENABLED) {
+      await this.authorities.load();
+      this.dtls = createCoapsTransport({
+        config: this.config,
+        credentials: this.credentials,
+        authorities: this.authorities,
+        redis: this.redis,
+        metrics: dtlsMetrics(this.registry),
+        clock: this.clock,
+        onSocketError: (err) => this.logger.error({ err }, 'coaps socket error'),
+      });
+      this.dtls.on('handshakeFailed', (e) =>
+        this.logger.debug({ peer: formatPeer(e), reason: e.reason, alert: e.alert }, 'dtls handshake failed'),
+      );
+      this.coaps = this.endpointOn(this.dtls);
+      await this.coaps.start(this.router.handlerFor(this.coaps));
+    }
     this.expiry.start();
     if (options.ops !== false) {
       this.ops = await startOpsServer({
@@ -216,12 +239,27 @@ export class IngestApp {
       });
     }
     this.started = true;
-    const coap = this.transport.localAddress();
-    this.logger.info({ coap, ops: this.ops?.port }, 'coap-ingest started');
+    this.logger.info(
+      { coap: this.coap?.localAddress(), coaps: this.coaps?.localAddress(), ops: this.ops?.port },
+      'coap-ingest started',
+    );
   }
 
+  /** The plain CoAP port (tests, benchmarks). */
   coapPort(): number {
-    return this.transport.localAddress().port;
+    if (!this.coap) throw new Error('plain CoAP is disabled (COAP_ENABLED=false)');
+    return this.coap.localAddress().port;
+  }
+
+  /** The CoAP over DTLS port. */
+  coapsPort(): number {
+    if (!this.coaps) throw new Error('coaps is not started (COAPS_ENABLED=false)');
+    return this.coaps.localAddress().port;
+  }
+
+  /** Forgets cached credentials (after a credential changed or a device was decommissioned). */
+  forgetCredentials(): void {
+    this.credentials.clear();
   }
 
   async isReady(): Promise<boolean> {
@@ -235,13 +273,37 @@ export class IngestApp {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    await this.endpoint.drain(this.config.SHUTDOWN_DRAIN_MS);
+    await Promise.all(this.endpoints().map((e) => e.drain(this.config.SHUTDOWN_DRAIN_MS)));
     await this.expiry.stop();
-    await this.endpoint.close();
+    await Promise.all(this.endpoints().map((e) => e.close()));
     await this.producer.close().catch((err: unknown) => this.logger.warn({ err }, 'producer close failed'));
     await this.store.close();
     await closeRedis(this.redis);
     await this.pool.end().catch(() => undefined);
     await this.ops?.close();
+  }
+
+  private endpoints(): CoapEndpoint[] {
+    return [this.coap, this.coaps].filter((e): e is CoapEndpoint => e !== undefined);
+  }
+
+  /** The CoAP message layer on one transport, with the ingest's policies and metrics. */
+  private endpointOn(transport: DatagramTransport): CoapEndpoint {
+    return new CoapEndpoint({
+      clock: this.clock,
+      transport,
+      logger: this.logger.child({ context: 'CoapEndpoint', scheme: transport.scheme }),
+      isVerifiedPeer: (peer) => this.local.isVerified(peer),
+      dedupMaxEntries: this.config.DEDUP_MAX_ENTRIES,
+      drainRetryAfterS: this.config.UNAVAILABLE_RETRY_AFTER_S,
+      // RFC 7959: a Send or notification larger than a datagram arrives in blocks, reassembled up to the limit.
+      block: { maxBodyBytes: this.config.MAX_PAYLOAD_BYTES },
+      hooks: {
+        malformed: (problem) => this.metrics.malformed.inc({ problem }),
+        duplicate: () => this.metrics.duplicates.inc(),
+        response: (code) => this.metrics.response(code),
+        amplificationLimited: () => this.metrics.amplificationLimited.inc(),
+      },
+    });
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { KafkaClient, topicEndOffsets } from '@smartcity/platform-kafka';
 import { createLogger } from '@smartcity/platform-observability';
+import { DEVICE_DIRECTORY_CACHE_PREFIX } from '@smartcity/platform-redis';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
 import { codesOf, gql, type RunningGateway, startGateway } from './support/gateway-process';
@@ -58,7 +59,7 @@ describe('deleteTenant (off-boarding)', () => {
       `INSERT INTO telemetry (time, tenant_id, device_id, path, metric, value_num) VALUES (now(), $1, $2, '/3/0/9', 'm', 1)`,
       [slug, rows[0]!.id],
     );
-    await redis.set(`sc:device-directory:${slug}-d1`, '{}');
+    await redis.set(`${DEVICE_DIRECTORY_CACHE_PREFIX}${slug}-d1`, '{}');
 
     const mutation =
       'mutation($id: ID!, $c: String!) { deleteTenant(id: $id, confirm: $c) { id rows topics organizationDeleted redisKeys } }';
@@ -83,6 +84,6 @@ describe('deleteTenant (off-boarding)', () => {
     expect(left.rows[0].n).toBe(0);
     await expect(topicEndOffsets(kafka, `city.${slug}.events.v1`)).rejects.toThrow();
     expect(await organizationCount(slug)).toBe(0);
-    expect(await redis.exists(`sc:device-directory:${slug}-d1`)).toBe(0);
+    expect(await redis.exists(`${DEVICE_DIRECTORY_CACHE_PREFIX}${slug}-d1`)).toBe(0);
   });
 });

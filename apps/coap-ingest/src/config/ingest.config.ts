@@ -21,6 +21,45 @@ export const ingestConfigSchema = z.object({
   /** CoAP UDP port (RFC 7252 §6.1 default 5683) and bind address ("::" = dual stack IPv6+IPv4). */
   COAP_PORT: port(5683),
   COAP_HOST: z.string().default('::'),
+  /** Plain CoAP (NoSec) at all: only devices of tenants that allow NoSec register over it. */
+  COAP_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** CoAP over DTLS 1.2 (RFC 7252 §9 `coaps`, default port 5684); '0' for a free port (tests). */
+  COAPS_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  COAPS_PORT: port(5684),
+  /**
+   * The server's ECDSA P-256 key (PEM file) for TLS_ECDHE_ECDSA: raw public key devices (RFC 7250) pin it, X.509
+   * devices check COAPS_CERTIFICATE_FILE (PEM chain, leaf first). Without a key only PSK devices connect.
+   */
+  COAPS_PRIVATE_KEY_FILE: z.string().optional(),
+  COAPS_CERTIFICATE_FILE: z.string().optional(),
+  /** Accept TLS_PSK_WITH_AES_128_CBC_SHA256 too (legacy devices without CCM). */
+  COAPS_LEGACY_CBC: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /**
+   * Keys sealing DTLS sessions in Redis (`id:base64-32-bytes`, first seals, all open): every instance with them
+   * resumes any instance's sessions.
+   */
+  COAPS_SESSION_KEYS: secret(z.string().default(LOCAL_STACK.dtlsSessionKeys)),
+  /** Seconds a DTLS session may be resumed after its full handshake. */
+  COAPS_SESSION_LIFETIME_S: positiveInt(24 * 3600),
+  /** Established DTLS sessions per process and handshakes in progress (per process, per source address). */
+  COAPS_MAX_SESSIONS: positiveInt(200_000),
+  COAPS_MAX_HANDSHAKES: positiveInt(2000),
+  COAPS_MAX_HANDSHAKES_PER_ADDRESS: positiveInt(8),
+  /** Seconds without a record after which a session is forgotten (the device resumes or handshakes again). */
+  COAPS_SESSION_IDLE_S: positiveInt(3 * 24 * 3600),
+  /**
+   * Keys decrypting device secrets at rest (`id:base64-32-bytes`, shared with the gateway and the CLI).
+   */
+  CREDENTIAL_KEYS: secret(z.string().default(LOCAL_STACK.credentialKeys)),
   /** /healthz /readyz /metrics. */
   OPS_HOST: z.string().default('127.0.0.1'),
   OPS_PORT: port(9101),

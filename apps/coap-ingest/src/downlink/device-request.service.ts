@@ -1,6 +1,5 @@
 import {
   type Clock,
-  type CoapEndpoint,
   CoapCode,
   CoapRequestError,
   CoapOption,
@@ -35,7 +34,6 @@ export interface DeviceRequestResult {
  */
 export class DeviceRequestService {
   constructor(
-    private readonly endpoint: CoapEndpoint,
     private readonly local: LocalRegistrations,
     private readonly notifications: NotificationSink,
     private readonly metrics: IngestMetrics,
@@ -60,7 +58,7 @@ export class DeviceRequestService {
 
   /** Stops listening to an observation (De-register, expiry, lost ownership). */
   forgetObservation(owned: OwnedRegistration, token: Buffer): void {
-    this.endpoint.forget(owned.peer, token);
+    owned.via.forget(owned.peer, token);
   }
 
   /** Whether a queue-mode device can be reached now (always true outside queue mode). */
@@ -98,14 +96,14 @@ export class DeviceRequestService {
     const observing = opensObservation(request);
     const paths = 'paths' in operation ? operation.paths : [key];
     try {
-      const { message, payload, token } = await this.endpoint.request(owned.peer, {
+      const { message, payload, token } = await owned.via.request(owned.peer, {
         ...shape,
         ...(this.options.responseTimeoutMs ? { timeoutMs: this.options.responseTimeoutMs } : {}),
         ...(observing ? { onNotification: this.notifications.listener(owned.registration.id, paths) } : {}),
       });
       if (observing && message.code === CoapCode.Content) {
         const previous = owned.observations.get(key);
-        if (previous && !previous.equals(token)) this.endpoint.forget(owned.peer, previous);
+        if (previous && !previous.equals(token)) owned.via.forget(owned.peer, previous);
         owned.observations.set(key, token);
       }
       const contentFormat = uintOptionOf(message, CoapOption.ContentFormat);
@@ -149,7 +147,7 @@ export class DeviceRequestService {
     const token = owned.observations.get(key);
     if (!token) return { status: 'invalid', error: `no observation of ${key}` };
     owned.observations.delete(key);
-    this.endpoint.forget(owned.peer, token);
+    owned.via.forget(owned.peer, token);
     const request: Lwm2mRequest =
       op.op === 'cancel-observation'
         ? { op: 'cancel-observe', path: Lwm2mPath.parse(op.path) }
@@ -159,7 +157,7 @@ export class DeviceRequestService {
             paths: compositePaths(op.paths),
           };
     try {
-      const { message } = await this.endpoint.request(owned.peer, {
+      const { message } = await owned.via.request(owned.peer, {
         ...toCoapRequest(request, owned.registration.rootPath),
         token,
       });

@@ -1,10 +1,15 @@
+import { type CoapEndpoint, udpPeer } from '@smartcity/coap';
 import {
   type DownlinkOperation,
   type DownlinkRequest,
   type DownlinkResult,
 } from '@smartcity/platform-contracts';
 import { createLogger } from '@smartcity/platform-observability';
-import { LocalRegistrations, type OwnedRegistration } from '../registration/local-registrations';
+import {
+  type DeviceContact,
+  LocalRegistrations,
+  type OwnedRegistration,
+} from '../registration/local-registrations';
 import { type Registration } from '@smartcity/lwm2m-server';
 import { type DeviceRequestService } from './device-request.service';
 import { DownlinkExecutor } from './downlink-executor';
@@ -60,6 +65,11 @@ class MemoryQueue {
   }
 }
 
+/** No device is reached in these tests: the request service is replaced. */
+function contactOf(r: Registration): DeviceContact {
+  return { peer: udpPeer(r.peerAddress, r.peerPort), via: {} as CoapEndpoint };
+}
+
 function setup(options: { awake?: (o: OwnedRegistration) => boolean } = {}) {
   const queue = new MemoryQueue();
   const local = new LocalRegistrations();
@@ -90,7 +100,7 @@ function setup(options: { awake?: (o: OwnedRegistration) => boolean } = {}) {
 describe('DownlinkExecutor', () => {
   it("runs an endpoint's requests one at a time, oldest first, publishing SENT then the outcome", async () => {
     const t = setup();
-    t.local.put(registration('sl-1'), Date.now());
+    t.local.put(registration('sl-1'), Date.now(), contactOf(registration('sl-1')));
     for (const id of ['c1', 'c2', 'c3']) t.queue.enqueue(request(id, 'sl-1'));
     t.executor.drain('sl-1');
     t.executor.drain('sl-1'); // a second drain while running only re-arms the first
@@ -117,7 +127,7 @@ describe('DownlinkExecutor', () => {
 
   it('expires a request when a queue-mode device sleeps past the deadline', async () => {
     const t = setup({ awake: () => false });
-    t.local.put(registration('sl-3', true), Date.now());
+    t.local.put(registration('sl-3', true), Date.now(), contactOf(registration('sl-3', true)));
     t.queue.enqueue(request('c1', 'sl-3', Date.now() + 50));
     t.executor.drain('sl-3');
     await t.idle();
@@ -128,7 +138,7 @@ describe('DownlinkExecutor', () => {
   it('runs a held request as soon as the device wakes up (its held callbacks are released)', async () => {
     let awake = false;
     const t = setup({ awake: () => awake });
-    const owned = t.local.put(registration('sl-4', true), Date.now());
+    const owned = t.local.put(registration('sl-4', true), Date.now(), contactOf(registration('sl-4', true)));
     t.queue.enqueue(request('c1', 'sl-4'));
     t.executor.drain('sl-4');
     await new Promise((r) => setTimeout(r, 30));
@@ -141,7 +151,7 @@ describe('DownlinkExecutor', () => {
 
   it('puts a waiting request back at the head when another instance takes the endpoint over', async () => {
     const t = setup({ awake: () => false });
-    t.local.put(registration('sl-5', true), Date.now());
+    t.local.put(registration('sl-5', true), Date.now(), contactOf(registration('sl-5', true)));
     t.queue.enqueue(request('c1', 'sl-5'));
     t.queue.enqueue(request('c2', 'sl-5'));
     t.executor.drain('sl-5');
@@ -154,7 +164,7 @@ describe('DownlinkExecutor', () => {
 
   it("refuses a request whose tenant is not the endpoint's", async () => {
     const t = setup();
-    t.local.put(registration('sl-6'), Date.now());
+    t.local.put(registration('sl-6'), Date.now(), contactOf(registration('sl-6')));
     t.queue.enqueue({ ...request('c1', 'sl-6'), tenant: 'porto' });
     t.executor.drain('sl-6');
     await t.idle();

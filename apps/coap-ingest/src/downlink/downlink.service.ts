@@ -1,4 +1,3 @@
-import { type CoapEndpoint } from '@smartcity/coap';
 import {
   type DownlinkRequest,
   downlinkContract,
@@ -23,7 +22,6 @@ export interface IngestParts {
   readonly logger: Logger;
   readonly local: LocalRegistrations;
   readonly requests: DeviceRequestService;
-  readonly endpoint: CoapEndpoint;
   readonly store: RegistrationStore;
 }
 

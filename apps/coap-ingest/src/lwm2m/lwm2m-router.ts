@@ -1,4 +1,11 @@
-import { type CoapExchange, CoapCode, CoapOption, uintOption, uriPathOf } from '@smartcity/coap';
+import {
+  type CoapEndpoint,
+  type CoapExchange,
+  CoapCode,
+  CoapOption,
+  uintOption,
+  uriPathOf,
+} from '@smartcity/coap';
 import { KafkaError, KafkaErrorCode } from '@smartcity/platform-kafka';
 import { type Logger } from '@smartcity/platform-observability';
 import { coapCodeOf, IngestError, IngestErrorCode } from './ingest.errors';
@@ -25,18 +32,23 @@ export class Lwm2mRouter {
     private readonly logger: Logger,
   ) {}
 
-  handle = (exchange: CoapExchange): void => {
+  /** The request handler of one endpoint (coap or coaps): what comes in there is answered from there. */
+  handlerFor(via: CoapEndpoint): (exchange: CoapExchange) => void {
+    return (exchange) => this.handle(exchange, via);
+  }
+
+  private handle(exchange: CoapExchange, via: CoapEndpoint): void {
     let work: Promise<void>;
     try {
-      work = this.route(exchange);
+      work = this.route(exchange, via);
     } catch (err) {
       this.fail(exchange, err);
       return;
     }
     work.catch((err: unknown) => this.fail(exchange, err));
-  };
+  }
 
-  private route(exchange: CoapExchange): Promise<void> {
+  private route(exchange: CoapExchange, via: CoapEndpoint): Promise<void> {
     if (exchange.request.payload.length > this.settings.maxPayloadBytes) {
       exchange.respond(CoapCode.RequestEntityTooLarge, [
         uintOption(CoapOption.Size1, this.settings.maxPayloadBytes),
@@ -47,14 +59,14 @@ export class Lwm2mRouter {
     const method = exchange.request.code;
     if (path[0] === 'dp' && path.length === 1) {
       if (method !== CoapCode.POST) throw notAllowed();
-      return this.sends.send(exchange);
+      return this.sends.send(exchange, via);
     }
     if (path[0] === 'rd' && path.length === 1) {
       if (method !== CoapCode.POST) throw notAllowed();
-      return this.registrations.register(exchange);
+      return this.registrations.register(exchange, via);
     }
     if (path[0] === 'rd' && path.length === 2 && path[1]) {
-      if (method === CoapCode.POST) return this.registrations.update(exchange, path[1]);
+      if (method === CoapCode.POST) return this.registrations.update(exchange, via, path[1]);
       if (method === CoapCode.DELETE) return this.registrations.deregister(exchange, path[1]);
       throw notAllowed();
     }

@@ -1,9 +1,12 @@
-import { type Peer } from '@smartcity/coap';
 import { type Registration, type RegistrationStore } from '@smartcity/lwm2m-server';
 import { type Logger } from '@smartcity/platform-observability';
 import { type DeviceRequestService } from '../downlink/device-request.service';
 import { type ObservationService } from '../observe/observation.service';
-import { type LocalRegistrations, type OwnedRegistration } from '../registration/local-registrations';
+import {
+  type DeviceContact,
+  type LocalRegistrations,
+  type OwnedRegistration,
+} from '../registration/local-registrations';
 import { type DeviceDirectory } from '../tenancy/device-directory';
 
 /** Owner announced for a registration that ended: every instance drops its local copy. */
@@ -29,9 +32,10 @@ export class RegistrationOwnership {
   async own(
     registration: Registration,
     now: number,
+    contact: DeviceContact,
     options: { announce: boolean },
   ): Promise<OwnedRegistration> {
-    const owned = this.local.put(registration, now);
+    const owned = this.local.put(registration, now, contact);
     if (options.announce) await this.store.announceOwner(registration.id, this.instanceId);
     return owned;
   }
@@ -43,17 +47,17 @@ export class RegistrationOwnership {
    */
   async takeOver(
     registration: Registration,
-    peer: Peer,
+    contact: DeviceContact,
     now: number,
   ): Promise<OwnedRegistration | undefined> {
     const updated = await this.store.update(registration.id, {
       owner: this.instanceId,
-      peerAddress: peer.address,
-      peerPort: peer.port,
+      peerAddress: contact.peer.address,
+      peerPort: contact.peer.port,
       expiresAt: registration.expiresAt,
     });
     if (!updated) return undefined;
-    const owned = await this.own(updated, now, { announce: true });
+    const owned = await this.own(updated, now, contact, { announce: true });
     this.logger.info(
       { endpoint: updated.endpoint, registrationId: updated.id, from: registration.owner },
       'took over registration',

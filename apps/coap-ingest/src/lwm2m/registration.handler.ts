@@ -1,4 +1,5 @@
 import {
+  type CoapEndpoint,
   type CoapExchange,
   CoapCode,
   CoapOption,
@@ -29,7 +30,7 @@ export class RegistrationHandler {
     private readonly requests: DeviceRequestService,
   ) {}
 
-  async register(exchange: CoapExchange): Promise<void> {
+  async register(exchange: CoapExchange, via: CoapEndpoint): Promise<void> {
     const result = await this.service.register({
       query: uriQueryOf(exchange.request),
       links: exchange.request.payload.toString('utf8'),
@@ -39,7 +40,10 @@ export class RegistrationHandler {
     if (!result.ok) return respondFailure(exchange, result);
     // The instance that held a replaced registration lets go of it too.
     if (result.replaced) await this.ownership.end(result.replaced);
-    const owned = await this.ownership.own(result.registration, exchange.receivedAt, { announce: true });
+    const contact = { peer: exchange.peer, via };
+    const owned = await this.ownership.own(result.registration, exchange.receivedAt, contact, {
+      announce: true,
+    });
     exchange.respond(
       CoapCode.Created,
       stringOptions(CoapOption.LocationPath, ['rd', result.registration.id]),
@@ -47,7 +51,7 @@ export class RegistrationHandler {
     this.ownership.observeLater(owned);
   }
 
-  async update(exchange: CoapExchange, id: string): Promise<void> {
+  async update(exchange: CoapExchange, via: CoapEndpoint, id: string): Promise<void> {
     const known = this.local.get(id)?.registration;
     const links = exchange.request.payload.length > 0 ? exchange.request.payload.toString('utf8') : undefined;
     const contentFormat = uintOptionOf(exchange.request, CoapOption.ContentFormat);
@@ -60,7 +64,10 @@ export class RegistrationHandler {
     });
     if (!result.ok) return respondFailure(exchange, result);
     const tookOver = !known;
-    const owned = await this.ownership.own(result.registration, exchange.receivedAt, { announce: tookOver });
+    const contact = { peer: exchange.peer, via };
+    const owned = await this.ownership.own(result.registration, exchange.receivedAt, contact, {
+      announce: tookOver,
+    });
     exchange.respond(CoapCode.Changed);
     this.requests.wake(owned);
     if (result.linksChanged || tookOver) this.ownership.observeLater(owned);

@@ -1,4 +1,4 @@
-import { type CoapExchange, CoapCode, CoapOption, uintOptionOf } from '@smartcity/coap';
+import { type CoapEndpoint, type CoapExchange, CoapCode, CoapOption, uintOptionOf } from '@smartcity/coap';
 import { isSameDevice, type RegistrationStore } from '@smartcity/lwm2m-server';
 import { type DeviceRequestService } from '../downlink/device-request.service';
 import { type IngestMetrics } from '../metrics/ingest.metrics';
@@ -28,14 +28,14 @@ export class SendHandler {
     private readonly metrics: IngestMetrics,
   ) {}
 
-  async send(exchange: CoapExchange): Promise<void> {
+  async send(exchange: CoapExchange, via: CoapEndpoint): Promise<void> {
     const now = exchange.receivedAt;
     let owned = this.local.getByPeer(exchange.peer);
     if (!owned) {
       // Registered through another instance (or before a restart): take the endpoint over.
       const registration = await this.store.getByAddress(exchange.peer.address, exchange.peer.port);
       if (registration && isSameDevice(registration, exchange.peer)) {
-        owned = await this.ownership.takeOver(registration, exchange.peer, now);
+        owned = await this.ownership.takeOver(registration, { peer: exchange.peer, via }, now);
       }
       if (!owned) throw new IngestError(IngestErrorCode.NotRegistered, 'not registered; register first');
     }

@@ -1,10 +1,19 @@
-import { type Peer, udpPeer } from '@smartcity/coap';
+import { type CoapEndpoint, type Peer } from '@smartcity/coap';
 import { type Registration } from '@smartcity/lwm2m-server';
+
+/** How this instance reaches a device: the peer it last heard it from, on the endpoint (coap or coaps) it uses. */
+export interface DeviceContact {
+  readonly peer: Peer;
+  readonly via: CoapEndpoint;
+}
 
 /** A registration this instance owns (it last heard from the device), with its live per-process state. */
 export interface OwnedRegistration {
   registration: Registration;
+  /** The device's peer: its address for NoSec, its DTLS session (key and identity) for coaps. */
   peer: Peer;
+  /** The endpoint the device talks through: requests to it leave from there (its NAT binding, its session). */
+  via: CoapEndpoint;
   /** Last uplink of any kind (ms): a queue-mode device is awake for a window after it (Transport §6.5). */
   lastUplinkAt: number;
   /** Observed path -> the observation's token (its relation in the CoAP endpoint, with `peer`). */
@@ -45,19 +54,20 @@ export class LocalRegistrations {
   }
 
   /** Adds or refreshes an owned registration; keeps observations and held requests of the same id. */
-  put(registration: Registration, now: number): OwnedRegistration {
-    const peer = udpPeer(registration.peerAddress, registration.peerPort);
+  put(registration: Registration, now: number, contact: DeviceContact): OwnedRegistration {
+    const { peer, via } = contact;
     let owned = this.byId.get(registration.id);
     if (owned) {
       if (owned.peer.key !== peer.key && this.byPeer.get(owned.peer.key) === owned)
         this.byPeer.delete(owned.peer.key);
       owned.registration = registration;
       owned.peer = peer;
+      owned.via = via;
       owned.lastUplinkAt = now;
     } else {
       const previous = this.byEndpoint.get(registration.endpoint);
       if (previous) this.remove(previous.registration.id);
-      owned = { registration, peer, lastUplinkAt: now, observations: new Map(), held: [] };
+      owned = { registration, peer, via, lastUplinkAt: now, observations: new Map(), held: [] };
       this.byId.set(registration.id, owned);
     }
     this.byPeer.set(peer.key, owned);

@@ -13,6 +13,10 @@ export interface DeviceRecord {
   readonly profile: string | null;
   readonly observe: readonly ObserveSpec[];
   readonly decommissioned: boolean;
+  /** How the device must authenticate (its credential; 'nosec' when it has none). */
+  readonly securityMode: 'nosec' | 'psk' | 'rpk' | 'x509';
+  /** Whether its tenant accepts NoSec devices at all. */
+  readonly nosecAllowed: boolean;
 }
 
 export interface DeviceDirectory {

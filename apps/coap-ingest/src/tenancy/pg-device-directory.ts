@@ -7,7 +7,11 @@ interface ResolvedRow {
   profile: string | null;
   observe: unknown;
   decommissioned: boolean;
+  security_mode: DeviceRecord['securityMode'];
+  nosec_allowed: boolean;
 }
+
+const COLUMNS = 'tenant_id, device_id, profile, observe, decommissioned, security_mode, nosec_allowed';
 
 /**
  * The device table through the SECURITY DEFINER functions of the schema (migration initial-schema:
@@ -18,14 +22,13 @@ export class PgDeviceDirectory implements DeviceDirectory {
   constructor(private readonly pool: Pool) {}
 
   async resolve(endpoint: string): Promise<DeviceRecord | null> {
-    const found = await this.pool.query<ResolvedRow>(
-      'SELECT tenant_id, device_id, profile, observe, decommissioned FROM platform.resolve_endpoint($1)',
-      [endpoint],
-    );
+    const found = await this.pool.query<ResolvedRow>(`SELECT ${COLUMNS} FROM platform.resolve_endpoint($1)`, [
+      endpoint,
+    ]);
     let row = found.rows[0];
     if (!row) {
       const provisioned = await this.pool.query<ResolvedRow>(
-        'SELECT tenant_id, device_id, profile, observe, decommissioned FROM platform.auto_provision($1)',
+        `SELECT ${COLUMNS} FROM platform.auto_provision($1)`,
         [endpoint],
       );
       row = provisioned.rows[0];
@@ -37,6 +40,8 @@ export class PgDeviceDirectory implements DeviceDirectory {
       profile: row.profile,
       observe: toObserveSpecs(row.observe),
       decommissioned: row.decommissioned,
+      securityMode: row.security_mode,
+      nosecAllowed: row.nosec_allowed,
     };
   }
 }

@@ -50,6 +50,7 @@ export class IngestTestWorld {
       ...loadIngestConfig({}),
       COAP_HOST: '127.0.0.1',
       COAP_PORT: 0,
+      COAPS_PORT: 0,
       OPS_PORT: 0,
       KAFKA_UPLINK_TOPIC: this.topic,
       KAFKA_UPLINK_PARTITIONS: 1,
@@ -71,14 +72,19 @@ export class IngestTestWorld {
     return app;
   }
 
-  async createTenant(options: { autoProvisionPrefix?: string; observe?: unknown[] } = {}): Promise<void> {
+  /** The run's tenant; it allows NoSec devices unless told otherwise (the default of a real new tenant is no). */
+  async createTenant(
+    options: { autoProvisionPrefix?: string; observe?: unknown[]; allowNosec?: boolean } = {},
+  ): Promise<void> {
     await this.owner.query(
-      'INSERT INTO tenants (id, name, auto_provision, auto_provision_prefix, auto_provision_profile) VALUES ($1, $1, $2, $3, $4)',
+      `INSERT INTO tenants (id, name, auto_provision, auto_provision_prefix, auto_provision_profile, allow_nosec)
+       VALUES ($1, $1, $2, $3, $4, $5)`,
       [
         this.tenant,
         !!options.autoProvisionPrefix,
         options.autoProvisionPrefix ?? null,
         options.observe ? 'default' : null,
+        options.allowNosec ?? true,
       ],
     );
     if (options.observe) {

@@ -37,4 +37,11 @@ export const LOCAL_STACK = {
   kafkaBrokers: '127.0.0.1:9092',
   keycloakUrl: 'http://127.0.0.1:8080',
   keycloakRealm: 'smartcity',
+  /**
+   * Keys sealing device secrets at rest (`id:base64`, AES-256): shared by the gateway, the CLI and the ingest. For
+   * local development only; every deployment sets its own.
+   */
+  credentialKeys: 'dev-credentials:ZGV2ZWxvcG1lbnQtb25seS1jcmVkZW50aWFsLWtleS0=',
+  /** Keys sealing DTLS sessions in Redis (`id:base64`), shared by the ingest instances. Local development only. */
+  dtlsSessionKeys: 'dev-sessions:ZGV2ZWxvcG1lbnQtb25seS1zZXNzaW9uLWtleS0zMmI=',
 } as const;

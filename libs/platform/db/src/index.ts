@@ -9,3 +9,5 @@ export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
 export * from './quota.repository';
 export * from './tenant-offboarding';
+export * from './credentials/credential-keyring';
+export * from './credentials/device-credentials.repository';
