@@ -2,10 +2,10 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Peer } from '@smartcity/coap';
+import { type Peer, UdpTransport } from '@smartcity/coap';
 import { fixtureKey, fixturePath, fixturePem } from '../testing/fixtures';
 import { PeerProcess, requireTool } from '../testing/interop';
-import { freeUdpPort, TestUdpTransport } from '../testing/udp-transport';
+import { freeUdpPort } from '../testing/ports';
 import { type DtlsClientCredentials } from '../transport/client-options';
 import { DtlsClientTransport } from '../transport/dtls-client-transport';
 import { DtlsServerTransport } from '../transport/dtls-server-transport';
@@ -61,7 +61,10 @@ describe('interop with GnuTLS', () => {
     createPublicKey(createPrivateKey(fixtureKey(name))).export({ type: 'spki', format: 'der' });
 
   async function echoServer(options: Omit<DtlsServerOptions, 'transport'>) {
-    const server = new DtlsServerTransport({ ...options, transport: new TestUdpTransport('127.0.0.1', 0) });
+    const server = new DtlsServerTransport({
+      ...options,
+      transport: new UdpTransport({ host: '127.0.0.1', port: 0 }),
+    });
     const seen: Peer[] = [];
     await server.start((data, peer) => {
       seen.push(peer);
@@ -176,7 +179,10 @@ describe('interop with GnuTLS', () => {
 
   async function ourClient(credentials: DtlsClientCredentials) {
     const received: string[] = [];
-    const client = new DtlsClientTransport({ credentials, transport: new TestUdpTransport('127.0.0.1', 0) });
+    const client = new DtlsClientTransport({
+      credentials,
+      transport: new UdpTransport({ host: '127.0.0.1', port: 0 }),
+    });
     await client.start((d) => received.push(d.toString()));
     closers.push(() => client.close());
     return { client, received };

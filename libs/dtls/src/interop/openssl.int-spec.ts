@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Peer } from '@smartcity/coap';
+import { type Peer, UdpTransport } from '@smartcity/coap';
 import { fixturePath, fixturePem, fixtureKey } from '../testing/fixtures';
 import { PeerProcess, requireTool } from '../testing/interop';
-import { freeUdpPort, TestUdpTransport } from '../testing/udp-transport';
+import { freeUdpPort } from '../testing/ports';
 import { DtlsClientTransport } from '../transport/dtls-client-transport';
 import { DtlsServerTransport } from '../transport/dtls-server-transport';
 import { type DtlsServerOptions } from '../transport/server-options';
@@ -43,7 +43,10 @@ describe('interop with OpenSSL', () => {
 
   /** Our server on a free UDP port, echoing application data back with a prefix. */
   async function echoServer(options: Omit<DtlsServerOptions, 'transport'>) {
-    const server = new DtlsServerTransport({ ...options, transport: new TestUdpTransport('127.0.0.1', 0) });
+    const server = new DtlsServerTransport({
+      ...options,
+      transport: new UdpTransport({ host: '127.0.0.1', port: 0 }),
+    });
     const seen: Peer[] = [];
     await server.start((data, peer) => {
       seen.push(peer);
@@ -188,7 +191,7 @@ describe('interop with OpenSSL', () => {
     const received: string[] = [];
     const client = new DtlsClientTransport({
       credentials: options,
-      transport: new TestUdpTransport('127.0.0.1', 0),
+      transport: new UdpTransport({ host: '127.0.0.1', port: 0 }),
       ...extra,
     });
     const events: Array<{ resumed: boolean }> = [];

@@ -1,5 +1,13 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { type Peer } from '@smartcity/coap';
+import {
+  type CoapMessage,
+  CoapCode,
+  CoapOption,
+  CoapType,
+  parseCoapMessage,
+  type Peer,
+  serializeCoapMessage,
+} from '@smartcity/coap';
 
 /**
  * Helpers for interoperability tests against independent DTLS stacks (OpenSSL, GnuTLS, libcoap). A missing tool
@@ -89,41 +97,42 @@ export function runTool(
 }
 
 /**
- * A few lines of CoAP (RFC 7252 §3) for interop: answers a confirmable request with a piggybacked ACK 2.05
- * Content carrying `payload(peer)`, a non-confirmable one with a NON 2.05. Anything shorter than a header is ignored.
+ * A tiny CoAP responder (RFC 7252 §5.2.1) on the `@smartcity/coap` codec: a confirmable request gets a
+ * piggybacked ACK 2.05 Content, a non-confirmable one a NON 2.05; empty messages and malformed datagrams are ignored.
  */
 export function coapResponder(
   send: (data: Buffer, peer: Peer) => void,
-  payload: (peer: Peer, request: Buffer) => string,
+  payload: (peer: Peer, request: CoapMessage) => string,
 ): (data: Buffer, peer: Peer) => void {
   return (data, peer) => {
-    if (data.length < 4 || data[0]! >> 6 !== 1) return;
-    const type = (data[0]! >> 4) & 3;
-    const tkl = data[0]! & 0x0f;
-    if (type > 1 || data[1] === 0) return; // ACK/RST or an empty message: nothing to answer
-    const replyType = type === 0 ? 2 : 1; // CON -> ACK, NON -> NON
-    const header = Buffer.from([0x40 | (replyType << 4) | tkl, 0x45, data[2]!, data[3]!]);
-    send(
-      Buffer.concat([
-        header,
-        data.subarray(4, 4 + tkl),
-        Buffer.from([0xff]),
-        Buffer.from(payload(peer, data)),
-      ]),
-      peer,
-    );
+    let request: CoapMessage;
+    try {
+      request = parseCoapMessage(data);
+    } catch {
+      return;
+    }
+    if (request.code === CoapCode.Empty) return;
+    if (request.type !== CoapType.Confirmable && request.type !== CoapType.NonConfirmable) return;
+    const response: CoapMessage = {
+      type: request.type === CoapType.Confirmable ? CoapType.Acknowledgement : CoapType.NonConfirmable,
+      code: CoapCode.Content,
+      messageId: request.messageId,
+      token: request.token,
+      options: [],
+      payload: Buffer.from(payload(peer, request)),
+    };
+    send(serializeCoapMessage(response), peer);
   };
 }
 
-/** A CoAP GET (CON, token 0x42) for `path`, with Uri-Path options. */
+/** A confirmable CoAP GET for `path`. */
 export function coapGet(path: string[], messageId = 0x1234): Buffer {
-  const options: Buffer[] = [];
-  let last = 0;
-  for (const seg of path) {
-    const v = Buffer.from(seg);
-    const delta = 11 - last;
-    last = 11;
-    options.push(Buffer.concat([Buffer.from([(delta << 4) | v.length]), v]));
-  }
-  return Buffer.concat([Buffer.from([0x41, 0x01, messageId >> 8, messageId & 0xff, 0x42]), ...options]);
+  return serializeCoapMessage({
+    type: CoapType.Confirmable,
+    code: CoapCode.GET,
+    messageId,
+    token: Buffer.from([0x42]),
+    options: path.map((segment) => ({ number: CoapOption.UriPath, value: Buffer.from(segment) })),
+    payload: Buffer.alloc(0),
+  });
 }
