@@ -1,7 +1,7 @@
 import { cityEventsTopic } from '@smartcity/platform-contracts';
 import { type KafkaClient } from '@smartcity/platform-kafka';
 import { type Pool } from 'pg';
-import { type CommandDriver } from './commands';
+import { COMMAND_DEADLINE_MS, type CommandDriver } from './commands';
 import { type Fleet } from './fleet';
 
 /** What the run counts at the end, once everything drained; `ok` is false when any count is off. */
@@ -26,6 +26,8 @@ export interface Audit {
     pendingInOutbox: number;
   };
   readonly commands: {
+    /** Publishes Kafka did not acknowledge, of commands never seen again: the gateway would have refused them. */
+    notAccepted: number;
     issued: number;
     executedOnce: number;
     executedTwiceOrMore: number;
@@ -33,6 +35,8 @@ export interface Audit {
     executedButNotCompleted: number;
     notExecuted: number;
     withoutOutcome: number;
+    /** When the first few commands without an outcome were issued (ISO times), to set them against the faults. */
+    withoutOutcomeIssued: string[];
   };
   readonly ok: boolean;
 }
@@ -211,23 +215,35 @@ function auditCommands(fleet: Fleet, commands: CommandDriver): Audit['commands']
   let executedButNotCompleted = 0;
   let notExecuted = 0;
   let withoutOutcome = 0;
+  let notAccepted = 0;
+  const withoutOutcomeIssued: string[] = [];
   for (const id of commands.issued.keys()) {
     const n = fleet.executions.get(id) ?? 0;
     const outcome = commands.outcomes.get(id);
+    if (commands.uncertain.has(id) && n === 0 && outcome === undefined) {
+      notAccepted++;
+      continue;
+    }
     if (n === 1) executedOnce++;
     else if (n > 1) executedTwiceOrMore++;
     else notExecuted++;
-    if (outcome === undefined) withoutOutcome++;
+    if (outcome === undefined && ++withoutOutcome <= 5) {
+      withoutOutcomeIssued.push(
+        new Date(commands.issued.get(id)!.deadline - COMMAND_DEADLINE_MS).toISOString(),
+      );
+    }
     if (outcome === 'completed' && n === 0) completedNotExecuted++;
     if (n > 0 && outcome !== undefined && outcome !== 'completed') executedButNotCompleted++;
   }
   return {
-    issued: commands.issued.size,
+    notAccepted,
+    issued: commands.issued.size - notAccepted,
     executedOnce,
     executedTwiceOrMore,
     completedNotExecuted,
     executedButNotCompleted,
     notExecuted,
     withoutOutcome,
+    withoutOutcomeIssued,
   };
 }

@@ -9,7 +9,7 @@ import {
 import { type KafkaClient, KafkaConsumer, KafkaProducer } from '@smartcity/platform-kafka';
 
 /** How long a chaos command may wait for its device (ms): past it the ingest reports it expired, never sends it. */
-const DEADLINE_MS = 120_000;
+export const COMMAND_DEADLINE_MS = 120_000;
 
 /**
  * Device commands during the run, as the gateway publishes them (lwm2m.downlink.v1): an Execute of /3/0/4 whose
@@ -82,7 +82,7 @@ export class CommandDriver {
     if (!endpoint) return;
     const id = randomUUID();
     const now = Date.now();
-    const deadline = now + DEADLINE_MS;
+    const deadline = now + COMMAND_DEADLINE_MS;
     this.issued.set(id, { endpoint, deadline });
     try {
       await this.producer.sendTyped(TOPICS.downlink, downlinkContract, [

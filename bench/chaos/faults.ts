@@ -95,7 +95,7 @@ export class FaultRunner {
   /** Records one fault (also used by the decoder killer). */
   fire(name: string, run: () => Promise<void>): Promise<void> {
     const at = (Date.now() - this.started) / 1000;
-    this.say(`[${at.toFixed(0)} s] fault: ${name}`);
+    this.say(`[${at.toFixed(0)} s, ${new Date().toISOString().slice(11, 19)}] fault: ${name}`);
     const took = () => (Date.now() - this.started) / 1000 - at;
     const p: Promise<void> = run()
       .then(() => {

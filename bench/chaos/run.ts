@@ -82,9 +82,10 @@ function report(r: ChaosResult, say: (line: string) => void): void {
   );
   const c = a.commands;
   say(
-    `  commands: ${c.issued} issued, executed once ${c.executedOnce}, more than once ${c.executedTwiceOrMore}, ` +
+    `  commands: ${c.issued} issued (and ${c.notAccepted} whose publish Kafka did not acknowledge, never seen again), executed once ${c.executedOnce}, more than once ${c.executedTwiceOrMore}, ` +
       `reported completed but never executed ${c.completedNotExecuted}, not executed ${c.notExecuted} ` +
-      `(executed but reported otherwise ${c.executedButNotCompleted}), without outcome ${c.withoutOutcome}`,
+      `(executed but reported otherwise ${c.executedButNotCompleted}), without outcome ${c.withoutOutcome}` +
+      (c.withoutOutcome > 0 ? ` (issued at ${c.withoutOutcomeIssued.join(', ')}...)` : ''),
   );
   const failed = r.faults.filter((f) => f.error);
   say(
