@@ -31,6 +31,7 @@ import { dtlsMetrics } from './metrics/dtls.metrics';
 import { createCoapsTransport } from './security/coaps-transport';
 import { CredentialLookup } from './security/credential-lookup';
 import { DeviceAuthorizer } from './security/device-authorizer';
+import { RegistrationLocator } from './security/registration-locator';
 import { TenantAuthorityCache } from './security/tenant-authorities';
 import { Lwm2mRouter } from './lwm2m/lwm2m-router';
 import { RegistrationHandler } from './lwm2m/registration.handler';
@@ -190,7 +191,15 @@ export class IngestApp {
     });
     this.router = new Lwm2mRouter(
       new RegistrationHandler(service, this.local, ownership, this.requests),
-      new SendHandler(this.local, this.store, ownership, publisher, admission, this.requests, this.metrics),
+      new SendHandler(
+        this.local,
+        new RegistrationLocator(this.store, this.credentials),
+        ownership,
+        publisher,
+        admission,
+        this.requests,
+        this.metrics,
+      ),
       { maxPayloadBytes: config.MAX_PAYLOAD_BYTES, unavailableRetryAfterS: config.UNAVAILABLE_RETRY_AFTER_S },
       this.logger.child({ context: 'Lwm2m' }),
     );

@@ -1,8 +1,8 @@
 import { type CoapEndpoint, type CoapExchange, CoapCode, CoapOption, uintOptionOf } from '@smartcity/coap';
-import { isSameDevice, type RegistrationStore } from '@smartcity/lwm2m-server';
 import { type DeviceRequestService } from '../downlink/device-request.service';
 import { type IngestMetrics } from '../metrics/ingest.metrics';
 import { type LocalRegistrations } from '../registration/local-registrations';
+import { type RegistrationLocator } from '../security/registration-locator';
 import { type UplinkPublisher } from '../uplink/uplink-publisher';
 import { IngestError, IngestErrorCode } from './ingest.errors';
 import { type RegistrationOwnership } from './ownership';
@@ -20,7 +20,7 @@ const SEND_FORMATS = new Set([110, 112, 11544]);
 export class SendHandler {
   constructor(
     private readonly local: LocalRegistrations,
-    private readonly store: RegistrationStore,
+    private readonly locator: RegistrationLocator,
     private readonly ownership: RegistrationOwnership,
     private readonly publisher: UplinkPublisher,
     private readonly admission: RateAdmission,
@@ -33,10 +33,9 @@ export class SendHandler {
     let owned = this.local.getByPeer(exchange.peer);
     if (!owned) {
       // Registered through another instance (or before a restart): take the endpoint over.
-      const registration = await this.store.getByAddress(exchange.peer.address, exchange.peer.port);
-      if (registration && isSameDevice(registration, exchange.peer)) {
+      const registration = await this.locator.registrationOf(exchange.peer);
+      if (registration)
         owned = await this.ownership.takeOver(registration, { peer: exchange.peer, via }, now);
-      }
       if (!owned) throw new IngestError(IngestErrorCode.NotRegistered, 'not registered; register first');
     }
     const contentFormat = uintOptionOf(exchange.request, CoapOption.ContentFormat);

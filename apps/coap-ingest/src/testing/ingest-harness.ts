@@ -16,6 +16,13 @@ import {
   invalidateDeviceDirectory,
   type Redis,
 } from '@smartcity/platform-redis';
+import { LOCAL_STACK } from '@smartcity/platform-config';
+import {
+  CredentialKeyring,
+  type DeviceCredentialInput,
+  DeviceCredentialRepository,
+  withPlatformAdmin,
+} from '@smartcity/platform-db';
 import { Pool } from 'pg';
 import { type IngestConfig, loadIngestConfig } from '../config/ingest.config';
 import { IngestApp } from '../ingest.app';
@@ -103,6 +110,23 @@ export class IngestTestWorld {
     );
     await invalidateDeviceDirectory(this.redis, [endpoint]);
     return r.rows[0]!.id;
+  }
+
+  /** Provisions a device with a credential (as the gateway or the CLI would): PSK, raw public key or X.509. */
+  async provisionWith(endpoint: string, credential: DeviceCredentialInput): Promise<string> {
+    const deviceId = await this.provision(endpoint);
+    const repository = new DeviceCredentialRepository(new CredentialKeyring(LOCAL_STACK.credentialKeys));
+    await withPlatformAdmin(this.owner, (tx) => repository.set(tx, this.tenant, deviceId, credential));
+    await invalidateDeviceDirectory(this.redis, [endpoint]);
+    return deviceId;
+  }
+
+  /** Adds an X.509 CA to the run's tenant (before the ingest starts: its DTLS trust anchors load at start). */
+  async addCertificateAuthority(certificate: string): Promise<void> {
+    const repository = new DeviceCredentialRepository(new CredentialKeyring(LOCAL_STACK.credentialKeys));
+    await withPlatformAdmin(this.owner, (tx) =>
+      repository.addCertificateAuthority(tx, this.tenant, certificate),
+    );
   }
 
   /** Reads the run's uplink topic from the beginning into `uplinks`. */

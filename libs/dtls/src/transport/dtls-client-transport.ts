@@ -12,7 +12,6 @@ import { parseDatagram } from '../record/record';
 import { type DtlsTransportEvents, TransportEvents } from './events';
 import { type DtlsMetrics } from './metrics';
 import { type DtlsClientOptions, type ResolvedClientOptions, resolveClientOptions } from './client-options';
-import { peerKeyOf } from './session-index';
 
 /** Test access to a client's connection with a server (not part of the public entry). */
 const connections = new WeakMap<
@@ -196,10 +195,12 @@ export class DtlsClientTransport implements DatagramTransport {
           if (this.cache.size >= MAX_CACHED_SESSIONS) this.cache.delete(this.cache.keys().next().value!);
           this.cache.set(key, c.session);
         }
+        // A client's peer is the server it addressed: the key of `udpPeer(address, port)`, so the CoAP layer
+        // matches the responses to the requests it sent there (RFC 7252 §5.3.2), whatever the session.
         const peer: Peer = {
           address: c.address,
           port: c.port,
-          key: c.session.sessionId.length > 0 ? peerKeyOf(c.session) : `dtls:${key}`,
+          key,
           identity: c.session.peerIdentity,
         };
         slot.peer = peer;
