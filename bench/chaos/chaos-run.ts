@@ -83,6 +83,8 @@ export async function runChaos(o: ChaosOptions, say: (line: string) => void): Pr
       name: `Chaos ${run}`,
       autoProvision: true,
       autoProvisionPrefix: `${tenant}-`,
+      // The devices speak CoAP without DTLS (NoSec): the run measures delivery, not the handshake.
+      allowNosec: true,
     });
     kafka = new KafkaClient({ clientId: `chaos-${run}`, brokers: [stack.kafkaBrokers], logger });
     await provisionTopics(kafka);
@@ -103,6 +105,8 @@ export async function runChaos(o: ChaosOptions, say: (line: string) => void): Pr
           ...common,
           COAP_HOST: '127.0.0.1',
           COAP_PORT: String(coap[i]),
+          // Two instances on one host: no shared default coaps port (the devices use NoSec CoAP).
+          COAPS_ENABLED: 'false',
           OPS_PORT: String(ops),
           INSTANCE_ID: `chaos-ingest-${name}`,
           KAFKA_UPLINK_PARTITIONS: '6',
