@@ -46,6 +46,7 @@ import { CachedDeviceDirectory } from './tenancy/cached-device-directory';
 import { type DeviceDirectory } from './tenancy/device-directory';
 import { PgDeviceDirectory } from './tenancy/pg-device-directory';
 import { NotificationSink } from './uplink/notification-sink';
+import { PayloadCheck } from './uplink/payload-check';
 import { UplinkPublisher } from './uplink/uplink-publisher';
 
 /**
@@ -150,7 +151,8 @@ export class IngestApp {
         )
       : undefined;
     const publisher = new UplinkPublisher(this.producer, config.KAFKA_UPLINK_TOPIC, config.INSTANCE_ID);
-    const sink = new NotificationSink(this.local, publisher, this.metrics, this.logger, now);
+    const payloads = new PayloadCheck();
+    const sink = new NotificationSink(this.local, publisher, this.metrics, this.logger, now, payloads);
     this.requests = new DeviceRequestService(this.local, sink, this.metrics, this.logger, clock, {
       awakeWindowMs: config.QUEUE_AWAKE_WINDOW_S * 1000,
     });
@@ -199,6 +201,7 @@ export class IngestApp {
         admission,
         this.requests,
         this.metrics,
+        payloads,
       ),
       { maxPayloadBytes: config.MAX_PAYLOAD_BYTES, unavailableRetryAfterS: config.UNAVAILABLE_RETRY_AFTER_S },
       this.logger.child({ context: 'Lwm2m' }),

@@ -58,7 +58,7 @@ describe('coap-ingest Send to Kafka (real Redis, Kafka, PostgreSQL)', () => {
         'payload' in u &&
         u.payload === payload.toString('base64');
       await world.waitForUplinks(match, 1);
-      await new Promise((res) => setTimeout(res, 300));
+      await world.sentinel(); // nothing more on its way
       const found = world.uplinks.filter(match);
       expect(found).toHaveLength(1);
       expect(found[0]).toMatchObject({
@@ -68,6 +68,35 @@ describe('coap-ingest Send to Kafka (real Redis, Kafka, PostgreSQL)', () => {
       });
     },
   );
+
+  it.each([
+    ['truncated SenML CBOR', 112, Buffer.from('81a2', 'hex')],
+    ['SenML JSON that is no JSON', 110, Buffer.from('[{"n":"/3303/0/5700","v":')],
+    ['SenML with a name that is no LwM2M path', 110, Buffer.from('[{"n":"temperature","v":1}]')],
+    // Leshan 2.0's decimal-fraction bt (RFC 8428 §6, CBOR tag 4) is decodable: it must be taken.
+  ])(
+    'refuses an undecodable Send (%s) with 4.00 and a diagnostic; nothing reaches Kafka',
+    async (_name, cf, payload) => {
+      const r = await device.request({ code: CoapCode.POST, path: ['dp'], payload, contentFormat: cf });
+      expect(r.code).toBe(CoapCode.BadRequest);
+      expect(r.payload.toString()).toMatch(/^undecodable payload: /);
+      const before = world.uplinks.length;
+      await world.sentinel();
+      expect(
+        world.uplinks.slice(before).filter((u) => u.kind === 'send' && u.endpoint === endpoint),
+      ).toHaveLength(0);
+    },
+  );
+
+  it('takes a SenML CBOR Send whose base time is a decimal fraction (RFC 8428 §6, as Leshan 2.0 sends it)', async () => {
+    // [{bt: 4([-9, 1700000000123456789]), n: "/3303/0/5700", v: 21.5}]
+    const payload = Buffer.from(
+      '81a322c482281b17979cfe3d85cd15006c2f333330332f302f3537303002fb4035800000000000',
+      'hex',
+    );
+    const r = await device.request({ code: CoapCode.POST, path: ['dp'], payload, contentFormat: 112 });
+    expect(r.code).toBe(CoapCode.Changed);
+  });
 
   it('refuses a Send in an unsupported content format with 4.15', async () => {
     const r = await device.request({ code: CoapCode.POST, path: ['dp'], payload: 'x', contentFormat: 0 });

@@ -3,6 +3,7 @@ import { type DeviceRequestService } from '../downlink/device-request.service';
 import { type IngestMetrics } from '../metrics/ingest.metrics';
 import { type LocalRegistrations } from '../registration/local-registrations';
 import { type RegistrationLocator } from '../security/registration-locator';
+import { type PayloadCheck } from '../uplink/payload-check';
 import { type UplinkPublisher } from '../uplink/uplink-publisher';
 import { IngestError, IngestErrorCode } from './ingest.errors';
 import { type RegistrationOwnership } from './ownership';
@@ -26,6 +27,7 @@ export class SendHandler {
     private readonly admission: RateAdmission,
     private readonly requests: DeviceRequestService,
     private readonly metrics: IngestMetrics,
+    private readonly payloads: PayloadCheck,
   ) {}
 
   async send(exchange: CoapExchange, via: CoapEndpoint): Promise<void> {
@@ -50,6 +52,12 @@ export class SendHandler {
     const registration = owned.registration;
     const refused = this.admission.check(registration);
     if (refused) return respondFailure(exchange, refused);
+    const problem = this.payloads.problem(
+      exchange.request.payload,
+      contentFormat,
+      registration.objectVersions,
+    );
+    if (problem) throw new IngestError(IngestErrorCode.BadRequest, problem);
     owned.lastUplinkAt = now;
     await this.publisher.publish(registration, {
       kind: 'send',

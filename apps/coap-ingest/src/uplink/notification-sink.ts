@@ -1,7 +1,9 @@
+import { Lwm2mPath } from '@smartcity/lwm2m-core';
 import { type NotificationListener, CoapOption, decodeUint, getOption } from '@smartcity/coap';
 import { type Logger } from '@smartcity/platform-observability';
 import { type IngestMetrics } from '../metrics/ingest.metrics';
 import { type LocalRegistrations } from '../registration/local-registrations';
+import { type PayloadCheck } from './payload-check';
 import { type UplinkPublisher } from './uplink-publisher';
 
 /** Turns notifications of an observation (RFC 7641, LwM2M Core 1.1.1 §6.4.2) into `notify` uplinks. */
@@ -12,22 +14,39 @@ export class NotificationSink {
     private readonly metrics: IngestMetrics,
     private readonly logger: Logger,
     private readonly now: () => number,
+    private readonly payloads: PayloadCheck,
   ) {}
 
-  /** A listener for one observation; resolves true once Kafka stored the notification (then the CON is ACKed). */
+  /**
+   * A listener for one observation; resolves true once Kafka stored the notification (then the CON is ACKed), or
+   * 'reject' for a body that cannot be decoded: it is answered with a Reset (ending the observation), not ACKed.
+   */
   listener(registrationId: string, paths: readonly string[]): NotificationListener {
     return async ({ message, payload }) => {
       const owned = this.local.get(registrationId);
       if (!owned) return false;
       owned.lastUplinkAt = this.now();
       if (message.code >> 5 !== 2) return true; // an error code ends the observation (RFC 7641 §3.2); nothing to store
+      const contentFormat = decodeUint(getOption(message, CoapOption.ContentFormat)) ?? 0;
+      const base = paths.length === 1 ? Lwm2mPath.tryParse(paths[0]!) : Lwm2mPath.ROOT;
+      const problem = this.payloads.problem(
+        payload,
+        contentFormat,
+        owned.registration.objectVersions,
+        base ?? Lwm2mPath.ROOT,
+      );
+      if (problem) {
+        this.metrics.uplinks.inc({ kind: 'notify-rejected' });
+        this.logger.warn({ registrationId, paths, problem }, 'notification refused: cannot be decoded');
+        return 'reject';
+      }
       try {
         await this.publish(
           registrationId,
           paths,
           message.token,
           payload,
-          decodeUint(getOption(message, CoapOption.ContentFormat)) ?? 0,
+          contentFormat,
           decodeUint(getOption(message, CoapOption.Observe)),
         );
         return true;

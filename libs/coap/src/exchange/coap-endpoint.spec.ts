@@ -266,7 +266,7 @@ describe('CoapEndpoint: Observe (RFC 7641)', () => {
     });
     await pair.start();
     const notifications: { payload: string; fresh: boolean }[] = [];
-    let store = true;
+    let store: boolean | 'reject' = true;
     const first = await pair.client.request(pair.serverPeer, {
       code: CoapCode.GET,
       options: [uintOption(CoapOption.Observe, 0), ...path('3', '0')],
@@ -326,6 +326,16 @@ describe('CoapEndpoint: Observe (RFC 7641)', () => {
     await flushMicrotasks();
     expect(await outcome).toBe('acked');
     expect(notifications.map((n) => n.payload)).toEqual(['v2', 'v2']);
+  });
+
+  it('answers a notification the listener rejects with a Reset and ends the observation (§3.6)', async () => {
+    const { pair, notifications, notify, setStore } = await observed();
+    setStore('reject');
+    expect(await notify(2, 'garbage')).toBe('reset');
+    setStore(true);
+    expect(await notify(3, 'v3')).toBe('reset'); // the observation is gone
+    expect(notifications.map((n) => n.payload)).toEqual(['garbage']);
+    expect(pair.client.pendingRequests).toBe(0);
   });
 
   it('answers a notification with a Reset after forget, which the notifier reports (§3.6)', async () => {

@@ -26,9 +26,10 @@ export interface Notification {
 
 /**
  * Receives a notification; resolves true once it is stored. A CON notification is acknowledged only then
- * (otherwise the device retransmits it).
+ * (false: not acknowledged, the device retransmits it). 'reject': the notification can never be processed; it is
+ * answered with a Reset, which also ends the observation (RFC 7641 §3.6).
  */
-export type NotificationListener = (notification: Notification) => Promise<boolean>;
+export type NotificationListener = (notification: Notification) => Promise<boolean | 'reject'>;
 
 export interface OutgoingRequest {
   readonly code: number;

@@ -148,7 +148,14 @@ export class OutgoingRequests {
       return;
     }
     this.notification(ex, message, peer).then(
-      (stored) => (stored ? ack() : this.ctx.dedup.delete(dedupKey)),
+      (stored) => {
+        if (stored === 'reject') {
+          entry.response = emptyMessage(CoapType.Reset, message.messageId);
+          this.ctx.transport.send(entry.response, peer);
+          this.finish(ex, new CoapRequestError('closed', 'notification rejected'));
+        } else if (stored) ack();
+        else this.ctx.dedup.delete(dedupKey);
+      },
       (err: unknown) => {
         this.ctx.logger.warn({ err, peer: peer.key }, 'notification not delivered');
         this.ctx.dedup.delete(dedupKey);
@@ -162,7 +169,7 @@ export class OutgoingRequests {
     if (message.code !== CoapCode.Empty && !ex.responded) this.firstResponse(ex, message);
   }
 
-  private async notification(ex: Exchange, message: CoapMessage, peer: Peer): Promise<boolean> {
+  private async notification(ex: Exchange, message: CoapMessage, peer: Peer): Promise<boolean | 'reject'> {
     const seq = uintOptionOf(message, CoapOption.Observe);
     const listener = ex.listener as NotificationListener;
     // §3.2: a response without Observe, or with an error code, ends the observation.
