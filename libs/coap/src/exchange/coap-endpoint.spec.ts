@@ -291,7 +291,7 @@ describe('CoapEndpoint: Observe (RFC 7641)', () => {
       first,
       notifications,
       notify,
-      setStore: (v: boolean) => (store = v),
+      setStore: (v: boolean | 'reject') => (store = v),
       token: () => observeToken!,
     };
   }
