@@ -45,6 +45,7 @@ async function startIngest(): Promise<Child & { port: number }> {
       KAFKA_UPLINK_PARTITIONS: '12',
       REDIS_KEY_PREFIX: `bench:ingest:${run}:`,
       RATE_ENDPOINT_PER_S: '0',
+      RATE_ADDRESS_PER_S: '0', // every simulated device shares 127.0.0.1
       RATE_TENANT_PER_S: '0',
       INSTANCE_ID: `bench-${run}`,
     },

@@ -102,6 +102,10 @@ export async function startPipeline(
         {
           COAP_HOST: '127.0.0.1',
           COAP_PORT: String(coapPort),
+          // The benchmark's fleet is NoSec on loopback: no coaps listener (port 5684 may be the demo's), and every
+          // simulated device shares 127.0.0.1, so no per-address limit.
+          COAPS_ENABLED: 'false',
+          RATE_ADDRESS_PER_S: '0',
           OPS_PORT: String(ingestOps),
           INSTANCE_ID: `ingest-${runId}`,
           // Registration state of this run only: another ingest must not expire (or take over) these devices.

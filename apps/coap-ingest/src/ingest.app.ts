@@ -174,6 +174,7 @@ export class IngestApp {
       this.logger.child({ context: 'Ownership' }),
     );
     const admission = new RateAdmission(
+      new RateLimiter(config.RATE_ADDRESS_PER_S, config.RATE_ADDRESS_BURST, now),
       new RateLimiter(config.RATE_ENDPOINT_PER_S, config.RATE_ENDPOINT_BURST, now),
       new RateLimiter(config.RATE_TENANT_PER_S, config.RATE_TENANT_BURST, now),
       this.metrics,
@@ -192,7 +193,7 @@ export class IngestApp {
       },
     });
     this.router = new Lwm2mRouter(
-      new RegistrationHandler(service, this.local, ownership, this.requests),
+      new RegistrationHandler(service, this.local, ownership, this.requests, admission),
       new SendHandler(
         this.local,
         new RegistrationLocator(this.store, this.credentials),

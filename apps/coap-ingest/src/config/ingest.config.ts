@@ -93,6 +93,12 @@ export const ingestConfigSchema = z.object({
   /** Largest request body (bytes), in one datagram or reassembled from Block1 blocks (RFC 7959); 4.13 above. */
   MAX_PAYLOAD_BYTES: positiveInt(65536),
   UNAVAILABLE_RETRY_AFTER_S: positiveInt(5),
+  /**
+   * Registers and unknown-peer requests per source IP address, checked before any database lookup (a flood of
+   * made-up endpoint names must not reach PostgreSQL). Generous: a carrier NAT puts many devices behind one address.
+   */
+  RATE_ADDRESS_PER_S: nonNegativeInt(100),
+  RATE_ADDRESS_BURST: positiveInt(1000),
   RATE_ENDPOINT_PER_S: nonNegativeInt(10),
   RATE_ENDPOINT_BURST: positiveInt(20),
   RATE_TENANT_PER_S: nonNegativeInt(20000),

@@ -1,3 +1,4 @@
+import { type Peer } from '@smartcity/coap';
 import { RegistrationErrorCode, type RegistrationFailure } from '@smartcity/lwm2m-server';
 import { type IngestMetrics } from '../metrics/ingest.metrics';
 import { type RateLimiter } from '../protection/rate-limiter';
@@ -5,10 +6,19 @@ import { type RateLimiter } from '../protection/rate-limiter';
 /** Per-endpoint and per-tenant request rates (RFC 8516: 4.29 with Max-Age when exceeded). */
 export class RateAdmission {
   constructor(
+    private readonly addressLimiter: RateLimiter,
     private readonly endpointLimiter: RateLimiter,
     private readonly tenantLimiter: RateLimiter,
     private readonly metrics: IngestMetrics,
   ) {}
+
+  /** Before anything is looked up for a peer we do not know yet: its source address within its rate. */
+  checkAddress = (peer: Pick<Peer, 'address'>): RegistrationFailure | undefined => {
+    const wait = this.addressLimiter.take(peer.address);
+    if (wait === 0) return undefined;
+    this.metrics.rateLimited.inc({ scope: 'address' });
+    return limited('address rate limit exceeded', wait);
+  };
 
   /** A refusal when the endpoint or its tenant exceeds its rate, else undefined (and a token is taken). */
   check = (who: { readonly endpoint: string; readonly tenant: string }): RegistrationFailure | undefined => {

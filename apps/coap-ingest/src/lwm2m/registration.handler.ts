@@ -16,6 +16,7 @@ import {
 import { type DeviceRequestService } from '../downlink/device-request.service';
 import { type LocalRegistrations } from '../registration/local-registrations';
 import { type RegistrationOwnership } from './ownership';
+import { type RateAdmission } from './rate-admission';
 
 /**
  * The CoAP binding of the Registration interface (Transport 1.1.1 §6.4.3): POST /rd -> Register (2.01 with
@@ -28,9 +29,12 @@ export class RegistrationHandler {
     private readonly local: LocalRegistrations,
     private readonly ownership: RegistrationOwnership,
     private readonly requests: DeviceRequestService,
+    private readonly admission: RateAdmission,
   ) {}
 
   async register(exchange: CoapExchange, via: CoapEndpoint): Promise<void> {
+    const flooding = this.admission.checkAddress(exchange.peer);
+    if (flooding) return respondFailure(exchange, flooding);
     const result = await this.service.register({
       query: uriQueryOf(exchange.request),
       links: exchange.request.payload.toString('utf8'),

@@ -34,6 +34,8 @@ export class SendHandler {
     const now = exchange.receivedAt;
     let owned = this.local.getByPeer(exchange.peer);
     if (!owned) {
+      const flooding = this.admission.checkAddress(exchange.peer);
+      if (flooding) return respondFailure(exchange, flooding);
       // Registered through another instance (or before a restart): take the endpoint over.
       const registration = await this.locator.registrationOf(exchange.peer);
       if (registration)
