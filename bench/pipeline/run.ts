@@ -140,6 +140,7 @@ async function main(): Promise<void> {
         name: `Benchmark ${run}`,
         autoProvision: true,
         autoProvisionPrefix: prefix,
+        allowNosec: true, // the benchmark fleet is NoSec
       });
       say('starting coap-ingest and decoder...');
       pipeline = await startPipeline(run, { partitions: 6 });

@@ -44,6 +44,8 @@ export class TestTenants {
       name: `E2E ${id}`,
       autoProvision: true,
       autoProvisionPrefix: prefix,
+      // The test fleets are auto-provisioned NoSec devices (the coaps path has its own tests).
+      allowNosec: true,
       ...(observe ? { autoProvisionProfile: 'e2e-profile' } : {}),
     });
     this.created.push(id);
