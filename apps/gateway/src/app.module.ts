@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { type Authenticator } from '@smartcity/platform-auth';
+import { CredentialKeyring, DeviceCredentialRepository } from '@smartcity/platform-db';
 import { type KafkaClient } from '@smartcity/platform-kafka';
 import { type Logger } from '@smartcity/platform-observability';
 import { type Redis } from '@smartcity/platform-redis';
@@ -13,6 +14,7 @@ import { AlarmsRepository } from './alarms/alarms.repository';
 import { AlarmsService } from './alarms/alarms.service';
 import { PolicyGuard } from './auth/policy.guard';
 import { type GatewayConfig } from './config/gateway.config';
+import { CredentialsService } from './credentials/credentials.service';
 import { TenantDb } from './db/tenant-db.service';
 import { DeviceCacheInvalidator } from './devices/device-cache.invalidator';
 import { DevicesRepository } from './devices/devices.repository';
@@ -78,6 +80,7 @@ const DATA_PROVIDERS: Provider[] = [
   LiveUpdatesHub,
   QuotasRepository,
   QuotasService,
+  CredentialsService,
   ...COMMAND_PROVIDERS,
 ];
 
@@ -96,6 +99,10 @@ export class AppModule {
       { provide: AUTHENTICATOR, useValue: infra.authenticator },
       { provide: MODEL_REGISTRY, useValue: infra.models },
       { provide: OBJECT_NAMES, useValue: objectNamesFrom(infra.models) },
+      {
+        provide: DeviceCredentialRepository,
+        useValue: new DeviceCredentialRepository(new CredentialKeyring(infra.config.CREDENTIAL_KEYS)),
+      },
       {
         provide: KEYCLOAK_ADMIN,
         useValue: new KeycloakAdminClient({

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Authenticator, createTokenVerifier } from '@smartcity/platform-auth';
-import { describeConfig, loadConfig } from '@smartcity/platform-config';
+import { ConfigError, describeConfig, loadConfig } from '@smartcity/platform-config';
 import { createPool, pingDatabase } from '@smartcity/platform-db';
 import { KafkaClient } from '@smartcity/platform-kafka';
 import {
@@ -14,13 +14,15 @@ import {
 import { closeRedis, createRedis, isRedisReady } from '@smartcity/platform-redis';
 import { loadBundledRegistry } from '@smartcity/ucifi-model';
 import { AppModule } from './app.module';
-import { gatewayConfigSchema } from './config/gateway.config';
+import { gatewayConfigSchema, productionProblems } from './config/gateway.config';
 import { registerOpsRoutes } from './health/ops-routes';
 import { createLiveConnections, guardWebSockets } from './live/live-connections.provider';
 import { PinoNestLogger } from './nest-logger';
 
 async function main(): Promise<void> {
   const config = loadConfig(gatewayConfigSchema);
+  const problems = productionProblems(config);
+  if (problems.length > 0) throw new ConfigError(problems);
   const logger = createLogger({ app: 'gateway', level: config.LOG_LEVEL });
   logger.info({ config: describeConfig(gatewayConfigSchema, config) }, 'starting');
   const metrics = createMetricsRegistry('gateway');

@@ -1,5 +1,8 @@
 import { AlarmsResolver } from './alarms/alarms.resolver';
 import { CommandsResolver } from './commands/commands.resolver';
+import { CredentialsResolver } from './credentials/credentials.resolver';
+import { TenantSecurityResolver } from './credentials/tenant-security.resolver';
+import { DeviceFieldsResolver, ProvisionedDeviceFieldsResolver } from './devices/device-fields.resolver';
 import { DevicesResolver } from './devices/devices.resolver';
 import { KpisResolver } from './kpis/kpis.resolver';
 import { SubscriptionsResolver } from './live/subscriptions.resolver';
@@ -12,6 +15,10 @@ import { TenantsResolver } from './tenants/tenants.resolver';
 export const RESOLVERS = [
   MeResolver,
   DevicesResolver,
+  DeviceFieldsResolver,
+  ProvisionedDeviceFieldsResolver,
+  CredentialsResolver,
+  TenantSecurityResolver,
   AlarmsResolver,
   TelemetryResolver,
   TenantsResolver,

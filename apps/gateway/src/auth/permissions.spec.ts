@@ -74,6 +74,26 @@ const MATRIX: Array<[Permission, Record<Role, boolean>]> = [
     },
   ],
   [
+    P.ManageCredentials,
+    {
+      'platform-admin': true,
+      'city-admin': true,
+      'city-operator': false,
+      'city-viewer': false,
+      utility: false,
+    },
+  ],
+  [
+    P.ManageTenantSecurity,
+    {
+      'platform-admin': true,
+      'city-admin': true,
+      'city-operator': false,
+      'city-viewer': false,
+      utility: false,
+    },
+  ],
+  [
     P.ReadKpis,
     { 'platform-admin': true, 'city-admin': true, 'city-operator': true, 'city-viewer': true, utility: true },
   ],

@@ -23,6 +23,13 @@ export enum Permission {
   ReadCommands = 'commands:read',
   /** A tenant's quota and metered usage (its bill): its own city admins and platform admins. */
   ReadUsage = 'usage:read',
+  /**
+   * Device credentials (given at provisioning, set, rotated, removed), PSK identities, the tenant's X.509 CAs
+   * (issue 14 "Credentials per device").
+   */
+  ManageCredentials = 'credentials:manage',
+  /** A tenant's NoSec setting, read and written: its own city admins and platform admins (any tenant). */
+  ManageTenantSecurity = 'tenant-security:manage',
 }
 
 /** Device commands: city operators and admins only (issue 9 "RBAC"); viewers and utilities are refused. */
@@ -47,6 +54,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     Permission.HandleAlarms,
     ...COMMANDS,
     Permission.ReadUsage,
+    Permission.ManageCredentials,
+    Permission.ManageTenantSecurity,
   ]),
   'city-operator': new Set([...READ, Permission.HandleAlarms, ...COMMANDS]),
   'city-viewer': new Set(READ),
@@ -56,9 +65,13 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
 
 /** Permissions that act on one tenant's data: the request must have a tenant (membership or header). */
 const TENANT_SCOPED: ReadonlySet<Permission> = new Set(
-  // Usage is read as a field of a Tenant: the resolver checks that tenant (platform admins read any).
+  // Usage and the NoSec setting are fields of a Tenant: the resolver checks that tenant (platform admins: any).
   Object.values(Permission).filter(
-    (p) => p !== Permission.ReadSelf && p !== Permission.ManageTenants && p !== Permission.ReadUsage,
+    (p) =>
+      p !== Permission.ReadSelf &&
+      p !== Permission.ManageTenants &&
+      p !== Permission.ReadUsage &&
+      p !== Permission.ManageTenantSecurity,
   ),
 );
 

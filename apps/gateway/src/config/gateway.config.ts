@@ -35,6 +35,11 @@ export const gatewayConfigSchema = z.object({
   TENANT_DB_MAX_WAIT_MS: positiveInt(5_000),
   API_STATEMENT_TIMEOUT_MS: positiveInt(5_000),
   REDIS_URL: secret(z.string().min(1).default(LOCAL_STACK.redisUrl)),
+  /**
+   * Keys sealing device secrets (PSKs) at rest, `id:base64-32-bytes[,id:base64...]`: the first seals, every one
+   * opens (rotation). Shared with the ingest and the CLI; the default is the local stack's, refused in production.
+   */
+  CREDENTIAL_KEYS: secret(z.string().min(1).default(LOCAL_STACK.credentialKeys)),
   KAFKA_BROKERS: list(LOCAL_STACK.kafkaBrokers),
   /** The ingest's Redis key prefix: deleting a tenant removes its endpoints' registrations there. */
   INGEST_REDIS_KEY_PREFIX: z.string().default('sc:ingest:'),
@@ -98,6 +103,16 @@ export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 
 export function isProduction(config: Pick<GatewayConfig, 'NODE_ENV'>): boolean {
   return config.NODE_ENV === 'production';
+}
+
+/** Settings that must not keep their development default in production (they would be public knowledge). */
+export function productionProblems(config: GatewayConfig): string[] {
+  if (!isProduction(config)) return [];
+  return config.CREDENTIAL_KEYS.split(',').some((k) =>
+    LOCAL_STACK.credentialKeys.split(',').includes(k.trim()),
+  )
+    ? ['CREDENTIAL_KEYS: the local development key cannot seal device secrets in production']
+    : [];
 }
 
 export function introspectionEnabled(

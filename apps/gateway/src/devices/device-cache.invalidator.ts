@@ -1,11 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Logger } from '@smartcity/platform-observability';
-import { invalidateDeviceDirectory, type Redis } from '@smartcity/platform-redis';
+import {
+  type DeviceChange,
+  invalidateDeviceDirectory,
+  publishCertificateAuthorityChange,
+  publishDeviceChanges,
+  type Redis,
+} from '@smartcity/platform-redis';
 import { GATEWAY_LOGGER, REDIS } from '../gateway.tokens';
 
 /**
- * Drops the ingest's cached endpoint resolutions (positive and negative) after a provisioning change committed, so
- * a newly provisioned endpoint can register at once and a decommissioned one is refused at once.
+ * Tells the ingest about provisioning changes after they committed: drops its cached endpoint resolutions
+ * (positive and negative), so a newly provisioned endpoint can register at once, and publishes the device changes
+ * it must act on at once (decommissioning, credentials: platform-redis `DEVICE_CHANGES_CHANNEL`), so a
+ * decommissioned device or an old credential loses its live registration at once.
  */
 @Injectable()
 export class DeviceCacheInvalidator {
@@ -28,6 +36,27 @@ export class DeviceCacheInvalidator {
     } catch (err) {
       // The change is committed; a stale cache entry expires with its TTL. Not a reason to fail the mutation.
       this.logger.warn({ err, endpoints: endpoints.length }, 'device cache invalidation failed');
+    }
+  }
+
+  /** Invalidates the devices' cache entries and publishes their changes. */
+  async publish(changes: readonly DeviceChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    try {
+      await publishDeviceChanges(this.redis, changes);
+    } catch (err) {
+      // Committed already, so the mutation stands; the ingest catches up when its caches expire. Loud, because
+      // until then a decommissioned device or an old credential may keep its live registration.
+      this.logger.error({ err, changes: changes.length, first: changes[0] }, 'device changes not published');
+    }
+  }
+
+  /** A tenant's CAs changed: the ingest reloads its trust anchors. */
+  async certificateAuthoritiesChanged(tenant: string): Promise<void> {
+    try {
+      await publishCertificateAuthorityChange(this.redis, tenant);
+    } catch (err) {
+      this.logger.error({ err, tenant }, 'certificate authority change not published');
     }
   }
 }

@@ -11,3 +11,11 @@ export enum DeviceStatus {
   OFFLINE = 'OFFLINE',
   ALARM = 'ALARM',
 }
+
+/** How a device authenticates to the ingest (LwM2M Transport 1.1.1 §5.2.9): its credential's kind, none = NOSEC. */
+export enum SecurityMode {
+  NOSEC = 'NOSEC',
+  PSK = 'PSK',
+  RPK = 'RPK',
+  X509 = 'X509',
+}

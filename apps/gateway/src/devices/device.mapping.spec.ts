@@ -87,11 +87,18 @@ describe('toDevice / toRegistration', () => {
     lifetime: 300,
     queueMode: true,
     objectVersions: { '3424': '1.1', '3': '1.0' },
+    securityMode: 'psk',
+    pskIdentity: 'urn:dev:1',
   };
   it('has no location unless both coordinates are known, and is online only while registered', () => {
     expect(toDevice(row)).toMatchObject({ location: null, online: true });
     expect(toDevice({ ...row, status: 'EXPIRED' }).online).toBe(false);
     expect(toDevice({ ...row, decommissionedAt: new Date() }).online).toBe(false);
+  });
+  it('carries the security mode and the PSK identity, nothing of the key', () => {
+    expect(toDevice(row)).toMatchObject({ securityMode: 'PSK', pskIdentity: 'urn:dev:1' });
+    expect(toDevice({ ...row, securityMode: 'nosec', pskIdentity: null }).securityMode).toBe('NOSEC');
+    expect(toDevice({ ...row, securityMode: 'x509', pskIdentity: null }).securityMode).toBe('X509');
   });
   it('lists announced objects in id order with their names', () => {
     expect(toRegistration(row, names).objects).toEqual([

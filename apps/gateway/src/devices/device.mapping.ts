@@ -1,5 +1,5 @@
 import { type DeviceRow, type StateRow } from './device.rows';
-import { RegistrationStatus } from './device.enums';
+import { RegistrationStatus, SecurityMode } from './device.enums';
 import {
   type AnnouncedObject,
   type Device,
@@ -33,7 +33,22 @@ export function toDevice(row: DeviceRow): Device {
     createdAt: row.createdAt,
     decommissionedAt: row.decommissionedAt,
     autoProvisioned: row.autoProvisioned,
+    securityMode: toSecurityMode(row.securityMode),
+    pskIdentity: row.pskIdentity,
   };
+}
+
+export function toSecurityMode(mode: DeviceRow['securityMode']): SecurityMode {
+  switch (mode) {
+    case 'nosec':
+      return SecurityMode.NOSEC;
+    case 'psk':
+      return SecurityMode.PSK;
+    case 'rpk':
+      return SecurityMode.RPK;
+    case 'x509':
+      return SecurityMode.X509;
+  }
 }
 
 export function toRegistration(row: DeviceRow, names: ObjectNames): Registration {

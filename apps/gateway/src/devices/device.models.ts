@@ -1,5 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { JsonScalar } from '../common/json.scalar';
+import { DeviceCredentialInput, GeneratedPsk, SecurityMode } from '../credentials/credential.models';
 import { DeviceStatus, RegistrationStatus } from './device.enums';
 
 export { DeviceStatus, RegistrationStatus };
@@ -37,9 +38,32 @@ export class Device {
   @Field(() => Date) createdAt!: Date;
   @Field(() => Date, { nullable: true }) decommissionedAt!: Date | null;
   @Field() autoProvisioned!: boolean;
+  @Field(() => SecurityMode, {
+    description: 'How the device authenticates; NOSEC when it has no credential.',
+  })
+  securityMode!: SecurityMode;
 
   /** Not exposed: field resolvers check it against the caller's tenant (defense in depth over RLS). */
   tenantId!: string;
+  /** Exposed by a field resolver, to the tenant's admins only. */
+  pskIdentity!: string | null;
+}
+
+@ObjectType({
+  description:
+    'A device as provisioning returns it: the Device, and the PSK the platform generated for it when asked to ' +
+    '(shown here once; no query returns it).',
+})
+export class ProvisionedDevice extends Device {
+  @Field(() => GeneratedPsk, { nullable: true }) generatedPsk!: GeneratedPsk | null;
+}
+
+@ObjectType({
+  description: "A device's new credential; the generated PSK, when one was asked for, shown once.",
+})
+export class DeviceCredentialChange {
+  @Field(() => Device) device!: Device;
+  @Field(() => GeneratedPsk, { nullable: true }) generatedPsk!: GeneratedPsk | null;
 }
 
 @ObjectType({ description: 'An object the device announced, with its version (Core 1.1.1 §6.2.1 `ver`).' })
@@ -147,6 +171,11 @@ export class ProvisionDeviceInput {
   @Field(() => String, { nullable: true }) profile?: string | null;
   @Field(() => GeoPointInput, { nullable: true }) location?: GeoPointInput | null;
   @Field(() => JsonScalar, { nullable: true }) attributes?: Record<string, unknown> | null;
+  @Field(() => DeviceCredentialInput, {
+    nullable: true,
+    description: 'How the device authenticates (tenant admins); none = NoSec, where the tenant allows it.',
+  })
+  credential?: DeviceCredentialInput | null;
 }
 
 @InputType()
@@ -161,12 +190,16 @@ export class UpdateDeviceInput {
 @ObjectType()
 export class SkippedDevice {
   @Field() endpoint!: string;
-  @Field({ description: 'Why it was not created, e.g. ENDPOINT_TAKEN, DUPLICATE_IN_REQUEST.' })
+  @Field({
+    description:
+      'Why it was not created: ENDPOINT_TAKEN, CREDENTIAL_TAKEN (the PSK identity or public key is in use), ' +
+      'DUPLICATE_IN_REQUEST. Taken means taken anywhere on the platform: the answer never says by whom.',
+  })
   reason!: string;
 }
 
 @ObjectType()
 export class BulkProvisionResult {
-  @Field(() => [Device]) created!: Device[];
+  @Field(() => [ProvisionedDevice]) created!: ProvisionedDevice[];
   @Field(() => [SkippedDevice]) skipped!: SkippedDevice[];
 }

@@ -23,6 +23,9 @@ export interface DeviceRow {
   readonly queueMode: boolean | null;
   /** Object id -> object version announced at registration (LwM2M Core 1.1.1 §6.2.1 `ver`). */
   readonly objectVersions: Record<string, string>;
+  /** The device's credential kind (no credential: nosec) and its PSK identity; never key material. */
+  readonly securityMode: 'nosec' | 'psk' | 'rpk' | 'x509';
+  readonly pskIdentity: string | null;
 }
 
 export interface StateRow {
@@ -42,7 +45,9 @@ export const DEVICE_COLUMNS = `id, tenant_id AS "tenantId", endpoint, name, cate
   attributes, auto_provisioned AS "autoProvisioned", decommissioned_at AS "decommissionedAt",
   created_at AS "createdAt", last_seen_at AS "lastSeenAt", status, status_changed_at AS "statusChangedAt",
   registration_id AS "registrationId", registered_at AS "registeredAt", lwm2m_version AS "lwm2mVersion", binding,
-  lifetime, queue_mode AS "queueMode", object_versions AS "objectVersions"`;
+  lifetime, queue_mode AS "queueMode", object_versions AS "objectVersions",
+  COALESCE((SELECT c.mode FROM device_credentials c WHERE c.device_id = devices.id), 'nosec') AS "securityMode",
+  (SELECT c.psk_identity FROM device_credentials c WHERE c.device_id = devices.id) AS "pskIdentity"`;
 
 export const STATE_COLUMNS = `device_id AS "deviceId", path, metric, time, value_num AS "valueNum",
   value_bool AS "valueBool", value_text AS "valueText", value_json AS "valueJson", unit, quality`;

@@ -154,6 +154,21 @@ export class DevicesRepository {
     return rows.map((r) => r.endpoint);
   }
 
+  /** Deletes devices created earlier in this transaction (provisioning that could not complete them). */
+  async deleteByIds(tx: TxClient, ids: readonly string[]): Promise<void> {
+    await tx.query('DELETE FROM devices WHERE id = ANY($1::uuid[])', [ids]);
+  }
+
+  /** Endpoints of the tenant's active devices without a credential: they register over NoSec or not at all. */
+  async nosecEndpoints(tx: TxClient): Promise<string[]> {
+    const { rows } = await tx.query<{ endpoint: string }>(
+      `SELECT d.endpoint FROM devices d
+       WHERE d.decommissioned_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM device_credentials c WHERE c.device_id = d.id)`,
+    );
+    return rows.map((r) => r.endpoint);
+  }
+
   async update(tx: TxClient, id: string, patch: DevicePatch): Promise<DeviceRow | null> {
     const sets: string[] = [];
     const params: unknown[] = [id];

@@ -1,37 +1,31 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Info, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Info, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { type GraphQLResolveInfo } from 'graphql';
 import { selectsField } from '../common/selection';
 import { type Principal } from '@smartcity/platform-auth';
-import { Alarm } from '../alarms/alarm.models';
-import { toAlarm } from '../alarms/alarm.mapping';
 import { CurrentPrincipal, RequestContext } from '../auth/current-principal.decorator';
-import { assertSameTenant } from '../auth/tenant-guard';
 import { Permission } from '../auth/permissions';
 import { Requires } from '../auth/requires.decorator';
 import { type GatewayConfig } from '../config/gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { type GatewayContext } from '../graphql/gateway-context';
-import { groupState, type ObjectNames, toDevice, toRegistration } from './device.mapping';
+import { toDevice } from './device.mapping';
 import {
   BulkProvisionResult,
   Device,
   DeviceConnection,
   DeviceFilter,
-  ObjectInstanceState,
   ProvisionDeviceInput,
-  Registration,
+  ProvisionedDevice,
   UpdateDeviceInput,
 } from './device.models';
 import { DevicesService } from './devices.service';
-import { OBJECT_NAMES } from './object-names';
-import { GatewayException } from '../errors/gateway.exception';
+import { GatewayErrorCode, GatewayException } from '../errors/gateway.exception';
 
 @Resolver(() => Device)
 export class DevicesResolver {
   constructor(
     private readonly devices: DevicesService,
-    @Inject(OBJECT_NAMES) private readonly names: ObjectNames,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -65,52 +59,36 @@ export class DevicesResolver {
     return row ? toDevice(row) : null;
   }
 
-  @ResolveField(() => Registration, { description: 'Current LwM2M registration.' })
-  @Requires(Permission.ReadDevices)
-  async registration(@RequestContext() ctx: GatewayContext, @Parent() device: Device): Promise<Registration> {
-    assertSameTenant(ctx, device.tenantId);
-    const row = await ctx.loaders.devices.load(device.id);
-    if (!row) throw GatewayException.notFound('device');
-    return toRegistration(row, this.names);
-  }
-
-  @ResolveField(() => [ObjectInstanceState], { description: 'Latest values grouped by object instance.' })
-  @Requires(Permission.ReadDevices)
-  async state(
-    @RequestContext() ctx: GatewayContext,
-    @Parent() device: Device,
-  ): Promise<ObjectInstanceState[]> {
-    assertSameTenant(ctx, device.tenantId);
-    const [row, rows] = await Promise.all([
-      ctx.loaders.devices.load(device.id),
-      ctx.loaders.state.load(device.id),
-    ]);
-    if (!row) return [];
-    return groupState(rows, row.objectVersions ?? {}, this.names);
-  }
-
-  @ResolveField(() => [Alarm], { description: 'Alarms currently active on the device.' })
-  @Requires(Permission.ReadAlarms)
-  async activeAlarms(@RequestContext() ctx: GatewayContext, @Parent() device: Device): Promise<Alarm[]> {
-    assertSameTenant(ctx, device.tenantId);
-    return (await ctx.loaders.activeAlarms.load(device.id)).map(toAlarm);
-  }
-
-  @Mutation(() => Device, { description: 'Provisions one device in the tenant.' })
+  @Mutation(() => ProvisionedDevice, {
+    description:
+      'Provisions one device in the tenant, with its credential when given (tenant admins): a generated PSK is in ' +
+      'the result, once.',
+  })
   @Requires(Permission.ManageDevices)
   async provisionDevice(
     @CurrentPrincipal() principal: Principal,
     @Args('input', { type: () => ProvisionDeviceInput }) input: ProvisionDeviceInput,
-  ): Promise<Device> {
+  ): Promise<ProvisionedDevice> {
     const result = await this.devices.provision(principal, [input]);
     const created = result.created[0];
-    if (!created) throw GatewayException.badInput('endpoint already provisioned', 'input.endpoint');
-    return created;
+    if (created) return created;
+    // The same answers as provisionDevices' skipped reasons: taken here or elsewhere, never saying which.
+    if (result.skipped[0]?.reason === 'CREDENTIAL_TAKEN') {
+      throw new GatewayException(GatewayErrorCode.BadUserInput, 'credential already in use', {
+        argument: 'input.credential',
+        reason: 'CREDENTIAL_TAKEN',
+      });
+    }
+    throw new GatewayException(GatewayErrorCode.BadUserInput, 'endpoint already provisioned', {
+      argument: 'input.endpoint',
+      reason: 'ENDPOINT_TAKEN',
+    });
   }
 
   @Mutation(() => BulkProvisionResult, {
     description:
-      'Provisions up to 1000 devices in one transaction; taken endpoints are skipped and reported.',
+      'Provisions up to 1000 devices in one transaction, each with its credential when given (tenant admins); ' +
+      'devices whose endpoint or credential is taken are skipped and reported. Generated PSKs are in the result, once.',
   })
   @Requires(Permission.ManageDevices)
   provisionDevices(

@@ -1,16 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { type Principal } from '@smartcity/platform-auth';
-import { categoryScope, tenantOf } from '../auth/permissions';
+import { DeviceCredentialRepository, type DeviceCredentialInput, sha256Hex } from '@smartcity/platform-db';
+import { categoryScope, hasPermission, Permission, tenantOf } from '../auth/permissions';
+import { type CheckedCredential, checkCredential } from '../credentials/credential.validation';
 import { decodeCursor, encodeCursor, isUuid, pageSize } from '../common/cursor';
 import { TenantDb } from '../db/tenant-db.service';
 import { GatewayException } from '../errors/gateway.exception';
 import { QuotasService } from '../quotas/quotas.service';
 import { DeviceCacheInvalidator } from './device-cache.invalidator';
 import { EndpointProbes } from './endpoint-probes';
-import { toDevice } from './device.mapping';
+import { toDevice, toSecurityMode } from './device.mapping';
 import {
   type BulkProvisionResult,
   type Device,
+  type ProvisionedDevice,
   type DeviceConnection,
   type DeviceFilter,
   type ProvisionDeviceInput,
@@ -22,6 +25,24 @@ import { validateDevicePatch, validateNewDevice } from './device.validation';
 
 export const MAX_BULK_PROVISION = 1000;
 
+/** A device to create, with its checked credential. */
+interface FreshDevice {
+  readonly device: NewDevice;
+  readonly credential: CheckedCredential | null;
+}
+
+/** What names a credential on the platform (unique): its PSK identity or its public key. */
+function credentialKey(credential: DeviceCredentialInput): string | null {
+  switch (credential.mode) {
+    case 'psk':
+      return `psk:${credential.identity}`;
+    case 'rpk':
+      return `rpk:${credential.publicKey.toString('base64')}`;
+    case 'x509':
+      return null;
+  }
+}
+
 @Injectable()
 export class DevicesService {
   constructor(
@@ -30,6 +51,7 @@ export class DevicesService {
     private readonly cache: DeviceCacheInvalidator,
     private readonly quotas: QuotasService,
     private readonly probes: EndpointProbes,
+    private readonly credentials: DeviceCredentialRepository,
   ) {}
 
   async list(
@@ -73,41 +95,93 @@ export class DevicesService {
       throw GatewayException.badInput(`at most ${MAX_BULK_PROVISION} devices per request`, 'devices');
     }
     const seen = new Set<string>();
-    const fresh: NewDevice[] = [];
+    const fresh: FreshDevice[] = [];
     const skipped: { endpoint: string; reason: string }[] = [];
     inputs.forEach((input, index) => {
-      const device = validateNewDevice(input, inputs.length > 1 ? `devices[${index}]` : 'device');
-      if (seen.has(device.endpoint))
+      const at = inputs.length > 1 ? `devices[${index}]` : 'device';
+      const device = validateNewDevice(input, at);
+      const credential = input.credential
+        ? checkCredential(input.credential, device.endpoint, `${at}.credential`)
+        : null;
+      const key = credential ? credentialKey(credential.credential) : null;
+      if (seen.has(device.endpoint) || (key !== null && seen.has(key))) {
         skipped.push({ endpoint: device.endpoint, reason: 'DUPLICATE_IN_REQUEST' });
-      else {
+      } else {
         seen.add(device.endpoint);
-        fresh.push(device);
+        if (key !== null) seen.add(key);
+        fresh.push({ device, credential });
       }
     });
+    // Credentials are the tenant admins' (today the same roles as provisioning; said here so it stays that way).
+    if (fresh.some((f) => f.credential) && !hasPermission(principal, Permission.ManageCredentials)) {
+      throw GatewayException.forbidden('device credentials are managed by the tenant admins');
+    }
     const tenant = tenantOf(principal);
     await this.probes.assertOpen(tenant);
-    const created = await this.write(principal, async (tx) => {
-      const rows = await this.repository.insertMany(tx, tenant, fresh);
+    const { rows: created, credentialTaken } = await this.write(principal, async (tx) => {
+      let rows = await this.repository.insertMany(
+        tx,
+        tenant,
+        fresh.map((f) => f.device),
+      );
+      const credentialOf = new Map(fresh.map((f) => [f.device.endpoint, f.credential]));
+      const withCredential = rows.flatMap((r) => {
+        const c = credentialOf.get(r.endpoint);
+        return c ? [{ deviceId: r.id, credential: c.credential }] : [];
+      });
+      // A device whose PSK identity or public key is taken is not created at all (its row goes again).
+      const refusedIds = new Set(await this.credentials.setForNewDevices(tx, tenant, withCredential));
+      const refused = rows.filter((r) => refusedIds.has(r.id));
+      if (refused.length > 0) {
+        await this.repository.deleteByIds(tx, [...refusedIds]);
+        rows = rows.filter((r) => !refusedIds.has(r.id));
+      }
       // After the inserts, under the tenant's provisioning lock: beyond the plan, the whole call rolls back.
       if (rows.length > 0) await this.quotas.assertDeviceQuota(tx, tenant, rows.length);
-      const inserted = new Set(rows.map((r) => r.endpoint));
-      const refused = fresh.map((d) => d.endpoint).filter((e) => !inserted.has(e));
-      if (refused.length > 0) {
+      const inserted = new Set([...rows, ...refused].map((r) => r.endpoint));
+      const refusedNames = fresh.map((f) => f.device.endpoint).filter((e) => !inserted.has(e));
+      if (refusedNames.length > 0) {
         // Names refused but not in this tenant (RLS shows only its own) are other tenants': a bounded budget.
-        const own = new Set(await this.repository.endpointsIn(tx, refused));
-        await this.probes.spend(tenant, refused.filter((e) => !own.has(e)).length);
+        const own = new Set(await this.repository.endpointsIn(tx, refusedNames));
+        await this.probes.spend(tenant, refusedNames.filter((e) => !own.has(e)).length);
       }
-      return rows;
+      if (refused.length > 0) {
+        // The same for credentials: those this tenant does not have are another tenant's.
+        const taken = refused.map((r) => credentialOf.get(r.endpoint)!.credential);
+        const identities = taken.flatMap((c) => (c.mode === 'psk' ? [c.identity] : []));
+        const publicKeys = taken.flatMap((c) => (c.mode === 'rpk' ? [c.publicKey] : []));
+        const own = await this.credentials.ownedAmong(tx, tenant, identities, publicKeys);
+        const foreign =
+          identities.filter((i) => !own.identities.has(i)).length +
+          publicKeys.filter((k) => !own.publicKeys.has(sha256Hex(k))).length;
+        await this.probes.spend(tenant, foreign, 'credential');
+      }
+      return { rows, credentialTaken: new Set(refused.map((r) => r.endpoint)) };
     });
     const createdEndpoints = new Set(created.map((r) => r.endpoint));
-    for (const d of fresh) {
-      // Endpoint names are unique platform-wide (ARCHITECTURE.md "Tenancy"), so a name is taken here or by another
-      // tenant: one answer for both, which never says which (issue 17 item 4).
-      if (!createdEndpoints.has(d.endpoint)) skipped.push({ endpoint: d.endpoint, reason: 'ENDPOINT_TAKEN' });
+    for (const f of fresh) {
+      const endpoint = f.device.endpoint;
+      if (createdEndpoints.has(endpoint)) continue;
+      // Endpoint names, PSK identities and public keys are unique platform-wide (ARCHITECTURE.md "Tenancy"), so
+      // each is taken here or by another tenant: one answer for both, which never says which (issue 17 item 4).
+      skipped.push({
+        endpoint,
+        reason: credentialTaken.has(endpoint) ? 'CREDENTIAL_TAKEN' : 'ENDPOINT_TAKEN',
+      });
     }
-    // The ingest may hold a negative cache entry for an endpoint that tried to register before provisioning.
-    await this.cache.invalidate([...createdEndpoints]);
-    return { created: created.map(toDevice), skipped };
+    // The ingest may hold a negative cache entry for an endpoint (or a PSK identity) that tried to register before
+    // provisioning: devices with a credential are published as changed, the others invalidated.
+    const credentialOf = new Map(fresh.map((f) => [f.device.endpoint, f.credential]));
+    await this.cache.invalidate(created.filter((r) => !credentialOf.get(r.endpoint)).map((r) => r.endpoint));
+    await this.cache.publish(
+      created
+        .filter((r) => credentialOf.get(r.endpoint))
+        .map((r) => ({ tenant, endpoint: r.endpoint, change: 'credential-changed' as const })),
+    );
+    return {
+      created: created.map((row) => provisioned(row, credentialOf.get(row.endpoint) ?? null)),
+      skipped,
+    };
   }
 
   async update(principal: Principal, id: string, input: UpdateDeviceInput): Promise<Device> {
@@ -123,7 +197,8 @@ export class DevicesService {
   async decommission(principal: Principal, id: string): Promise<Device> {
     const row = isUuid(id) ? await this.write(principal, (tx) => this.repository.decommission(tx, id)) : null;
     if (!row) throw GatewayException.notFound('device');
-    await this.cache.invalidate([row.endpoint]);
+    // Issue 14: the ingest drops the live registration and refuses the device's next request.
+    await this.cache.publish([{ tenant: row.tenantId, endpoint: row.endpoint, change: 'decommissioned' }]);
     return toDevice(row);
   }
 
@@ -142,6 +217,20 @@ export class DevicesService {
       throw err;
     }
   }
+}
+
+/** The Device as provisioning returns it: the credential just written, and the generated PSK (shown once). */
+function provisioned(row: DeviceRow, credential: CheckedCredential | null): ProvisionedDevice {
+  const device = toDevice(row);
+  if (!credential) return { ...device, generatedPsk: null };
+  const c = credential.credential;
+  return {
+    ...device,
+    // The row was read before its credential was written (same statement snapshot): take the credential's.
+    securityMode: toSecurityMode(c.mode),
+    pskIdentity: c.mode === 'psk' ? c.identity : null,
+    generatedPsk: credential.generated,
+  };
 }
 
 export type { DeviceRow };

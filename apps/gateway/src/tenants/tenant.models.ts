@@ -16,6 +16,8 @@ export class Tenant {
   @Field(() => [String], { description: 'Partner Kafka topics of the tenant.' }) topics!: string[];
   @Field(() => String, { nullable: true, description: 'Keycloak organization id (tenant mutations only).' })
   organizationId!: string | null;
+  /** Exposed by a field resolver, to the tenant's admins and platform admins. */
+  allowNosec!: boolean;
 }
 
 @InputType()
@@ -25,6 +27,12 @@ export class CreateTenantInput {
   @Field(() => Boolean, { nullable: true, defaultValue: false }) autoProvision?: boolean | null;
   @Field(() => String, { nullable: true }) autoProvisionPrefix?: string | null;
   @Field(() => Int, { nullable: true, defaultValue: 400 }) retentionDays?: number | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description: 'Devices without a credential may register over plain CoAP (NoSec). New tenants refuse it.',
+  })
+  allowNosec?: boolean | null;
 }
 
 @InputType()

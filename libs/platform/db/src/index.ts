@@ -9,5 +9,6 @@ export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
 export * from './quota.repository';
 export * from './tenant-offboarding';
+export * from './credentials/credential-input';
 export * from './credentials/credential-keyring';
 export * from './credentials/device-credentials.repository';

@@ -9,6 +9,8 @@ export interface NewTenant {
   readonly autoProvisionProfile?: string | null;
   readonly retentionDays?: number;
   readonly settings?: Record<string, unknown>;
+  /** Whether devices without a credential may register over plain CoAP; new tenants refuse it (issue 14). */
+  readonly allowNosec?: boolean;
 }
 
 /**
@@ -21,8 +23,8 @@ export class TenantAdminRepository {
   async create(tenant: NewTenant): Promise<void> {
     await this.ownerPool.query(
       `INSERT INTO tenants (id, name, auto_provision, auto_provision_prefix, auto_provision_profile,
-                            retention_days, settings)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+                            retention_days, settings, allow_nosec)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [
         tenant.id,
         tenant.name,
@@ -31,6 +33,7 @@ export class TenantAdminRepository {
         tenant.autoProvisionProfile ?? null,
         tenant.retentionDays ?? 400,
         JSON.stringify(tenant.settings ?? {}),
+        tenant.allowNosec ?? false,
       ],
     );
   }

@@ -2,6 +2,13 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { type Pool } from 'pg';
 import { type TxClient } from '../transaction';
 import { type CredentialKeyring } from './credential-keyring';
+import {
+  CredentialInputError,
+  isPskIdentity,
+  MAX_PSK_BYTES,
+  MIN_PSK_BYTES,
+  sha256Hex,
+} from './credential-input';
 
 /** How a device authenticates (LwM2M Transport 1.1.1 §5.2.9); absent = NoSec. */
 export type DeviceCredentialInput =
@@ -22,13 +29,40 @@ export interface CredentialOwner {
   readonly decommissioned: boolean;
 }
 
-export class CredentialInputError extends Error {
-  override readonly name = 'CredentialInputError';
+/** A tenant CA as listings show it: never the certificate itself. */
+export interface CertificateAuthorityInfo {
+  /** SHA-256 of the DER certificate, lowercase hex. */
+  readonly sha256: string;
+  readonly subject: string;
 }
 
-const PSK_IDENTITY = /^[\x21-\x7e]{1,128}$/;
+/**
+ * True for the error of a credential whose PSK identity or raw public key another device already has (anywhere on
+ * the platform: both are unique, they name the device in the handshake). Callers answer it without saying whose.
+ */
+export function isCredentialTaken(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint?: unknown } | null;
+  return (
+    e !== null &&
+    typeof e === 'object' &&
+    e.code === '23505' &&
+    typeof e.constraint === 'string' &&
+    (e.constraint === 'device_credentials_psk_identity_key' ||
+      e.constraint === 'device_credentials_public_key_sha256_key')
+  );
+}
 
 export const sha256 = (data: Buffer): Buffer => createHash('sha256').update(data).digest();
+
+/** The row values of one credential, in the column order of `CREDENTIAL_COLUMNS`. */
+type CredentialValues = [
+  mode: string,
+  pskIdentity: string | null,
+  pskKeySealed: Buffer | null,
+  keyId: string | null,
+  publicKeySha256: Buffer | null,
+  publicKeySpki: Buffer | null,
+];
 
 /**
  * Device credentials: written within a tenant's transaction (gateway, CLI), read across tenants by the ingest
@@ -38,39 +72,101 @@ export const sha256 = (data: Buffer): Buffer => createHash('sha256').update(data
 export class DeviceCredentialRepository {
   constructor(private readonly keyring: CredentialKeyring) {}
 
-  /** Sets (or replaces) a device's credential in the current tenant transaction. */
+  /**
+   * Sets (or replaces) a device's credential in the current tenant transaction. A PSK identity or public key that
+   * another device has fails with a unique violation (see isCredentialTaken), which aborts the transaction.
+   */
   async set(
     tx: TxClient,
     tenantId: string,
     deviceId: string,
     credential: DeviceCredentialInput,
   ): Promise<void> {
-    switch (credential.mode) {
-      case 'psk': {
-        if (!PSK_IDENTITY.test(credential.identity)) {
-          throw new CredentialInputError('a PSK identity is 1 to 128 printable ASCII characters');
-        }
-        if (credential.key.length < 16 || credential.key.length > 64) {
-          throw new CredentialInputError('a PSK key is 16 to 64 bytes');
-        }
-        const { sealed, keyId } = this.keyring.seal(credential.key, deviceId);
-        await upsert(tx, [tenantId, deviceId, 'psk', credential.identity, sealed, keyId, null, null]);
-        return;
-      }
-      case 'rpk': {
-        const spki = checkPublicKey(credential.publicKey);
-        await upsert(tx, [tenantId, deviceId, 'rpk', null, null, null, sha256(spki), spki]);
-        return;
-      }
-      case 'x509':
-        await upsert(tx, [tenantId, deviceId, 'x509', null, null, null, null, null]);
-        return;
-    }
+    const values = this.valuesOf(deviceId, credential);
+    // UPDATE, then INSERT: an upsert (ON CONFLICT DO UPDATE ... EXCLUDED.psk_key_sealed) would need SELECT on the
+    // sealed key, which the application role does not have and must not get.
+    const updated = await tx.query(
+      `UPDATE device_credentials SET mode = $2, psk_identity = $3, psk_key_sealed = $4, key_id = $5,
+              public_key_sha256 = $6, public_key_spki = $7, rotated_at = now()
+       WHERE device_id = $1`,
+      [deviceId, ...values],
+    );
+    if ((updated.rowCount ?? 0) > 0) return;
+    await tx.query(
+      `INSERT INTO device_credentials (tenant_id, device_id, mode, psk_identity, psk_key_sealed, key_id,
+                                       public_key_sha256, public_key_spki)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [tenantId, deviceId, ...values],
+    );
   }
 
-  /** Removes a device's credential: it becomes a NoSec device (registers only where the tenant allows NoSec). */
-  async remove(tx: TxClient, deviceId: string): Promise<void> {
-    await tx.query('DELETE FROM device_credentials WHERE device_id = $1', [deviceId]);
+  /**
+   * Credentials of devices created in this transaction, in one statement. A credential whose PSK identity or public
+   * key another device has is not written (the transaction goes on); the ids of those devices are returned.
+   */
+  async setForNewDevices(
+    tx: TxClient,
+    tenantId: string,
+    entries: readonly { readonly deviceId: string; readonly credential: DeviceCredentialInput }[],
+  ): Promise<string[]> {
+    if (entries.length === 0) return [];
+    const rows = entries.map((e) => this.valuesOf(e.deviceId, e.credential));
+    const column = (i: number) => rows.map((r) => r[i] ?? null);
+    const { rows: written } = await tx.query<{ device_id: string }>(
+      `INSERT INTO device_credentials (tenant_id, device_id, mode, psk_identity, psk_key_sealed, key_id,
+                                       public_key_sha256, public_key_spki)
+       SELECT $1, u.device_id, u.mode, u.psk_identity, u.psk_key_sealed, u.key_id, u.public_key_sha256,
+              u.public_key_spki
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::bytea[], $6::text[], $7::bytea[], $8::bytea[])
+         AS u(device_id, mode, psk_identity, psk_key_sealed, key_id, public_key_sha256, public_key_spki)
+       ON CONFLICT DO NOTHING
+       RETURNING device_id`,
+      [
+        tenantId,
+        entries.map((e) => e.deviceId),
+        column(0),
+        column(1),
+        column(2),
+        column(3),
+        column(4),
+        column(5),
+      ],
+    );
+    const ok = new Set(written.map((r) => r.device_id));
+    return entries.map((e) => e.deviceId).filter((id) => !ok.has(id));
+  }
+
+  /**
+   * Which of these PSK identities and public keys belong to the tenant's devices (public keys as the hex SHA-256
+   * of their SPKI): the rest of a refused set is other tenants'. On the application role, RLS hides the others
+   * anyway.
+   */
+  async ownedAmong(
+    tx: TxClient,
+    tenantId: string,
+    identities: readonly string[],
+    publicKeys: readonly Buffer[],
+  ): Promise<{ identities: Set<string>; publicKeys: Set<string> }> {
+    const { rows } = await tx.query<{ psk_identity: string | null; public_key_sha256: Buffer | null }>(
+      `SELECT psk_identity, public_key_sha256 FROM device_credentials
+       WHERE tenant_id = $1 AND (psk_identity = ANY($2::text[]) OR public_key_sha256 = ANY($3::bytea[]))`,
+      [tenantId, identities, publicKeys.map(sha256)],
+    );
+    return {
+      identities: new Set(rows.flatMap((r) => (r.psk_identity === null ? [] : [r.psk_identity]))),
+      publicKeys: new Set(
+        rows.flatMap((r) => (r.public_key_sha256 ? [r.public_key_sha256.toString('hex')] : [])),
+      ),
+    };
+  }
+
+  /**
+   * Removes a device's credential: it becomes a NoSec device (registers only where the tenant allows NoSec). True
+   * when it had one.
+   */
+  async remove(tx: TxClient, deviceId: string): Promise<boolean> {
+    const { rowCount } = await tx.query('DELETE FROM device_credentials WHERE device_id = $1', [deviceId]);
+    return (rowCount ?? 0) > 0;
   }
 
   /** A tenant CA for X.509 devices (PEM or DER), in the current tenant transaction. */
@@ -78,7 +174,7 @@ export class DeviceCredentialRepository {
     tx: TxClient,
     tenantId: string,
     certificate: string | Buffer,
-  ): Promise<string> {
+  ): Promise<CertificateAuthorityInfo> {
     let ca: X509Certificate;
     try {
       ca = new X509Certificate(certificate);
@@ -92,7 +188,47 @@ export class DeviceCredentialRepository {
        ON CONFLICT DO NOTHING`,
       [tenantId, sha256(ca.raw), ca.raw, ca.subject],
     );
-    return ca.fingerprint256;
+    return { sha256: sha256Hex(ca.raw), subject: ca.subject };
+  }
+
+  /** A tenant's CAs, oldest first. */
+  async listCertificateAuthorities(tx: TxClient, tenantId: string): Promise<CertificateAuthorityInfo[]> {
+    const { rows } = await tx.query<{ sha256: Buffer; subject: string }>(
+      'SELECT sha256, subject FROM tenant_certificate_authorities WHERE tenant_id = $1 ORDER BY created_at, sha256',
+      [tenantId],
+    );
+    return rows.map((r) => ({ sha256: r.sha256.toString('hex'), subject: r.subject }));
+  }
+
+  /** Removes one of a tenant's CAs; false when it has none with this SHA-256 (of the DER certificate). */
+  async removeCertificateAuthority(tx: TxClient, tenantId: string, sha256OfDer: Buffer): Promise<boolean> {
+    const { rowCount } = await tx.query(
+      'DELETE FROM tenant_certificate_authorities WHERE tenant_id = $1 AND sha256 = $2',
+      [tenantId, sha256OfDer],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  /** Checks a credential and seals its secret, bound to the device (AAD). */
+  private valuesOf(deviceId: string, credential: DeviceCredentialInput): CredentialValues {
+    switch (credential.mode) {
+      case 'psk': {
+        if (!isPskIdentity(credential.identity)) {
+          throw new CredentialInputError('a PSK identity is 1 to 128 printable ASCII characters');
+        }
+        if (credential.key.length < MIN_PSK_BYTES || credential.key.length > MAX_PSK_BYTES) {
+          throw new CredentialInputError(`a PSK key is ${MIN_PSK_BYTES} to ${MAX_PSK_BYTES} bytes`);
+        }
+        const { sealed, keyId } = this.keyring.seal(credential.key, deviceId);
+        return ['psk', credential.identity, sealed, keyId, null, null];
+      }
+      case 'rpk': {
+        const spki = checkPublicKey(credential.publicKey);
+        return ['rpk', null, null, null, sha256(spki), spki];
+      }
+      case 'x509':
+        return ['x509', null, null, null, null, null];
+    }
   }
 
   /** The device a PSK identity belongs to, with its key: for the DTLS handshake only. */
@@ -143,18 +279,6 @@ function owner(row: OwnerRow): CredentialOwner {
     endpoint: row.endpoint,
     decommissioned: row.decommissioned,
   };
-}
-
-async function upsert(tx: TxClient, values: unknown[]): Promise<void> {
-  await tx.query(
-    `INSERT INTO device_credentials (tenant_id, device_id, mode, psk_identity, psk_key_sealed, key_id,
-                                     public_key_sha256, public_key_spki)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (device_id) DO UPDATE SET mode = EXCLUDED.mode, psk_identity = EXCLUDED.psk_identity,
-       psk_key_sealed = EXCLUDED.psk_key_sealed, key_id = EXCLUDED.key_id,
-       public_key_sha256 = EXCLUDED.public_key_sha256, public_key_spki = EXCLUDED.public_key_spki, rotated_at = now()`,
-    values,
-  );
 }
 
 /** A P-256 public key as DER SubjectPublicKeyInfo (LwM2M's mandatory curve, RFC 7251). */
