@@ -4,19 +4,12 @@ import { Connection } from '../connection/connection';
 import { type ConnectionEnv, type SessionState } from '../connection/types';
 import { constantTimeEqual } from '../crypto/constant-time';
 import { EphemeralEcdh } from '../crypto/ecdhe';
-import { p256KeyFromSpki, signEcdsaSha256, verifyEcdsaSha256 } from '../crypto/signature';
-import { verifyCertificateChain } from '../crypto/x509-chain';
+import { signEcdsaSha256, verifyEcdsaSha256 } from '../crypto/signature';
 import { DtlsError } from '../errors';
 import { type CipherSuiteInfo, cipherSuiteInfo } from '../handshake/cipher-suites';
 import { expectMessage } from '../handshake/expect-message';
-import {
-  connectionIdExtension,
-  EMPTY_RENEGOTIATION_INFO,
-  EXTENDED_MASTER_SECRET,
-  type Extension,
-  u16ListExtension,
-  u8ListExtension,
-} from '../handshake/extensions';
+import { authenticateServer } from '../handshake/peer-authentication';
+
 import { decodeServerHelloExtensions } from '../handshake/hello-extensions';
 import {
   extendedMasterSecret,
@@ -26,7 +19,6 @@ import {
   pskPreMasterSecret,
 } from '../handshake/key-schedule';
 import {
-  type CertificateMessage,
   encodeCertificate,
   encodeDigitallySigned,
   parseCertificate,
@@ -51,13 +43,12 @@ import {
   AlertDescription,
   CertificateType,
   DTLS_1_2,
-  EC_POINT_FORMAT_UNCOMPRESSED,
-  ExtensionType,
   HandshakeType,
   NamedGroup,
   SIG_ECDSA_SECP256R1_SHA256,
 } from '../protocol/constants';
 import { type ClientHandshakeConfig } from './client-config';
+import { clientCertificate, clientHelloExtensions } from './client-messages';
 
 type Step =
   | 'hello'
@@ -107,24 +98,7 @@ export class ClientConnection extends Connection {
 
   /** Sends the first ClientHello (flight 1). */
   start(): void {
-    const creds = this.config.credentials;
-    const extensions: Extension[] = [EMPTY_RENEGOTIATION_INFO];
-    if (this.config.offerExtendedMasterSecret) extensions.unshift(EXTENDED_MASTER_SECRET);
-    if (this.config.suites.some((s) => s.keyExchange === 'ecdhe_ecdsa')) {
-      extensions.push(
-        u16ListExtension(ExtensionType.supportedGroups, [NamedGroup.secp256r1]),
-        u8ListExtension(ExtensionType.ecPointFormats, [EC_POINT_FORMAT_UNCOMPRESSED]),
-        u16ListExtension(ExtensionType.signatureAlgorithms, [SIG_ECDSA_SECP256R1_SHA256]),
-      );
-      if (creds.kind === 'rpk') {
-        // RFC 7250 §4.1: we only do raw public keys in both directions.
-        extensions.push(
-          u8ListExtension(ExtensionType.clientCertificateType, [CertificateType.rawPublicKey]),
-          u8ListExtension(ExtensionType.serverCertificateType, [CertificateType.rawPublicKey]),
-        );
-      }
-    }
-    if (this.config.connectionId) extensions.push(connectionIdExtension(this.config.connectionId));
+    const extensions = clientHelloExtensions(this.config);
     for (const e of extensions) this.offered.add(e.type);
     this.clientRandom = this.env.randomBytes(32);
     this.hello = {
@@ -238,34 +212,11 @@ export class ClientConnection extends Connection {
         : CertificateType.x509;
     const cert = parseCertificate(msg.body, type, this.config.maxChainLength);
     this.transcript.add(msg.msgType, msg.messageSeq, msg.body);
-    if (cert.type === CertificateType.rawPublicKey) {
-      if (creds.kind !== 'rpk')
-        throw new DtlsError(AlertDescription.unsupported_certificate, 'raw public key not expected');
-      const spki = Buffer.from(cert.spki);
-      this.serverKey = p256KeyFromSpki(spki);
-      const ok = await Promise.resolve(creds.verifyServerKey(spki)).catch(() => false);
-      if (this.state !== 'handshake') return;
-      if (!ok) throw new DtlsError(AlertDescription.bad_certificate, 'server raw public key not accepted');
-      this.serverIdentity = { kind: 'rpk', publicKey: spki };
-    } else {
-      if (creds.kind !== 'x509')
-        throw new DtlsError(AlertDescription.unsupported_certificate, 'X.509 not expected');
-      const chain = cert.chain.map((c) => Buffer.from(c));
-      const verified = verifyCertificateChain(chain, {
-        now: this.env.clock.now(),
-        trustAnchors: creds.trustAnchors,
-        purpose: 'server',
-        maxChainLength: this.config.maxChainLength,
-        ...(creds.serverName !== undefined ? { serverName: creds.serverName } : {}),
-      });
-      this.serverKey = verified.leaf.publicKey;
-      this.serverIdentity = {
-        kind: 'x509',
-        chain,
-        commonName: verified.commonName,
-        subjectAltNames: verified.subjectAltNames,
-      };
-    }
+    const now = this.env.clock.now();
+    const authenticated = await authenticateServer(cert, creds, now, this.config.maxChainLength);
+    if (this.state !== 'handshake') return;
+    this.serverKey = authenticated.key;
+    this.serverIdentity = authenticated.identity;
     this.step = 'server_key_exchange';
   }
 
@@ -303,15 +254,9 @@ export class ClientConnection extends Connection {
     const items = [];
     let signer: KeyObject | undefined;
     if (this.certificateRequested) {
-      let cert: CertificateMessage = { type: CertificateType.x509, chain: [] };
-      if (creds.kind === 'x509' && this.clientCertificateType === CertificateType.x509) {
-        cert = { type: CertificateType.x509, chain: creds.chain };
-        signer = creds.privateKey;
-      } else if (creds.kind === 'rpk' && this.clientCertificateType === CertificateType.rawPublicKey) {
-        cert = { type: CertificateType.rawPublicKey, spki: creds.spki };
-        signer = creds.privateKey;
-      }
-      items.push(this.message(HandshakeType.certificate, encodeCertificate(cert)));
+      const answer = clientCertificate(creds, this.clientCertificateType);
+      signer = answer.signer;
+      items.push(this.message(HandshakeType.certificate, encodeCertificate(answer.certificate)));
     }
     let preMaster: Buffer;
     if (creds.kind === 'psk') {

@@ -1,21 +1,12 @@
 import { DtlsError, asDtlsError } from '../errors';
-import { type FlightItem, FlightRetransmitter } from '../handshake/flight';
-import {
-  encodeHandshakeFragment,
-  fragmentMessage,
-  parseHandshakeFragments,
-} from '../handshake/handshake-fragment';
+import { type FlightItem } from '../handshake/flight';
+import { parseHandshakeFragments } from '../handshake/handshake-fragment';
 import { type HandshakeMessage, HandshakeReassembler } from '../handshake/reassembler';
 import { Transcript } from '../handshake/transcript';
-import {
-  AlertDescription,
-  AlertLevel,
-  ContentType,
-  HANDSHAKE_HEADER_BYTES,
-  HandshakeType,
-} from '../protocol/constants';
+import { AlertDescription, AlertLevel, ContentType, HANDSHAKE_HEADER_BYTES } from '../protocol/constants';
 import { type DtlsRecord } from '../record/record';
-import { type OpenedRecord, type OpenResult, RecordLayer, packDatagrams } from '../record/record-layer';
+import { type OpenedRecord, type OpenResult, RecordLayer } from '../record/record-layer';
+import { FlightSender } from './flight-sender';
 import {
   type CloseReason,
   type ConnectionEnv,
@@ -47,8 +38,7 @@ export abstract class Connection implements ConnectionLike {
   protected nextMessageSeq = 0;
   /** The epoch in which the peer's Finished must arrive; a record of it that fails authentication ends the handshake. */
   protected finishedEpoch: number | undefined;
-  private flight: { retransmitter: FlightRetransmitter; answersSeq: number; final: boolean } | undefined;
-  private finalFlightUntil = 0;
+  protected readonly flights: FlightSender;
   private deferred: Array<{ record: DtlsRecord; address: string; port: number }> = [];
   private early: Buffer[] = [];
   private pumping = false;
@@ -60,6 +50,16 @@ export abstract class Connection implements ConnectionLike {
     firstPeerSeq: number,
   ) {
     this.reassembler = new HandshakeReassembler(env.reassembly, firstPeerSeq);
+    this.flights = new FlightSender(
+      env,
+      this.record,
+      () => this,
+      () =>
+        this.terminate(
+          'timeout',
+          new DtlsError(AlertDescription.handshake_failure, 'peer stopped answering'),
+        ),
+    );
     this.startedAt = env.clock.now();
     this.lastActivity = this.startedAt;
   }
@@ -175,8 +175,7 @@ export abstract class Connection implements ConnectionLike {
     for (const f of parseHandshakeFragments(r.plaintext)) {
       const outcome = this.reassembler.add(f, r.epoch);
       if (outcome === 'old') {
-        if (f.offset === 0 && this.flight && f.messageSeq === this.flight.answersSeq)
-          this.flight.retransmitter.resendOnRequest();
+        if (f.offset === 0) this.flights.peerRepeated(f.messageSeq, false);
       } else if (outcome !== 'buffered') {
         this.env.hooks.dropped('fragment_rejected');
       }
@@ -187,16 +186,11 @@ export abstract class Connection implements ConnectionLike {
   /** After the handshake: a retransmitted Finished asks for our last flight again; a new handshake is refused. */
   private onPostHandshake(r: OpenedRecord): void {
     for (const f of parseHandshakeFragments(r.plaintext)) {
-      if (
-        f.messageSeq < this.reassembler.expectedSeq &&
-        this.flight?.final &&
-        f.messageSeq === this.flight.answersSeq
-      ) {
-        if (f.offset === 0 && this.env.clock.now() < this.finalFlightUntil)
-          this.flight.retransmitter.resendOnRequest();
-      } else if (this.isRenegotiationRequest(f.msgType)) {
+      if (this.isRenegotiationRequest(f.msgType)) {
         // RFC 5746 §4.2 / RFC 5246 §7.2.2: we never renegotiate; a warning no_renegotiation declines it.
         this.sendAlert(AlertLevel.warning, AlertDescription.no_renegotiation);
+      } else if (f.messageSeq < this.reassembler.expectedSeq && f.offset === 0) {
+        this.flights.peerRepeated(f.messageSeq, true);
       }
     }
   }
@@ -228,7 +222,8 @@ export abstract class Connection implements ConnectionLike {
       else this.env.hooks.dropped('deferred_overflow');
       return;
     }
-    if (this.flight?.final) this.releaseFinalFlight();
+    // The peer sends data only after our Finished verified (RFC 5246 §7.4.9): our final flight is done.
+    this.flights.releaseFinal();
     this.env.hooks.applicationData(this, r.plaintext);
   }
 
@@ -260,63 +255,23 @@ export abstract class Connection implements ConnectionLike {
     step();
   }
 
-  /** Encodes, fragments and sends a flight, then retransmits it on the RFC 6347 §4.2.4 timer unless `final`. */
+  /** Sends a flight, retransmitted on the RFC 6347 §4.2.4 timer unless `final`. */
   protected sendFlight(
     items: FlightItem[],
     final: boolean,
     answersSeq = this.reassembler.expectedSeq - 1,
   ): void {
-    this.flight?.retransmitter.stop();
-    const retransmitter = new FlightRetransmitter(
-      this.env.clock,
-      this.env.retransmit,
-      () => this.transmit(items),
-      () =>
-        this.terminate(
-          'timeout',
-          new DtlsError(AlertDescription.handshake_failure, 'peer stopped answering'),
-        ),
-      final,
-    );
-    this.flight = { retransmitter, answersSeq, final };
-    if (final) this.finalFlightUntil = this.env.clock.now() + this.env.finalFlightRetentionMs;
-    retransmitter.start();
+    this.flights.send(items, final, answersSeq);
   }
 
   /** The peer retransmitted the message our current flight answers (e.g. a repeated ClientHello). */
   retransmitFlight(): void {
-    this.flight?.retransmitter.resendOnRequest();
-  }
-
-  /** Drops the last flight and the epoch-0 keys once the peer proved it finished (or retention expired). */
-  releaseFinalFlight(): void {
-    if (!this.flight?.final) return;
-    this.flight.retransmitter.stop();
-    this.flight = undefined;
-    this.record.forget(0);
+    this.flights.resend();
   }
 
   /** Housekeeping on the transport's sweep: ends retention of the final flight. */
   sweep(now: number): void {
-    if (this.flight?.final && now >= this.finalFlightUntil) this.releaseFinalFlight();
-  }
-
-  private transmit(items: readonly FlightItem[]): void {
-    if (this.state === 'closed') return;
-    const records: Buffer[] = [];
-    for (const item of items) {
-      if (item.kind === 'ccs') {
-        records.push(this.record.seal(ContentType.changeCipherSpec, Buffer.from([1]), item.epoch));
-        continue;
-      }
-      // A ClientHello always goes whole: a stateless server (RFC 6347 §4.2.1) cannot reassemble one.
-      const whole = item.msgType === HandshakeType.clientHello;
-      const room = whole ? Number.MAX_SAFE_INTEGER : this.env.mtu - this.record.overhead(item.epoch);
-      for (const f of fragmentMessage(item.msgType, item.messageSeq, item.body, room)) {
-        records.push(this.record.seal(ContentType.handshake, encodeHandshakeFragment(f), item.epoch));
-      }
-    }
-    for (const d of packDatagrams(records, this.env.mtu)) this.env.output(d, this.address, this.port);
+    this.flights.sweep(now);
   }
 
   /** Adds a message of ours to the transcript and returns it as a flight item with the next message_seq. */
@@ -338,10 +293,7 @@ export abstract class Connection implements ConnectionLike {
     this.resumed = resumed;
     this.state = 'established';
     this.finishedEpoch = undefined;
-    if (!this.flight?.final) {
-      this.flight?.retransmitter.stop();
-      this.flight = undefined;
-    }
+    this.flights.handshakeDone();
     this.env.hooks.established(this);
     const early = this.early;
     this.early = [];
@@ -389,8 +341,7 @@ export abstract class Connection implements ConnectionLike {
   protected terminate(reason: CloseReason, error?: DtlsError): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    this.flight?.retransmitter.stop();
-    this.flight = undefined;
+    this.flights.stop();
     this.deferred = [];
     this.early = [];
     this.env.hooks.closed(this, reason, error);

@@ -3,19 +3,11 @@ import { type PeerIdentity } from '@smartcity/coap';
 import { Connection } from '../connection/connection';
 import { type ConnectionEnv, type SessionState } from '../connection/types';
 import { constantTimeEqual } from '../crypto/constant-time';
-import { EphemeralEcdh } from '../crypto/ecdhe';
-import { p256KeyFromSpki, signEcdsaSha256, verifyEcdsaSha256 } from '../crypto/signature';
-import { verifyCertificateChain } from '../crypto/x509-chain';
+import { type EphemeralEcdh } from '../crypto/ecdhe';
+import { verifyEcdsaSha256 } from '../crypto/signature';
 import { DtlsError } from '../errors';
 import { type CipherSuiteInfo } from '../handshake/cipher-suites';
-import {
-  connectionIdExtension,
-  EMPTY_RENEGOTIATION_INFO,
-  EXTENDED_MASTER_SECRET,
-  type Extension,
-  singleU8Extension,
-  u8ListExtension,
-} from '../handshake/extensions';
+
 import { type ClientHelloExtensions, decodeClientHelloExtensions } from '../handshake/hello-extensions';
 import {
   extendedMasterSecret,
@@ -24,16 +16,9 @@ import {
   masterSecret,
   pskPreMasterSecret,
 } from '../handshake/key-schedule';
-import {
-  encodeCertificate,
-  encodeCertificateRequest,
-  parseCertificate,
-  parseCertificateVerify,
-} from '../handshake/messages/certificate';
+import { parseCertificate, parseCertificateVerify } from '../handshake/messages/certificate';
 import { type ClientHello, encodeServerHello, parseClientHello } from '../handshake/messages/hello';
 import {
-  encodeEcdheParams,
-  encodeEcdheServerKeyExchange,
   encodePskServerKeyExchange,
   parseEcdheClientKeyExchange,
   parseFinished,
@@ -42,17 +27,15 @@ import {
 import { type HandshakeMessage } from '../handshake/reassembler';
 import {
   AlertDescription,
-  CertificateType,
-  CLIENT_CERT_TYPE_ECDSA_SIGN,
   DTLS_1_2,
-  EC_POINT_FORMAT_UNCOMPRESSED,
-  ExtensionType,
   HandshakeType,
   MAX_SEQUENCE,
   SIG_ECDSA_SECP256R1_SHA256,
   TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
 } from '../protocol/constants';
 import { expectMessage } from '../handshake/expect-message';
+import { authenticateClient } from '../handshake/peer-authentication';
+import { ecdheServerMessages, serverHelloExtensions } from './server-messages';
 import { checkClientHelloBasics, type Negotiation, negotiate } from './negotiation';
 import { type ServerHandshakeConfig } from './server-config';
 
@@ -173,23 +156,12 @@ export class ServerConnection extends Connection {
   }
 
   private serverHello(resumed: boolean): Buffer {
-    const ext = this.ext!;
-    const extensions: Extension[] = [];
-    if (this.ems) extensions.push(EXTENDED_MASTER_SECRET);
-    if (ext.renegotiationInfo) extensions.push(EMPTY_RENEGOTIATION_INFO);
-    if (this.localCid) extensions.push(connectionIdExtension(this.localCid));
-    const neg = this.negotiation;
-    if (!resumed && neg?.serverCertificateType !== undefined) {
-      // RFC 8422 §5.2 and RFC 7250 §4.2: answer the extensions the client sent.
-      if (ext.pointFormats)
-        extensions.push(u8ListExtension(ExtensionType.ecPointFormats, [EC_POINT_FORMAT_UNCOMPRESSED]));
-      if (ext.serverCertificateTypes) {
-        extensions.push(singleU8Extension(ExtensionType.serverCertificateType, neg.serverCertificateType));
-      }
-      if (ext.clientCertificateTypes && neg.clientCertificateType !== undefined) {
-        extensions.push(singleU8Extension(ExtensionType.clientCertificateType, neg.clientCertificateType));
-      }
-    }
+    const extensions = serverHelloExtensions(
+      this.ext!,
+      this.ems,
+      this.localCid,
+      resumed ? undefined : this.negotiation,
+    );
     return encodeServerHello({
       serverVersion: DTLS_1_2,
       random: this.serverRandom,
@@ -208,28 +180,11 @@ export class ServerConnection extends Connection {
     this.sessionId = this.env.randomBytes(32);
     const items = [this.message(HandshakeType.serverHello, this.serverHello(false))];
     if (neg.suite.keyExchange === 'ecdhe_ecdsa') {
-      const ecdsa = this.config.ecdsa!;
-      const cert =
-        neg.serverCertificateType === CertificateType.rawPublicKey
-          ? { type: CertificateType.rawPublicKey, spki: ecdsa.spki }
-          : { type: CertificateType.x509, chain: ecdsa.chain ?? [] };
-      items.push(this.message(HandshakeType.certificate, encodeCertificate(cert)));
-      // RFC 8422 §5.4: sign client_random + server_random + ServerECDHParams.
-      this.ecdh = new EphemeralEcdh();
-      const params = encodeEcdheParams(this.ecdh.publicPoint);
-      const signature = signEcdsaSha256(
-        ecdsa.privateKey,
-        Buffer.concat([this.clientRandom, this.serverRandom, params]),
-      );
-      const ske = encodeEcdheServerKeyExchange(params, { algorithm: SIG_ECDSA_SECP256R1_SHA256, signature });
-      items.push(this.message(HandshakeType.serverKeyExchange, ske));
-      // Devices must prove who they are: we always ask (RFC 5246 §7.4.4), naming no CAs.
-      const request = encodeCertificateRequest({
-        certificateTypes: [CLIENT_CERT_TYPE_ECDSA_SIGN],
-        signatureAlgorithms: [SIG_ECDSA_SECP256R1_SHA256],
-        certificateAuthorities: [],
-      });
-      items.push(this.message(HandshakeType.certificateRequest, request));
+      const m = ecdheServerMessages(this.config.ecdsa!, neg, this.clientRandom, this.serverRandom);
+      this.ecdh = m.ecdh;
+      items.push(this.message(HandshakeType.certificate, m.certificate));
+      items.push(this.message(HandshakeType.serverKeyExchange, m.serverKeyExchange));
+      items.push(this.message(HandshakeType.certificateRequest, m.certificateRequest));
       this.step = 'certificate';
     } else {
       const hint = this.config.psk?.identityHint;
@@ -265,35 +220,11 @@ export class ServerConnection extends Connection {
     const auth = this.config.clientAuth;
     const cert = parseCertificate(msg.body, this.negotiation!.clientCertificateType!, auth.maxChainLength);
     this.transcript.add(msg.msgType, msg.messageSeq, msg.body);
-    if (cert.type === CertificateType.rawPublicKey) {
-      const spki = Buffer.from(cert.spki);
-      this.clientKey = p256KeyFromSpki(spki);
-      const verify = auth.verifyRawPublicKey;
-      const ok = verify
-        ? await verify(spki, { address: this.address, port: this.port }).catch(() => false)
-        : false;
-      if (this.state !== 'handshake') return;
-      if (!ok) throw new DtlsError(AlertDescription.bad_certificate, 'raw public key not accepted');
-      this.peerIdentity = { kind: 'rpk', publicKey: spki };
-    } else {
-      // RFC 5246 §7.4.6: an empty list means no certificate; we require mutual authentication.
-      if (cert.chain.length === 0)
-        throw new DtlsError(AlertDescription.handshake_failure, 'client certificate required');
-      const chain = cert.chain.map((c) => Buffer.from(c));
-      const verified = verifyCertificateChain(chain, {
-        now: this.env.clock.now(),
-        trustAnchors: auth.trustAnchors,
-        purpose: 'client',
-        maxChainLength: auth.maxChainLength,
-      });
-      this.clientKey = verified.leaf.publicKey;
-      this.peerIdentity = {
-        kind: 'x509',
-        chain,
-        commonName: verified.commonName,
-        subjectAltNames: verified.subjectAltNames,
-      };
-    }
+    const peer = { address: this.address, port: this.port };
+    const authenticated = await authenticateClient(cert, auth, peer, this.env.clock.now());
+    if (this.state !== 'handshake') return;
+    this.clientKey = authenticated.key;
+    this.peerIdentity = authenticated.identity;
     this.step = 'client_key_exchange';
   }
 

@@ -12,25 +12,14 @@ import {
   type DropReason,
 } from '../connection/types';
 import { DtlsError } from '../errors';
-import { CookieAuthority } from '../handshake/cookie';
-import {
-  encodeHandshakeFragment,
-  type HandshakeFragment,
-  parseHandshakeFragments,
-} from '../handshake/handshake-fragment';
-import { type ClientHello, encodeHelloVerifyRequest, parseClientHello } from '../handshake/messages/hello';
-import {
-  AlertDescription,
-  ContentType,
-  DTLS_1_0,
-  HandshakeType,
-  RECORD_HEADER_BYTES,
-} from '../protocol/constants';
-import { type DtlsRecord, encodeRecord, parseDatagram } from '../record/record';
+
+import { AlertDescription, ContentType, HandshakeType } from '../protocol/constants';
+import { type DtlsRecord, parseDatagram } from '../record/record';
 import { AddressRateLimiter } from '../server/address-rate-limiter';
 import { CidIssuer } from '../server/cid-issuer';
 import { type ServerHandshakeConfig } from '../server/server-config';
 import { ServerConnection } from '../server/server-connection';
+import { HelloGate } from '../server/hello-gate';
 import { type DtlsTransportEvents, TransportEvents } from './events';
 import { type DtlsMetrics } from './metrics';
 import {
@@ -58,7 +47,7 @@ export class DtlsServerTransport implements DatagramTransport {
   private readonly config: ServerHandshakeConfig;
   private readonly metrics: DtlsMetrics;
   private readonly events = new TransportEvents();
-  private readonly cookies: CookieAuthority;
+  private readonly gate: HelloGate;
   private readonly rate: AddressRateLimiter;
   private readonly cids: CidIssuer | undefined;
   private readonly index = new SessionIndex<ServerConnection>();
@@ -71,7 +60,7 @@ export class DtlsServerTransport implements DatagramTransport {
     this.opts = resolveServerOptions(options);
     const { clock, randomBytes, limits } = this.opts;
     this.metrics = options.metrics ?? {};
-    this.cookies = new CookieAuthority(clock, randomBytes, limits.cookieRotationMs);
+    this.gate = new HelloGate(clock, randomBytes, limits.cookieRotationMs);
     this.rate = new AddressRateLimiter(
       clock,
       limits.handshakesPerSecondPerAddress,
@@ -226,29 +215,16 @@ export class DtlsServerTransport implements DatagramTransport {
   }
 
   /** RFC 6347 §4.2.1: stateless until the ClientHello returns our cookie; then a handshake is admitted. */
+  /** RFC 6347 §4.2.1: stateless until the ClientHello returns our cookie; then a handshake may be admitted. */
   private onClientHello(record: DtlsRecord, address: string, port: number): void {
-    let fragment: HandshakeFragment;
-    let hello: ClientHello;
-    try {
-      const fragments = parseHandshakeFragments(record.fragment);
-      // A stateless server cannot reassemble: the ClientHello must come whole in one record.
-      if (
-        fragments.length !== 1 ||
-        fragments[0]!.offset !== 0 ||
-        fragments[0]!.data.length !== fragments[0]!.length
-      ) {
-        return this.drop('malformed');
-      }
-      fragment = fragments[0]!;
-      hello = parseClientHello(fragment.data);
-    } catch {
-      return this.drop('malformed');
+    const verdict = this.gate.inspect(record, address, port);
+    if (verdict.kind === 'drop') return this.drop(verdict.reason);
+    if (verdict.kind === 'verify') {
+      this.metrics.helloVerifyRequestSent?.();
+      this.options.transport.send(verdict.datagram, udpPeer(address, port));
+      return;
     }
-    if (record.version >> 8 !== 0xfe) return this.drop('bad_version');
-    if (!this.cookies.verify(address, port, hello)) {
-      // RFC 6347 §4.2.1: a missing or invalid cookie is answered as if there were none.
-      return this.sendHelloVerifyRequest(record, fragment, hello, address, port);
-    }
+    const { hello, messageSeq } = verdict;
     const pending = this.index.handshake(address, port);
     if (pending) {
       if (pending.clientHelloRandom.equals(hello.random)) {
@@ -257,59 +233,30 @@ export class DtlsServerTransport implements DatagramTransport {
       }
       pending.close('replaced'); // the client started over
     }
-    const limits = this.opts.limits;
-    if (this.index.handshakeCount >= limits.maxHandshakes) return this.drop('handshake_limit');
-    if (this.index.handshakesFrom(address) >= limits.maxHandshakesPerAddress)
-      return this.drop('handshake_limit');
-    // Handshakes in progress count too: each may become a session.
-    const sessionsAfter = this.index.establishedCount + this.index.handshakeCount;
-    if (sessionsAfter >= limits.maxSessions && !this.index.established(address, port)) {
-      return this.drop('session_limit');
-    }
-    if (!this.rate.take(address)) return this.drop('rate_limited');
+    const refused = this.admission(address, port);
+    if (refused) return this.drop(refused);
     const conn = new ServerConnection(
       this.env,
       this.config,
       address,
       port,
-      { random: hello.random, messageSeq: fragment.messageSeq, recordSeq: record.sequence },
+      { random: hello.random, messageSeq, recordSeq: record.sequence },
       (c, cid) => this.index.setCid(c, cid),
     );
     this.index.addHandshake(conn);
     conn.receive(record, address, port);
   }
 
-  private sendHelloVerifyRequest(
-    record: DtlsRecord,
-    fragment: HandshakeFragment,
-    hello: ClientHello,
-    address: string,
-    port: number,
-  ): void {
-    // RFC 6347 §4.2.1 (errata 4103): server_version DTLS 1.0 in the HelloVerifyRequest; its message_seq and
-    // record sequence number are the ClientHello's, so nothing needs remembering.
-    const body = encodeHelloVerifyRequest({
-      serverVersion: DTLS_1_0,
-      cookie: this.cookies.create(address, port, hello),
-    });
-    const hs = encodeHandshakeFragment({
-      msgType: HandshakeType.helloVerifyRequest,
-      length: body.length,
-      messageSeq: fragment.messageSeq,
-      offset: 0,
-      data: body,
-    });
-    const out = encodeRecord({
-      type: ContentType.handshake,
-      version: DTLS_1_0,
-      epoch: 0,
-      sequence: record.sequence,
-      fragment: hs,
-    });
-    // Amplification: the answer to an unverified address is never larger than what it sent (RFC 6347 §4.2.1).
-    if (out.length > RECORD_HEADER_BYTES + record.fragment.length) return this.drop('malformed');
-    this.metrics.helloVerifyRequestSent?.();
-    this.options.transport.send(out, udpPeer(address, port));
+  /** The limits a verified address must pass before any handshake state exists for it. */
+  private admission(address: string, port: number): DropReason | undefined {
+    const limits = this.opts.limits;
+    if (this.index.handshakeCount >= limits.maxHandshakes) return 'handshake_limit';
+    if (this.index.handshakesFrom(address) >= limits.maxHandshakesPerAddress) return 'handshake_limit';
+    // Handshakes in progress count too: each may become a session.
+    const sessionsAfter = this.index.establishedCount + this.index.handshakeCount;
+    if (sessionsAfter >= limits.maxSessions && !this.index.established(address, port)) return 'session_limit';
+    if (!this.rate.take(address)) return 'rate_limited';
+    return undefined;
   }
 
   private hooks(): ConnectionHooks {
