@@ -107,6 +107,8 @@ export async function runChaos(o: ChaosOptions, say: (line: string) => void): Pr
           COAP_PORT: String(coap[i]),
           // Two instances on one host: no shared default coaps port (the devices use NoSec CoAP).
           COAPS_ENABLED: 'false',
+          // Every simulated device shares 127.0.0.1: no per-source-address limit (a carrier NAT's, in production).
+          RATE_ADDRESS_PER_S: '0',
           OPS_PORT: String(ops),
           INSTANCE_ID: `chaos-ingest-${name}`,
           KAFKA_UPLINK_PARTITIONS: '6',
