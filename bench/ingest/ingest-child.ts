@@ -25,7 +25,7 @@ async function main(): Promise<void> {
       }
     })();
   });
-  process.send?.({ port: app.coapPort() });
+  process.send?.({ port: app.coapPort(), coapsPort: app.coaps ? app.coapsPort() : 0 });
 }
 
 void main();

@@ -4,18 +4,23 @@
  * The ingest runs in a child process (so its memory is measured alone); this process plays the devices
  * over real UDP on loopback. Uses the local stack (Kafka, Redis, PostgreSQL) with a throw-away tenant, topic
  * and Redis prefix. Env: BENCH_ENDPOINTS (10000), BENCH_SECONDS (10), BENCH_WINDOW (outstanding CONs, 256).
+ * `-- --dtls` adds the coaps figures (see dtls-phase.ts), BENCH_DTLS_ENDPOINTS (10000) devices with a PSK each.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { Pool } from 'pg';
+import { runDtlsPhase } from './dtls-phase';
 import { parseCoapMessage, serializeCoapMessage } from '@smartcity/coap';
 import { CoapCode, CoapOption, CoapType, encodeUint, stringOptions } from '@smartcity/coap';
 
 const ENDPOINTS = Number(process.env.BENCH_ENDPOINTS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 256);
+/** `--dtls`: also measure coaps (BENCH_DTLS_ENDPOINTS devices, default 10,000). */
+const DTLS = process.argv.includes('--dtls');
+const DTLS_ENDPOINTS = Number(process.env.BENCH_DTLS_ENDPOINTS ?? 10_000);
 const run = randomBytes(4).toString('hex');
 const tenant = `bench-${run}`;
 const owner = new Pool({
@@ -27,7 +32,7 @@ interface Child {
   ask(cmd: string): Promise<Record<string, number>>;
 }
 
-async function startIngest(): Promise<Child & { port: number }> {
+async function startIngest(): Promise<Child & { port: number; coapsPort: number }> {
   const proc = fork(join(__dirname, 'ingest-child.ts'), [], {
     execArgv: [
       '-r',
@@ -46,6 +51,11 @@ async function startIngest(): Promise<Child & { port: number }> {
       REDIS_KEY_PREFIX: `bench:ingest:${run}:`,
       RATE_ENDPOINT_PER_S: '0',
       RATE_ADDRESS_PER_S: '0', // every simulated device shares 127.0.0.1
+      COAPS_PORT: '0',
+      COAPS_MAX_HANDSHAKES: '10000',
+      COAPS_MAX_HANDSHAKES_PER_ADDRESS: '10000',
+      COAPS_HANDSHAKES_PER_ADDRESS_PER_S: '1000000',
+      COAPS_HANDSHAKE_BURST_PER_ADDRESS: '1000000',
       RATE_TENANT_PER_S: '0',
       INSTANCE_ID: `bench-${run}`,
     },
@@ -58,7 +68,7 @@ async function startIngest(): Promise<Child & { port: number }> {
       proc.send(cmd);
     });
   const ready = await new Promise<Record<string, number>>((resolve) => waiters.push(resolve));
-  return { proc, ask, port: ready.port! };
+  return { proc, ask, port: ready.port!, coapsPort: ready.coapsPort! };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -67,7 +77,7 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   await owner.query(
-    'INSERT INTO tenants (id, name, auto_provision, auto_provision_prefix) VALUES ($1, $1, true, $2)',
+    'INSERT INTO tenants (id, name, auto_provision, auto_provision_prefix, allow_nosec) VALUES ($1, $1, true, $2, true)',
     [tenant, `${tenant}-`],
   );
   await owner.query(
@@ -190,6 +200,34 @@ async function main(): Promise<void> {
       `  uplinks published:        ${stats.uplinks} (kafka produce requests ${stats.kafkaRequests}, mean batch ${(stats.uplinks! / Math.max(1, stats.kafkaRequests!)).toFixed(1)})`,
     );
     for (const s of sockets) s.close();
+    if (DTLS) {
+      const d = await runDtlsPhase({
+        owner,
+        tenant,
+        run,
+        coapsPort: ingest.coapsPort,
+        endpoints: DTLS_ENDPOINTS,
+        seconds: SECONDS,
+        window: WINDOW,
+        memory: async () => ({ heapUsed: (await ingest.ask('memory')).heapUsed! }),
+      });
+      const plain = ok / elapsed;
+      console.log('  over DTLS 1.2 (coaps, TLS_PSK_WITH_AES_128_CCM_8, one UDP socket per device):');
+      console.log(
+        `    full handshakes/s:      ${d.fullHandshakesPerS.toFixed(0)} (${d.sessions}/${DTLS_ENDPOINTS} sessions, 64 at a time)`,
+      );
+      console.log(
+        `    memory per session:     ${(d.bytesPerSession / 1024).toFixed(2)} KiB heap with ${d.sessions} sessions`,
+      );
+      console.log(`    registrations:          ${d.registered}/${DTLS_ENDPOINTS}`);
+      console.log(
+        `    CON Send requests/s:    ${d.sendsPerS.toFixed(0)} (p50 ${d.sendP50Ms.toFixed(2)} ms, p99 ${d.sendP99Ms.toFixed(2)} ms) = ${((100 * d.sendsPerS) / plain).toFixed(0)} % of plain UDP in this run`,
+      );
+      console.log(
+        `    resumed handshakes/s:   ${d.resumedHandshakesPerS.toFixed(0)} (abbreviated, RFC 5246 §7.3)`,
+      );
+      console.log(`    failed/timeouts:        ${d.failed}`);
+    }
   } finally {
     await ingest.ask('stop');
     await new Promise((r) => {

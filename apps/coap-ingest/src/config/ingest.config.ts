@@ -54,6 +54,12 @@ export const ingestConfigSchema = z.object({
   COAPS_MAX_SESSIONS: positiveInt(200_000),
   COAPS_MAX_HANDSHAKES: positiveInt(2000),
   COAPS_MAX_HANDSHAKES_PER_ADDRESS: positiveInt(8),
+  /**
+   * Full handshakes per second per source IP (after the cookie exchange) and the burst above it: a device behind a
+   * carrier NAT shares its address with others, so raise them where fleets sit behind one.
+   */
+  COAPS_HANDSHAKES_PER_ADDRESS_PER_S: positiveInt(10),
+  COAPS_HANDSHAKE_BURST_PER_ADDRESS: positiveInt(20),
   /** Seconds without a record after which a session is forgotten (the device resumes or handshakes again). */
   COAPS_SESSION_IDLE_S: positiveInt(3 * 24 * 3600),
   /**

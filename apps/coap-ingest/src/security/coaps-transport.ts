@@ -75,6 +75,8 @@ export function createCoapsTransport(deps: CoapsDeps): DtlsServerTransport {
       maxSessions: config.COAPS_MAX_SESSIONS,
       maxHandshakes: config.COAPS_MAX_HANDSHAKES,
       maxHandshakesPerAddress: config.COAPS_MAX_HANDSHAKES_PER_ADDRESS,
+      handshakesPerSecondPerAddress: config.COAPS_HANDSHAKES_PER_ADDRESS_PER_S,
+      handshakeBurstPerAddress: config.COAPS_HANDSHAKE_BURST_PER_ADDRESS,
       sessionIdleMs: config.COAPS_SESSION_IDLE_S * 1000,
     },
     metrics: deps.metrics,
