@@ -56,6 +56,9 @@ export interface DeviceEvents {
 
 class ExchangeTimeout extends Error {}
 
+/** Refusals printed (the first few; all are counted). */
+let refusalsShown = 0;
+
 /**
  * A simulated LwM2M 1.1 device over raw CoAP/UDP (LwM2M Core 1.1.1 §6.2 Register/Update, §6.4.6 Send; Transport
  * §6.4): one socket (its source address is its identity to the server), one exchange at a time (NSTART = 1,
@@ -191,7 +194,11 @@ export class ChaosDevice {
       return;
     }
     this.events.count('rejected');
-    process.stderr.write(`${this.endpoint}: refused with ${codeText(res.code)} ${res.payload.toString()}\n`);
+    if (++refusalsShown <= 20) {
+      process.stderr.write(
+        `${this.endpoint}: refused with ${codeText(res.code)} ${res.payload.toString()}\n`,
+      );
+    }
     if (this.queue.length > 0 && this.location) this.queue.shift(); // a 4.xx is final for that message
     await this.idle(1000, true);
   }

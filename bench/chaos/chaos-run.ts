@@ -145,6 +145,11 @@ export async function runChaos(o: ChaosOptions, say: (line: string) => void): Pr
     await fleet.start();
     const registered = await until(60_000, () => fleet!.registered === o.devices);
     say(`${fleet.registered}/${o.devices} devices registered${registered ? '' : ' (continuing)'}`);
+    if (fleet.registered < o.devices * 0.9) {
+      throw new Error(
+        `only ${fleet.registered}/${o.devices} devices registered within 60 s (see the ingest logs)`,
+      );
+    }
     commands = new CommandDriver(kafka, tenant, () =>
       fleet!.devices.filter((d) => d.registered).map((d) => d.endpoint),
     );
