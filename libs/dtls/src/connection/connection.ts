@@ -98,6 +98,12 @@ export abstract class Connection implements ConnectionLike {
 
   /** Processes a record already opened by `record.open` (the transport tried several candidates). */
   deliver(opened: OpenedRecord, raw: DtlsRecord, address: string, port: number): void {
+    if (this.state === 'established' && opened.epoch !== this.record.writeEpoch) {
+      // After the handshake only the current epoch is authentic; epoch-0 leftovers (retransmissions, or a
+      // spoofer) neither count as activity nor reach the protocol.
+      this.env.hooks.dropped('bad_epoch');
+      return;
+    }
     this.record.accept(opened.epoch, opened.sequence);
     this.lastActivity = this.env.clock.now();
     if (
@@ -146,12 +152,6 @@ export abstract class Connection implements ConnectionLike {
   }
 
   private dispatch(r: OpenedRecord): void {
-    const current = this.record.writeEpoch;
-    if (this.state === 'established' && r.epoch !== current) {
-      // After the handshake only the current epoch is authentic; epoch-0 leftovers are retransmissions.
-      this.env.hooks.dropped('bad_epoch');
-      return;
-    }
     switch (r.type) {
       case ContentType.handshake:
         return this.state === 'established' ? this.onPostHandshake(r) : this.onHandshakeRecord(r);

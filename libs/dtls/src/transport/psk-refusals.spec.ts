@@ -173,6 +173,37 @@ describe('DTLS server refusals', () => {
     expect(world.serverReceived.at(-1)!.data.toString()).toBe('after');
   });
 
+  it('makes our client decline a HelloRequest with no_renegotiation (RFC 5246 §7.4.1.1)', async () => {
+    const world = new DtlsTestWorld();
+    world.net.keepLog = true;
+    const server = await world.startServer(pskServer);
+    const c = await established(world);
+    const conn = serverConnectionOf(server, world.serverReceived[0]!.peer.key)!;
+    const helloRequest = encodeHandshakeFragment({
+      msgType: HandshakeType.helloRequest,
+      length: 0,
+      messageSeq: 0,
+      offset: 0,
+      data: Buffer.alloc(0),
+    });
+    world.net.filter = (d) => (d.from.port === c.endpoint.port ? [] : [{ delayMs: 1 }]);
+    const before = world.net.log.length;
+    world.serverEndpoint.send(conn.record.seal(ContentType.handshake, helloRequest), {
+      address: c.endpoint.address,
+      port: c.endpoint.port,
+      key: 'c',
+    });
+    await world.run(10);
+    world.net.filter = undefined;
+    const answer = world.net.log.slice(before).find((d) => d.from.port === c.endpoint.port)!;
+    const opened = conn.record.open(parseDatagram(answer.data, 0).records[0]!);
+    expect(opened.ok && [opened.record.type, ...opened.record.plaintext]).toEqual([
+      ContentType.alert,
+      AlertLevel.warning,
+      AlertDescription.no_renegotiation,
+    ]);
+  });
+
   it('refuses a client without extended_master_secret unless legacy is allowed (RFC 7627 §5.2)', async () => {
     const refuse = new DtlsTestWorld();
     await refuse.startServer(pskServer);
