@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Peer, UdpTransport } from '@smartcity/coap';
-import { fixturePath, fixturePem, fixtureKey } from '../testing/fixtures';
-import { PeerProcess, requireTool } from '../testing/interop';
+import { type GeneratedPki, generateCertificates, PeerProcess, requireTool } from '../testing/interop';
 import { freeUdpPort } from '../testing/ports';
 import { DtlsClientTransport } from '../transport/dtls-client-transport';
 import { DtlsServerTransport } from '../transport/dtls-server-transport';
@@ -26,8 +25,13 @@ describe('interop with OpenSSL', () => {
   const closers: Array<() => Promise<void>> = [];
   let dir: string;
 
-  beforeAll(() => {
+  let pki: GeneratedPki;
+  const read = (path: string): string => readFileSync(path, 'utf8');
+
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dtls-openssl-'));
+    // A fresh PKI for this run, made by OpenSSL itself.
+    pki = await generateCertificates(openssl, dir);
   });
   afterEach(async () => {
     for (const p of procs.splice(0)) await p.kill();
@@ -128,8 +132,8 @@ describe('interop with OpenSSL', () => {
 
   it('s_client ECDHE-ECDSA-AES128-CCM8 with certificates both ways against our server', async () => {
     const { port, seen } = await echoServer({
-      certificate: { privateKey: fixtureKey('server'), certificateChain: [fixturePem('server')] },
-      clientAuthentication: { trustAnchors: [fixturePem('ca')] },
+      certificate: { privateKey: read(pki.serverKey), certificateChain: [read(pki.serverCert)] },
+      clientAuthentication: { trustAnchors: [read(pki.caCert)] },
     });
     const c = spawnOpenssl([
       's_client',
@@ -139,28 +143,28 @@ describe('interop with OpenSSL', () => {
       '-cipher',
       'ECDHE-ECDSA-AES128-CCM8',
       '-CAfile',
-      fixturePath('ca', 'pem'),
+      pki.caCert,
       '-verify_return_error',
       '-verify_hostname',
       'localhost',
       '-cert',
-      fixturePath('client', 'pem'),
+      pki.clientCert,
       '-key',
-      fixturePath('client', 'key'),
+      pki.clientKey,
       '-cert_chain',
-      fixturePath('intermediate', 'pem'),
+      pki.intermediateCert,
     ]);
     await c.waitFor(/Cipher is ECDHE-ECDSA-AES128-CCM8/);
     await c.waitFor(/Verify return code: 0 \(ok\)/);
     c.write('cert\n');
     await c.waitFor(/echo:cert/);
-    expect(seen[0]!.identity).toMatchObject({ kind: 'x509', commonName: 'urn:dev:client-1' });
+    expect(seen[0]!.identity).toMatchObject({ kind: 'x509', commonName: 'urn:dev:interop-1' });
   });
 
   it('s_client without a client certificate is refused by our server', async () => {
     const { server, port } = await echoServer({
-      certificate: { privateKey: fixtureKey('server'), certificateChain: [fixturePem('server')] },
-      clientAuthentication: { trustAnchors: [fixturePem('ca')] },
+      certificate: { privateKey: read(pki.serverKey), certificateChain: [read(pki.serverCert)] },
+      clientAuthentication: { trustAnchors: [read(pki.caCert)] },
     });
     const c = spawnOpenssl([
       's_client',
@@ -170,7 +174,7 @@ describe('interop with OpenSSL', () => {
       '-cipher',
       'ECDHE-ECDSA-AES128-CCM8',
       '-CAfile',
-      fixturePath('ca', 'pem'),
+      pki.caCert,
     ]);
     await c.waitFor(/alert handshake failure/);
     expect(server.stats().sessions).toBe(0);
@@ -252,22 +256,22 @@ describe('interop with OpenSSL', () => {
   it('our X.509 client against s_server ECDHE-ECDSA-AES128-CCM8 requiring a client certificate', async () => {
     const { proc, port } = await sServer([
       '-cert',
-      fixturePath('server', 'pem'),
+      pki.serverCert,
       '-key',
-      fixturePath('server', 'key'),
+      pki.serverKey,
       '-cipher',
       'ECDHE-ECDSA-AES128-CCM8',
       '-CAfile',
-      fixturePath('ca', 'pem'),
+      pki.caCert,
       '-Verify',
       '2',
       '-verify_return_error',
     ]);
     const { client } = await ourClient({
       certificate: {
-        privateKey: fixtureKey('client'),
-        certificateChain: [fixturePem('client'), fixturePem('intermediate')],
-        trustAnchors: [fixturePem('ca')],
+        privateKey: read(pki.clientKey),
+        certificateChain: [read(pki.clientChain)],
+        trustAnchors: [read(pki.caCert)],
         serverName: 'localhost',
       },
     });

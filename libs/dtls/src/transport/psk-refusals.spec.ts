@@ -4,6 +4,7 @@ import { encodeClientHello } from '../handshake/messages/hello';
 import { AlertDescription, AlertLevel, ContentType, DTLS_1_2, HandshakeType } from '../protocol/constants';
 import { encodeRecord, parseDatagram } from '../record/record';
 import { DtlsTestWorld, PSK_IDENTITY, PSK_KEY, pskTable, SERVER } from '../testing/harness';
+import { DtlsError } from '../errors';
 import { clientConnectionOf } from './dtls-client-transport';
 import { serverConnectionOf } from './dtls-server-transport';
 
@@ -53,6 +54,24 @@ describe('DTLS server refusals', () => {
     expect(world.serverMetrics.failed).toEqual([{ alert: 'decrypt_error', byPeer: false }]);
     expect(server.stats()).toMatchObject({ sessions: 0, handshakes: 0 });
     expect(world.serverReceived).toHaveLength(0);
+  });
+
+  it('puts no key material in what a failed handshake reports', async () => {
+    const world = new DtlsTestWorld();
+    await world.startServer(pskServer);
+    const wrong = Buffer.from('a1b2c3d4e5f60718293a4b5c6d7e8f90', 'hex');
+    const c = await world.client({ credentials: { psk: { identity: PSK_IDENTITY, key: wrong } } });
+    const outcome = c.client.connect(SERVER.address, SERVER.port).catch((e: Error) => e);
+    await world.run(200);
+    const err = (await outcome) as DtlsError;
+    expect(err).toBeInstanceOf(DtlsError);
+    expect(err.alertName).toBe('decrypt_error');
+    for (const secret of [wrong, PSK_KEY]) {
+      for (const text of [err.message, err.stack ?? '', JSON.stringify(world.serverMetrics)]) {
+        expect(text).not.toContain(secret.toString('hex'));
+        expect(text).not.toContain(secret.toString('base64'));
+      }
+    }
   });
 
   it('makes an unknown identity indistinguishable from a wrong key (RFC 4279 §2)', async () => {
