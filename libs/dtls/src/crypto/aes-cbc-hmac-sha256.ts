@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  createSecretKey,
+  type KeyObject,
+  timingSafeEqual,
+} from 'node:crypto';
 import { additionalData, type RecordHeader, type RecordProtection } from '../record/record-protection';
 import { eqMask, ltMask } from './constant-time';
 
@@ -26,13 +34,23 @@ export class AesCbcHmacSha256Protection implements RecordProtection {
   /** IV + MAC + at most one block of padding (we always pad minimally). */
   readonly expansion = BLOCK + MAC + BLOCK;
 
+  private readonly writeMacKey: KeyObject;
+  private readonly writeKey: KeyObject;
+  private readonly readMacKey: KeyObject;
+  private readonly readKey: KeyObject;
+
   constructor(
-    private readonly writeMacKey: Buffer,
-    private readonly writeKey: Buffer,
-    private readonly readMacKey: Buffer,
-    private readonly readKey: Buffer,
+    writeMacKey: Buffer,
+    writeKey: Buffer,
+    readMacKey: Buffer,
+    readKey: Buffer,
     private readonly randomBytes: (n: number) => Buffer,
-  ) {}
+  ) {
+    this.writeMacKey = createSecretKey(writeMacKey);
+    this.writeKey = createSecretKey(writeKey);
+    this.readMacKey = createSecretKey(readMacKey);
+    this.readKey = createSecretKey(readKey);
+  }
 
   /** RFC 5246 §6.2.3.2: padding_length up to 255, any length that makes whole blocks. */
   sealedLengthRange(plaintextLength: number): readonly [number, number] {

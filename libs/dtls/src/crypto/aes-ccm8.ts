@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
 import { additionalData, type RecordHeader, type RecordProtection } from '../record/record-protection';
 
 const EXPLICIT_NONCE = 8;
@@ -13,13 +13,19 @@ const TAG = 8;
  */
 export class AesCcm8Protection implements RecordProtection {
   readonly expansion = EXPLICIT_NONCE + TAG;
+  // Imported once: KeyObjects keep the keys out of per-record argument conversion.
+  private readonly writeKey: KeyObject;
+  private readonly readKey: KeyObject;
 
   constructor(
-    private readonly writeKey: Buffer,
+    writeKey: Buffer,
     private readonly writeSalt: Buffer,
-    private readonly readKey: Buffer,
+    readKey: Buffer,
     private readonly readSalt: Buffer,
-  ) {}
+  ) {
+    this.writeKey = createSecretKey(writeKey);
+    this.readKey = createSecretKey(readKey);
+  }
 
   sealedLengthRange(plaintextLength: number): readonly [number, number] {
     return [plaintextLength + this.expansion, plaintextLength + this.expansion];
