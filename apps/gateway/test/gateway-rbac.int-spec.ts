@@ -59,6 +59,38 @@ const OPERATIONS: Operation[] = [
     variables: () => ({ id: randomUUID() }),
   },
   {
+    name: 'provisionDevice with a credential',
+    query:
+      'mutation($e: String!) { provisionDevice(input: { endpoint: $e, credential: { x509: true } }) { id securityMode } }',
+    variables: (s, u) => ({ e: `gwt-${s.run}-rbac-x509-${u}` }),
+  },
+  {
+    name: 'setDeviceCredential',
+    query:
+      'mutation($id: ID!) { setDeviceCredential(id: $id, credential: { x509: true }) { device { securityMode } } }',
+    variables: (s) => ({ id: s.lyon.lampDeviceId }),
+  },
+  {
+    name: 'removeDeviceCredential (unknown id)',
+    query: 'mutation($id: ID!) { removeDeviceCredential(id: $id) { id } }',
+    variables: () => ({ id: randomUUID() }),
+  },
+  {
+    name: 'certificateAuthorities',
+    query: '{ certificateAuthorities { sha256 subject } }',
+    variables: () => ({}),
+  },
+  {
+    name: 'addCertificateAuthority (not a certificate)',
+    query: 'mutation { addCertificateAuthority(pem: "not a certificate") { sha256 } }',
+    variables: () => ({}),
+  },
+  {
+    name: 'removeCertificateAuthority (unknown)',
+    query: 'mutation($h: String!) { removeCertificateAuthority(sha256: $h) }',
+    variables: () => ({ h: '00'.repeat(32) }),
+  },
+  {
     name: 'createTenant (invalid id)',
     query: 'mutation { createTenant(input: { id: "Not A Slug", name: "x" }) { id } }',
     variables: () => ({}),
@@ -90,6 +122,19 @@ const EXPECTED: Record<string, Outcome[]> = {
   updateDevice: ['ok', 'ok', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
   'decommissionDevice (unknown id)': ['NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
   acknowledgeAlarm: ['ok', 'ok', 'ok', 'FORBIDDEN', 'FORBIDDEN'],
+  // Device credentials and CAs (issue 14): the city's admins and platform admins only.
+  'provisionDevice with a credential': ['ok', 'ok', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
+  setDeviceCredential: ['ok', 'ok', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
+  'removeDeviceCredential (unknown id)': ['NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
+  certificateAuthorities: ['ok', 'ok', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
+  'addCertificateAuthority (not a certificate)': [
+    'BAD_USER_INPUT',
+    'BAD_USER_INPUT',
+    'FORBIDDEN',
+    'FORBIDDEN',
+    'FORBIDDEN',
+  ],
+  'removeCertificateAuthority (unknown)': ['NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
   'clearAlarm (unknown id)': ['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'FORBIDDEN'],
   'createTenant (invalid id)': ['BAD_USER_INPUT', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
   'updateTenant (unknown)': ['NOT_FOUND', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],

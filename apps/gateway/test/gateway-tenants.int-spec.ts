@@ -101,6 +101,19 @@ describe('tenant management by the platform admin', () => {
     expect(JSON.stringify(list.data)).toContain(slug);
   });
 
+  it('creates tenants that refuse NoSec devices unless asked (issue 14)', async () => {
+    const result = await gql(
+      gateway,
+      'query($id: ID!) { tenant(id: $id) { allowNosec } }',
+      { id: slug },
+      { token: await tokenOf('platform-admin') },
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.data).toEqual({ tenant: { allowNosec: false } });
+    const { rows } = await owner.query('SELECT allow_nosec FROM tenants WHERE id = $1', [slug]);
+    expect(rows).toEqual([{ allow_nosec: false }]);
+  });
+
   it('refuses to create the same tenant twice', async () => {
     const result = await gql(
       gateway,
