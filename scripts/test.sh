@@ -24,7 +24,9 @@ echo "==> local stack"
 bash deploy/local/stack up || { echo "!! the local stack did not come up"; echo "0 passed, 1 failed"; exit 1; }
 
 echo "==> jest (unit + integration)"
-npx jest --ci --json --outputFile=.local/reports/jest.json --runInBand "$@"
+# --forceExit: a handle left open by one suite (a socket, a timer) must not keep CI waiting after the run; the
+# report is written first. The timeout bounds a hung suite (CI stops at 90 minutes).
+timeout --kill-after=30s 60m npx jest --ci --json --outputFile=.local/reports/jest.json --runInBand --forceExit "$@"
 jest_rc=$?
 node -e '
   const r = require("./.local/reports/jest.json");

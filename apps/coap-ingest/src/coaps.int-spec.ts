@@ -15,6 +15,7 @@ import { DtlsClientTransport } from '@smartcity/dtls';
 import { Lwm2mClient, ObjectTree } from '@smartcity/lwm2m-client';
 import { ContentFormat } from '@smartcity/lwm2m-codec';
 import { Lwm2mPath } from '@smartcity/lwm2m-core';
+import { publishDeviceChange } from '@smartcity/platform-redis';
 import { loadBundledRegistry } from '@smartcity/ucifi-model';
 import { type IngestApp } from './ingest.app';
 import { IngestTestWorld } from './testing/ingest-harness';
@@ -32,9 +33,11 @@ describe('coap-ingest over coaps with per-device PSK credentials', () => {
   const lamp = `psk-${world.run}-lamp`;
   const meter = `psk-${world.run}-meter`;
   const plain = `psk-${world.run}-plain`;
+  const retired = `psk-${world.run}-retired`;
   // Printable keys: libcoap takes `-k` as a string.
   const lampKey = Buffer.from(randomBytes(12).toString('base64'));
   const meterKey = Buffer.from(randomBytes(12).toString('base64'));
+  const retiredKey = randomBytes(16);
   let app: IngestApp;
   const clients: Lwm2mClient[] = [];
 
@@ -43,6 +46,7 @@ describe('coap-ingest over coaps with per-device PSK credentials', () => {
     await world.provisionWith(lamp, { mode: 'psk', identity: lamp, key: lampKey });
     await world.provisionWith(meter, { mode: 'psk', identity: `id-${meter}`, key: meterKey });
     await world.provision(plain);
+    await world.provisionWith(retired, { mode: 'psk', identity: retired, key: retiredKey });
     app = await world.startIngest();
     await world.readUplinks();
   });
@@ -166,6 +170,31 @@ describe('coap-ingest over coaps with per-device PSK credentials', () => {
     await intruder.close();
     expect(await app.store.get(id)).toMatchObject({ endpoint: lamp });
     await owner.deregister();
+  });
+
+  it('drops a decommissioned device at once: registration removed, session closed, handshake refused after', async () => {
+    const c = client(retired, { identity: retired, key: retiredKey });
+    await c.register();
+    const id = c.registrationLocation!.split('/').pop()!;
+    await world.owner.query(
+      'UPDATE devices SET decommissioned_at = now() WHERE tenant_id = $1 AND endpoint = $2',
+      [world.tenant, retired],
+    );
+    // What the gateway's decommissionDevice publishes once the change committed.
+    expect(
+      await publishDeviceChange(world.redis, {
+        tenant: world.tenant,
+        endpoint: retired,
+        change: 'decommissioned',
+      }),
+    ).toBeGreaterThan(0);
+    const events = await world.waitForUplinks((u) => u.endpoint === retired, 2);
+    expect(events.map((u) => u.kind)).toEqual(['registration', 'deregistration']);
+    expect(await app.store.get(id)).toBeUndefined();
+    // The device tries again: its PSK identity no longer resolves, so the handshake itself fails.
+    const again = client(retired, { identity: retired, key: retiredKey });
+    await expect(again.register()).rejects.toBeInstanceOf(CoapRequestError);
+    expect(world.uplinks.filter((u) => u.endpoint === retired)).toHaveLength(2);
   });
 
   it.each(['coap-client-openssl', 'coap-client-gnutls'])(

@@ -18,7 +18,14 @@ import {
   type OpsServer,
   startOpsServer,
 } from '@smartcity/platform-observability';
-import { closeRedis, createRedis, isRedisReady, type Redis } from '@smartcity/platform-redis';
+import {
+  CERTIFICATE_AUTHORITY_CHANGES_CHANNEL,
+  closeRedis,
+  createRedis,
+  isRedisReady,
+  type Redis,
+  subscribeDeviceChanges,
+} from '@smartcity/platform-redis';
 import { Pool } from 'pg';
 import { type Registry } from 'prom-client';
 import { type IngestConfig } from './config/ingest.config';
@@ -31,6 +38,7 @@ import { dtlsMetrics } from './metrics/dtls.metrics';
 import { createCoapsTransport } from './security/coaps-transport';
 import { CredentialLookup } from './security/credential-lookup';
 import { DeviceAuthorizer } from './security/device-authorizer';
+import { DeviceRevocation } from './security/device-revocation';
 import { RegistrationLocator } from './security/registration-locator';
 import { TenantAuthorityCache } from './security/tenant-authorities';
 import { Lwm2mRouter } from './lwm2m/lwm2m-router';
@@ -75,6 +83,9 @@ export class IngestApp {
   private readonly credentials: CredentialLookup;
   private readonly authorities: TenantAuthorityCache;
   private dtls: DtlsServerTransport | undefined;
+  private readonly revocation: DeviceRevocation;
+  /** A dedicated connection for the device-change and CA-change channels (a subscribed connection runs nothing else). */
+  private subscriber: Redis | undefined;
   private ops: OpsServer | undefined;
   private started = false;
   private stopping = false;
@@ -179,10 +190,21 @@ export class IngestApp {
       new RateLimiter(config.RATE_TENANT_PER_S, config.RATE_TENANT_BURST, now),
       this.metrics,
     );
+    const authorizer = new DeviceAuthorizer(directory, this.credentials, this.authorities);
+    const events = new RegistrationEventsPublisher(publisher, this.metrics, now);
+    this.revocation = new DeviceRevocation(
+      this.store,
+      this.local,
+      ownership,
+      events,
+      this.credentials,
+      (peerKey) => this.dtls?.closeSession(peerKey),
+      this.logger.child({ context: 'Revocation' }),
+    );
     const service = new RegistrationService({
       store: this.store,
-      authorizer: new DeviceAuthorizer(directory, this.credentials, this.authorities),
-      events: new RegistrationEventsPublisher(publisher, this.metrics, now),
+      authorizer,
+      events,
       clock,
       newId: newRegistrationId,
       admit: admission.check,
@@ -196,7 +218,7 @@ export class IngestApp {
       new RegistrationHandler(service, this.local, ownership, this.requests, admission),
       new SendHandler(
         this.local,
-        new RegistrationLocator(this.store, this.credentials),
+        new RegistrationLocator(this.store, this.credentials, authorizer),
         ownership,
         publisher,
         admission,
@@ -224,6 +246,7 @@ export class IngestApp {
       topicSpec(TOPICS.uplink, this.config.KAFKA_UPLINK_TOPIC, this.config.KAFKA_UPLINK_PARTITIONS),
     ]);
     await this.producer.connect();
+    await this.subscribeToChanges();
     if (this.coap) await this.coap.start(this.router.handlerFor(this.coap));
     if (this.config.COAPS_ENABLED) {
       await this.authorities.load();
@@ -270,9 +293,34 @@ export class IngestApp {
     return this.coaps.localAddress().port;
   }
 
-  /** Forgets cached credentials (after a credential changed or a device was decommissioned). */
-  forgetCredentials(): void {
-    this.credentials.clear();
+  /**
+   * Device changes (decommissioned, credential changed: libs/platform/redis device-changes) revoke the live
+   * registration and DTLS session at once; CA changes reload the tenants' CAs (the authorizer's per-tenant check;
+   * the DTLS trust anchors themselves are read at start, so a newly added CA admits devices after a restart).
+   */
+  private async subscribeToChanges(): Promise<void> {
+    const subscriber = this.redis.duplicate();
+    this.subscriber = subscriber;
+    subscriber.on('error', (err: unknown) => this.logger.warn({ err }, 'redis subscriber error'));
+    // Pub/sub is at most once: after a reconnection forget what may have changed meanwhile.
+    subscriber.on('ready', () => {
+      this.revocation.resubscribed();
+      this.reloadAuthorities();
+    });
+    subscriber.on('message', (channel: string) => {
+      if (channel === CERTIFICATE_AUTHORITY_CHANGES_CHANNEL) this.reloadAuthorities();
+    });
+    await subscribeDeviceChanges(subscriber, (change) => {
+      this.revocation
+        .apply(change)
+        .catch((err: unknown) => this.logger.error({ err, endpoint: change.endpoint }, 'revocation failed'));
+    });
+    await subscriber.subscribe(CERTIFICATE_AUTHORITY_CHANGES_CHANNEL);
+  }
+
+  private reloadAuthorities(): void {
+    if (!this.config.COAPS_ENABLED) return;
+    this.authorities.load().catch((err: unknown) => this.logger.error({ err }, 'CA reload failed'));
   }
 
   async isReady(): Promise<boolean> {
@@ -291,6 +339,7 @@ export class IngestApp {
     await Promise.all(this.endpoints().map((e) => e.close()));
     await this.producer.close().catch((err: unknown) => this.logger.warn({ err }, 'producer close failed'));
     await this.store.close();
+    if (this.subscriber) await closeRedis(this.subscriber);
     await closeRedis(this.redis);
     await this.pool.end().catch(() => undefined);
     await this.ops?.close();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { codesOf, gql, type RunningGateway, startGateway } from './support/gateway-process';
 import { tokenOf } from './support/keycloak-tokens';
 
@@ -22,7 +23,11 @@ describe('API safety: query limits, introspection and suggestions', () => {
         GRAPHQL_MAX_ALIASES: '10',
         GRAPHQL_MAX_COST: '5000',
       }),
-      startGateway({ NODE_ENV: 'production' }),
+      // Production refuses the local development sealing key (a public value).
+      startGateway({
+        NODE_ENV: 'production',
+        CREDENTIAL_KEYS: `limits-test:${randomBytes(32).toString('base64')}`,
+      }),
     ]);
   });
   afterAll(async () => {

@@ -69,7 +69,10 @@ export class CommandsWorld {
 
   async start(options: WorldOptions = {}): Promise<void> {
     await this.owner.query(
-      `INSERT INTO tenants (id, name) VALUES ('lyon', 'Lyon'), ('porto', 'Porto') ON CONFLICT (id) DO NOTHING`,
+      // The run's lamps are NoSec devices (some behind a lossy transport of the test): the two cities must allow
+      // NoSec, which tenants created since the device-credentials migration refuse by default.
+      `INSERT INTO tenants (id, name, allow_nosec) VALUES ('lyon', 'Lyon', true), ('porto', 'Porto', true)
+       ON CONFLICT (id) DO UPDATE SET allow_nosec = true`,
     );
     for (const name of ['a', 'b']) await this.startIngest(name, options);
     if (options.decoder) {
@@ -116,6 +119,8 @@ export class CommandsWorld {
       {
         COAP_HOST: '127.0.0.1',
         COAP_PORT: String(coapPort),
+        // Several instances on one host, and the demo's ingest may hold 5684: an ephemeral coaps port each.
+        COAPS_PORT: '0',
         OPS_PORT: String(ops),
         INSTANCE_ID: id,
         REDIS_KEY_PREFIX: this.prefix,

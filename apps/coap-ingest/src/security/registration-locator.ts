@@ -1,5 +1,10 @@
 import { type Peer } from '@smartcity/coap';
-import { isSameDevice, type Registration, type RegistrationStore } from '@smartcity/lwm2m-server';
+import {
+  isSameDevice,
+  type Registration,
+  type RegistrationAuthorizer,
+  type RegistrationStore,
+} from '@smartcity/lwm2m-server';
 import { type CredentialLookup } from './credential-lookup';
 
 /**
@@ -11,13 +16,17 @@ export class RegistrationLocator {
   constructor(
     private readonly store: RegistrationStore,
     private readonly credentials: CredentialLookup,
+    private readonly authorizer: RegistrationAuthorizer,
   ) {}
 
   async registrationOf(peer: Peer): Promise<Registration | undefined> {
     const registration = peer.identity
       ? await this.byCredential(peer)
       : await this.store.getByAddress(peer.address, peer.port);
-    return registration && isSameDevice(registration, peer) ? registration : undefined;
+    if (!registration || !isSameDevice(registration, peer)) return undefined;
+    // Still allowed (not decommissioned since, same credential)? A takeover is rare: the check is affordable.
+    const grant = await this.authorizer.authorize(registration.endpoint, peer);
+    return grant.ok ? registration : undefined;
   }
 
   private async byCredential(peer: Peer): Promise<Registration | undefined> {

@@ -1,11 +1,13 @@
 import { type Redis } from 'ioredis';
+import { publishDeviceChanges } from './device-changes';
 import { invalidateDeviceDirectory } from './device-directory-cache';
 import { deleteKeysMatching } from './redis-client';
 
 /**
  * Removes what Redis holds for a deleted tenant (issue 17 item 6): the ingest's cached resolutions of its
  * endpoints, their registrations (`<prefix>ep:<endpoint>` -> id, `<prefix>reg:<id>`, the expiry index), and the
- * gateway's per-tenant counters (`quota:*:<tenant>:*`). Returns the keys removed.
+ * gateway's per-tenant counters (`quota:*:<tenant>:*`). Every endpoint is then published as decommissioned, so
+ * an ingest drops the live registrations and DTLS sessions it still holds in memory. Returns the keys removed.
  */
 export async function purgeTenantKeys(
   redis: Redis,
@@ -26,5 +28,9 @@ export async function purgeTenantKeys(
     );
   }
   removed += await deleteKeysMatching(redis, `quota:*:${tenant}:*`);
+  await publishDeviceChanges(
+    redis,
+    endpoints.map((endpoint) => ({ tenant, endpoint, change: 'decommissioned' })),
+  );
   return removed;
 }

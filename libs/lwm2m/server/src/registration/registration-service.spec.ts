@@ -62,6 +62,7 @@ function setup(options: { failEvents?: boolean } = {}) {
     deregistered: async (r) => void log.push(`deregistered ${r.endpoint}`),
   };
   let n = 0;
+  const denied = new Set<string>();
   const service = new RegistrationService({
     store,
     events,
@@ -69,13 +70,13 @@ function setup(options: { failEvents?: boolean } = {}) {
     newId: () => `id${++n}`,
     authorizer: {
       authorize: async (endpoint) =>
-        endpoint.startsWith('lyon-')
+        endpoint.startsWith('lyon-') && !denied.has(endpoint)
           ? { ok: true, tenant: 'lyon', deviceId: `dev-${endpoint}` }
           : { ok: false },
     },
     settings: { instanceId: 'i1', graceS: 30, maxLifetimeS: 86_400 },
   });
-  return { clock, store, log, service };
+  return { clock, store, log, service, denied };
 }
 
 const register = (service: RegistrationService, endpoint: string, peer: Peer, extra: string[] = []) =>
@@ -185,6 +186,17 @@ describe('RegistrationService (LwM2M Core 1.1.1 §6.2)', () => {
     expect(changed.ok && changed.linksChanged).toBe(true);
     expect(changed.ok && changed.registration.objectVersions).toEqual({ '3': '1.1', '3303': '1.0' });
     expect(changed.ok && changed.registration.lifetime).toBe(300);
+  });
+
+  it('does not renew a registration whose device is no longer allowed (decommissioned since): 4.04', async () => {
+    const { service, denied } = setup();
+    const peer = udpPeer('10.0.0.1', 1);
+    const r = await register(service, 'lyon-a', peer);
+    if (!r.ok) throw new Error('setup');
+    denied.add('lyon-a');
+    expect(await service.update(r.registration.id, { query: [], peer })).toMatchObject({
+      code: RegistrationErrorCode.NotFound,
+    });
   });
 
   it('de-registers only for the same device', async () => {

@@ -142,6 +142,11 @@ export class RegistrationService {
       // registration looks unknown to this one.
       return refusal(RegistrationErrorCode.NotFound, 'no such registration');
     }
+    // A device decommissioned (or whose credential changed) since it registered is not renewed: it registers
+    // again, and is refused there if it may not.
+    if (!(await this.deps.authorizer.authorize(current.endpoint, request.peer)).ok) {
+      return refusal(RegistrationErrorCode.NotFound, 'no such registration');
+    }
     let params: ReturnType<typeof parseUpdateParams>;
     let links: RegistrationLinks | undefined;
     const linkText = request.links !== undefined && request.links.length > 0 ? request.links : undefined;
