@@ -8,7 +8,7 @@ import {
 } from '@smartcity/coap';
 import { type DtlsServerTransport } from '@smartcity/dtls';
 import { RegistrationService } from '@smartcity/lwm2m-server';
-import { CredentialKeyring, DeviceCredentialRepository } from '@smartcity/platform-db';
+import { CredentialKeyring, DeviceCredentialRepository, QuotaRepository } from '@smartcity/platform-db';
 import { TOPICS, topicSpec } from '@smartcity/platform-contracts';
 import { ensureTopics, KafkaClient, KafkaProducer } from '@smartcity/platform-kafka';
 import {
@@ -47,6 +47,7 @@ import { SendHandler } from './lwm2m/send.handler';
 import { IngestMetrics } from './metrics/ingest.metrics';
 import { ObservationService } from './observe/observation.service';
 import { RateLimiter } from './protection/rate-limiter';
+import { TenantQuotas } from './protection/tenant-quotas';
 import { ExpiryWorker } from './registration/expiry.worker';
 import { LocalRegistrations } from './registration/local-registrations';
 import { RedisRegistrationStore } from './registration/redis-registration.store';
@@ -55,6 +56,7 @@ import { type DeviceDirectory } from './tenancy/device-directory';
 import { PgDeviceDirectory } from './tenancy/pg-device-directory';
 import { NotificationSink } from './uplink/notification-sink';
 import { PayloadCheck } from './uplink/payload-check';
+import { RetryStamps } from './uplink/retry-stamps';
 import { UplinkPublisher } from './uplink/uplink-publisher';
 
 /**
@@ -84,6 +86,7 @@ export class IngestApp {
   private readonly authorities: TenantAuthorityCache;
   private dtls: DtlsServerTransport | undefined;
   private readonly revocation: DeviceRevocation;
+  private readonly quotas: TenantQuotas;
   /** A dedicated connection for the device-change and CA-change channels (a subscribed connection runs nothing else). */
   private subscriber: Redis | undefined;
   private ops: OpsServer | undefined;
@@ -161,7 +164,18 @@ export class IngestApp {
           }),
         )
       : undefined;
-    const publisher = new UplinkPublisher(this.producer, config.KAFKA_UPLINK_TOPIC, config.INSTANCE_ID);
+    this.quotas = new TenantQuotas(new QuotaRepository(this.pool), this.logger.child({ context: 'Quotas' }), {
+      refreshMs: config.QUOTA_REFRESH_MS,
+      flushMs: config.USAGE_FLUSH_MS,
+      storageFullRetryAfterS: config.QUOTA_STORAGE_FULL_RETRY_S,
+      now,
+    });
+    const publisher = new UplinkPublisher(
+      this.producer,
+      config.KAFKA_UPLINK_TOPIC,
+      config.INSTANCE_ID,
+      this.quotas,
+    );
     const payloads = new PayloadCheck();
     const sink = new NotificationSink(this.local, publisher, this.metrics, this.logger, now, payloads);
     this.requests = new DeviceRequestService(this.local, sink, this.metrics, this.logger, clock, {
@@ -189,6 +203,7 @@ export class IngestApp {
       new RateLimiter(config.RATE_ENDPOINT_PER_S, config.RATE_ENDPOINT_BURST, now),
       new RateLimiter(config.RATE_TENANT_PER_S, config.RATE_TENANT_BURST, now),
       this.metrics,
+      this.quotas,
     );
     const authorizer = new DeviceAuthorizer(directory, this.credentials, this.authorities);
     const events = new RegistrationEventsPublisher(publisher, this.metrics, now);
@@ -225,6 +240,12 @@ export class IngestApp {
         this.requests,
         this.metrics,
         payloads,
+        new RetryStamps(this.redis, this.logger.child({ context: 'RetryStamps' }), {
+          prefix: config.REDIS_KEY_PREFIX,
+          ttlMs: config.RETRY_STAMP_TTL_S * 1000,
+          now,
+          maxPending: 100_000,
+        }),
       ),
       { maxPayloadBytes: config.MAX_PAYLOAD_BYTES, unavailableRetryAfterS: config.UNAVAILABLE_RETRY_AFTER_S },
       this.logger.child({ context: 'Lwm2m' }),
@@ -247,6 +268,7 @@ export class IngestApp {
     ]);
     await this.producer.connect();
     await this.subscribeToChanges();
+    await this.quotas.start();
     if (this.coap) await this.coap.start(this.router.handlerFor(this.coap));
     if (this.config.COAPS_ENABLED) {
       await this.authorities.load();
@@ -337,6 +359,7 @@ export class IngestApp {
     await Promise.all(this.endpoints().map((e) => e.drain(this.config.SHUTDOWN_DRAIN_MS)));
     await this.expiry.stop();
     await Promise.all(this.endpoints().map((e) => e.close()));
+    await this.quotas.stop();
     await this.producer.close().catch((err: unknown) => this.logger.warn({ err }, 'producer close failed'));
     await this.store.close();
     if (this.subscriber) await closeRedis(this.subscriber);

@@ -1,4 +1,5 @@
 import { CoapCode, CoapOption, decodeUint, getOption, getOptions } from '@smartcity/coap';
+import { type UplinkMessage, valueTimeOf } from '@smartcity/platform-contracts';
 import { type IngestApp } from './ingest.app';
 import { IngestTestWorld, KAFKA_BROKER, TcpProxy } from './testing/ingest-harness';
 import { TestDevice } from './testing/test-device';
@@ -133,11 +134,17 @@ describe('coap-ingest Send to Kafka (real Redis, Kafka, PostgreSQL)', () => {
       if (code !== CoapCode.Changed) await new Promise((res) => setTimeout(res, 500));
     }
     expect(code).toBe(CoapCode.Changed);
-    const stored = await world.waitForUplinks(
-      (u) => u.kind === 'send' && 'payload' in u && u.payload === payload.toString('base64'),
-      1,
-    );
+    const match = (u: UplinkMessage) => u.kind === 'send' && u.payload === payload.toString('base64');
+    await world.waitForUplinks(match, 1);
+    await world.sentinel();
+    const stored = world.uplinks.filter(match);
     expect(stored.length).toBeGreaterThanOrEqual(1);
+    // Issue 16 finding 4: the retry carries the first attempt's receive time, so its untimed values get the rows
+    // a first attempt stored after all would have (every copy has one value time).
+    const acknowledged = stored.at(-1)!;
+    expect(acknowledged).toHaveProperty('firstReceivedAt');
+    expect(new Set(stored.map(valueTimeOf)).size).toBe(1);
+    expect(valueTimeOf(acknowledged)).toBeLessThan(acknowledged.receivedAt);
   });
 
   it('limits an endpoint to its rate with 4.29 and Max-Age', async () => {

@@ -46,6 +46,7 @@ export class TestTenants {
       autoProvisionPrefix: prefix,
       // The test fleets are auto-provisioned NoSec devices (the coaps path has its own tests).
       allowNosec: true,
+      plan: 'enterprise', // 20,000 messages/s: the run's rates stay within the tenant's quota
       ...(observe ? { autoProvisionProfile: 'e2e-profile' } : {}),
     });
     this.created.push(id);

@@ -109,6 +109,20 @@ export const ingestConfigSchema = z.object({
   RATE_ENDPOINT_BURST: positiveInt(20),
   RATE_TENANT_PER_S: nonNegativeInt(20000),
   RATE_TENANT_BURST: positiveInt(40000),
+  /**
+   * Tenants' plan quotas (issue 17): messages/s and burst per tenant, refused with 4.29 once spent, and with 4.29
+   * Max-Age QUOTA_STORAGE_FULL_RETRY_S while the tenant stores its plan's maximum of values. Limits are re-read every
+   * QUOTA_REFRESH_MS; accepted messages are added to the tenant's daily usage every USAGE_FLUSH_MS.
+   */
+  QUOTA_REFRESH_MS: positiveInt(10_000),
+  QUOTA_STORAGE_FULL_RETRY_S: positiveInt(3600),
+  USAGE_FLUSH_MS: positiveInt(10_000),
+  /**
+   * How long the first receive time of a Send answered 5.03 after its publish failed is kept for the device's retry
+   * (issue 16 finding 4: the retry's untimed values take that time, so a first attempt stored after all is not
+   * duplicated). Devices retry after the 5.03's Max-Age (UNAVAILABLE_RETRY_AFTER_S).
+   */
+  RETRY_STAMP_TTL_S: positiveInt(300),
   DEDUP_MAX_ENTRIES: positiveInt(400_000),
   /** Time to drain in-flight exchanges at shutdown (ms). */
   SHUTDOWN_DRAIN_MS: positiveInt(5000),

@@ -2,14 +2,19 @@ import { type Peer } from '@smartcity/coap';
 import { RegistrationErrorCode, type RegistrationFailure } from '@smartcity/lwm2m-server';
 import { type IngestMetrics } from '../metrics/ingest.metrics';
 import { type RateLimiter } from '../protection/rate-limiter';
+import { type TenantQuotas } from '../protection/tenant-quotas';
 
-/** Per-endpoint and per-tenant request rates (RFC 8516: 4.29 with Max-Age when exceeded). */
+/**
+ * Per-endpoint and per-tenant request rates, then the tenant's plan quota (RFC 8516: 4.29 with Max-Age when
+ * exceeded).
+ */
 export class RateAdmission {
   constructor(
     private readonly addressLimiter: RateLimiter,
     private readonly endpointLimiter: RateLimiter,
     private readonly tenantLimiter: RateLimiter,
     private readonly metrics: IngestMetrics,
+    private readonly quotas?: TenantQuotas,
   ) {}
 
   /** Before anything is looked up for a peer we do not know yet: its source address within its rate. */
@@ -31,6 +36,18 @@ export class RateAdmission {
     if (tenantWait > 0) {
       this.metrics.rateLimited.inc({ scope: 'tenant' });
       return limited('tenant rate limit exceeded', tenantWait);
+    }
+    const overQuota = this.quotas?.admit(who.tenant);
+    if (overQuota) {
+      this.metrics.rateLimited.inc({
+        scope: overQuota.reason === 'storage' ? 'storage_quota' : 'message_quota',
+      });
+      return limited(
+        overQuota.reason === 'storage'
+          ? "the city's stored data reached its plan's quota"
+          : "the city's message quota is exceeded",
+        overQuota.retryAfterS,
+      );
     }
     return undefined;
   };

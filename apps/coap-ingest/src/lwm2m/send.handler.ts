@@ -4,6 +4,7 @@ import { type IngestMetrics } from '../metrics/ingest.metrics';
 import { type LocalRegistrations } from '../registration/local-registrations';
 import { type RegistrationLocator } from '../security/registration-locator';
 import { type PayloadCheck } from '../uplink/payload-check';
+import { type RetryStamps } from '../uplink/retry-stamps';
 import { type UplinkPublisher } from '../uplink/uplink-publisher';
 import { IngestError, IngestErrorCode } from './ingest.errors';
 import { type RegistrationOwnership } from './ownership';
@@ -28,11 +29,13 @@ export class SendHandler {
     private readonly requests: DeviceRequestService,
     private readonly metrics: IngestMetrics,
     private readonly payloads: PayloadCheck,
+    private readonly retries: RetryStamps,
   ) {}
 
   async send(exchange: CoapExchange, via: CoapEndpoint): Promise<void> {
     const now = exchange.receivedAt;
     let owned = this.local.getByPeer(exchange.peer);
+    const tookOver = !owned;
     if (!owned) {
       const flooding = this.admission.checkAddress(exchange.peer);
       if (flooding) return respondFailure(exchange, flooding);
@@ -61,12 +64,22 @@ export class SendHandler {
     );
     if (problem) throw new IngestError(IngestErrorCode.BadRequest, problem);
     owned.lastUplinkAt = now;
-    await this.publisher.publish(registration, {
-      kind: 'send',
-      receivedAt: now,
-      contentFormat,
-      payload: exchange.request.payload.toString('base64'),
-    });
+    const payload = exchange.request.payload;
+    const retry = await this.retries.lookup(registration.endpoint, contentFormat, payload, tookOver);
+    try {
+      await this.publisher.publish(registration, {
+        kind: 'send',
+        receivedAt: now,
+        ...(retry?.firstReceivedAt !== undefined ? { firstReceivedAt: retry.firstReceivedAt } : {}),
+        contentFormat,
+        payload: payload.toString('base64'),
+      });
+    } catch (err) {
+      // The device gets 5.03 (lwm2m-router) and retries; the record may be stored all the same.
+      await this.retries.failed(registration.endpoint, contentFormat, payload, retry?.firstReceivedAt ?? now);
+      throw err;
+    }
+    if (retry) await this.retries.acknowledged(registration.endpoint, retry);
     this.metrics.uplinks.inc({ kind: 'send' });
     exchange.respond(CoapCode.Changed);
     this.requests.wake(owned);

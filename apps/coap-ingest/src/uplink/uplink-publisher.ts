@@ -29,9 +29,11 @@ export class UplinkPublisher {
     private readonly producer: MessageProducer,
     private readonly topic: string,
     private readonly instanceId: string,
+    /** Counts each device message Kafka acknowledged toward its tenant's usage (not the ingest's expiry events). */
+    private readonly usage?: { record(tenant: string): void },
   ) {}
 
-  publish(
+  async publish(
     registration: Pick<Registration, 'id' | 'tenant' | 'endpoint' | 'deviceId' | 'objectVersions'>,
     body: UplinkBody,
   ): Promise<void> {
@@ -46,11 +48,12 @@ export class UplinkPublisher {
       objectVersions: registration.objectVersions,
       ...body,
     } as UplinkMessage;
-    return this.producer.sendTyped(
+    await this.producer.sendTyped(
       this.topic,
       uplinkContract,
       [{ key: deviceKey(registration.tenant, registration.endpoint), value: message }],
       UPLINK_SCHEMA_VERSION,
     );
+    if (body.kind !== 'expiry') this.usage?.record(registration.tenant);
   }
 }

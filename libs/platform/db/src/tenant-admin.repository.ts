@@ -11,6 +11,8 @@ export interface NewTenant {
   readonly settings?: Record<string, unknown>;
   /** Whether devices without a credential may register over plain CoAP; new tenants refuse it (issue 14). */
   readonly allowNosec?: boolean;
+  /** The tenant's plan (table `plans`: free, standard, enterprise), which sets its quotas; default standard. */
+  readonly plan?: string;
 }
 
 /**
@@ -23,8 +25,8 @@ export class TenantAdminRepository {
   async create(tenant: NewTenant): Promise<void> {
     await this.ownerPool.query(
       `INSERT INTO tenants (id, name, auto_provision, auto_provision_prefix, auto_provision_profile,
-                            retention_days, settings, allow_nosec)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+                            retention_days, settings, allow_nosec, plan)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         tenant.id,
         tenant.name,
@@ -34,6 +36,7 @@ export class TenantAdminRepository {
         tenant.retentionDays ?? 400,
         JSON.stringify(tenant.settings ?? {}),
         tenant.allowNosec ?? false,
+        tenant.plan ?? 'standard',
       ],
     );
   }
