@@ -17,6 +17,13 @@ APPS=(
   "gateway|apps/gateway/src/main.ts|http://127.0.0.1:4000/readyz"
 )
 
+# The demo's 400 simulated devices all come from 127.0.0.1, as from behind one carrier NAT: lift the ingest's
+# per-address handshake and request limits for this machine (defaults: 10 handshakes/s, 8 in progress, 100 req/s).
+export COAPS_HANDSHAKES_PER_ADDRESS_PER_S=${COAPS_HANDSHAKES_PER_ADDRESS_PER_S:-1000}
+export COAPS_HANDSHAKE_BURST_PER_ADDRESS=${COAPS_HANDSHAKE_BURST_PER_ADDRESS:-1000}
+export COAPS_MAX_HANDSHAKES_PER_ADDRESS=${COAPS_MAX_HANDSHAKES_PER_ADDRESS:-500}
+export RATE_ADDRESS_PER_S=${RATE_ADDRESS_PER_S:-2000}
+
 pid_of() { local f="$RUN/app-$1.pid"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; }
 
 wait_ready() {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The demo cities: `lyon` reports by LwM2M Send, `porto` is observed by the ingest per its device profile.
 # Each gets a simulated fleet of uCIFI devices (streetlights, meters, parking, waste, air quality...) with a
-# few injected events (a leak, a lamp failure, a full bin).
+# few injected events (a leak, a lamp failure, a full bin). Both cities refuse NoSec: every device is provisioned
+# with its own generated PSK (CLI `provision --generate-psk`, keys kept in .local/run/demo-<city>.psk, mode 600,
+# new keys at each start of a fleet) and speaks CoAP over DTLS 1.2 to the ingest's coaps port.
 #   scripts/demo.sh up|down|status
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +11,9 @@ RUN=.local/run
 LOGS=.local/logs
 mkdir -p "$RUN" "$LOGS"
 DEVICES=${DEMO_DEVICES:-200}
+COAPS_SERVER=${DEMO_COAPS_SERVER:-127.0.0.1:5684}
 cli() { node -r ./tools/register.js apps/cli/src/main.ts "$@"; }
+simulator() { node -r ./tools/register.js apps/simulator/src/main.ts "$@"; }
 
 # city | name | mode | seed | ops port | events
 CITIES=(
@@ -29,18 +33,30 @@ up() {
   for spec in "${CITIES[@]}"; do
     IFS='|' read -r city name mode seed ops events <<<"$spec"
     echo "==> demo city $city ($mode mode, $DEVICES devices)"
+    # No auto-provisioning: a device the city did not provision (with its credential) is refused.
+    local profile=()
     if [ "$mode" = observe ]; then
-      cli tenant ensure "$city" --name "$name" --auto-provision-prefix "$city-" --profile demo \
+      profile=(--profile demo)
+      cli tenant ensure "$city" --name "$name" --refuse-nosec --profile demo \
         --observe "$(tr -d '\n' <<<"$PORTO_OBSERVE")" || return 1
     else
-      cli tenant ensure "$city" --name "$name" --auto-provision-prefix "$city-" || return 1
+      cli tenant ensure "$city" --name "$name" --refuse-nosec || return 1
     fi
     if pid=$(pid_of "$city"); then
       echo "    simulator already running (pid $pid)"
       continue
     fi
-    SIMULATOR_OPS_PORT=$ops setsid node -r ./tools/register.js apps/simulator/src/main.ts --tenant "$city" \
-      --devices "$DEVICES" --seed "$seed" --mode "$mode" --report-interval 30 --events "$events" \
+    local fleet=(--tenant "$city" --devices "$DEVICES" --seed "$seed")
+    local keys="$RUN/demo-$city.psk" endpoints
+    endpoints=$(simulator "${fleet[@]}" --print-endpoints) || return 1
+    # shellcheck disable=SC2086 # one argument per endpoint
+    (umask 077 && cli provision "$city" $endpoints "${profile[@]}" --generate-psk >"$keys") || {
+      echo "!! provisioning the $city fleet failed" >&2
+      return 1
+    }
+    echo "    $(wc -l <"$keys") devices provisioned with their own PSK"
+    SIMULATOR_OPS_PORT=$ops setsid node -r ./tools/register.js apps/simulator/src/main.ts "${fleet[@]}" \
+      --server "$COAPS_SERVER" --psk-file "$keys" --mode "$mode" --report-interval 30 --events "$events" \
       >>"$LOGS/demo-$city.log" 2>&1 </dev/null &
     echo $! >"$RUN/demo-$city.pid"
   done

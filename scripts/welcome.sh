@@ -3,10 +3,11 @@
 cat <<'TXT'
 
 The smart-city platform is up, with two demo cities: lyon (devices report by LwM2M Send) and porto (the ingest
-observes its devices). Simulated streetlights, meters, parking, waste bins and air-quality sensors report live.
+observes its devices). Simulated streetlights, meters, parking, waste bins and air-quality sensors report live,
+each over DTLS with its own PSK (provisioned by scripts/demo.sh; keys in .local/run/demo-<city>.psk).
 
   GraphQL        http://127.0.0.1:4000/graphql
-  CoAP (LwM2M)   udp://127.0.0.1:5683
+  CoAP (LwM2M)   udp://127.0.0.1:5683 (NoSec, refused by both demo cities), coaps udp 5684 (DTLS 1.2: PSK, RPK, X.509)
   Keycloak       http://127.0.0.1:8080  (admin / admin, realm smartcity)
   Kafka          127.0.0.1:9092     PostgreSQL 127.0.0.1:5432     Redis 127.0.0.1:6379
 

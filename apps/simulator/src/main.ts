@@ -10,9 +10,13 @@ import {
   startOpsServer,
 } from '@smartcity/platform-observability';
 import { loadBundledRegistry } from '@smartcity/ucifi-model';
+import { UdpTransport } from '@smartcity/coap';
+import { DtlsClientTransport } from '@smartcity/dtls';
 import { CliArgsError, parseCliArgs, splitHostPort, USAGE } from './config/cli-args';
+import { PskFileError, readPskFile } from './config/psk-file';
 import { loadSimulatorEnv, simulatorEnvSchema } from './config/simulator.config';
 import { cityProfile } from './devices/city-profile';
+import { planFleet } from './devices/fleet-plan';
 import { Fleet, SEND_FORMATS } from './fleet/fleet';
 import { createFleetMetrics } from './fleet/fleet.metrics';
 
@@ -21,13 +25,22 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(USAGE + '\n');
     return;
   }
+  const printEndpoints = argv.includes('--print-endpoints');
   let args: ReturnType<typeof parseCliArgs>;
+  let psks: ReturnType<typeof readPskFile> | undefined;
   try {
-    args = parseCliArgs(argv);
+    args = parseCliArgs(argv.filter((a) => a !== '--print-endpoints'));
+    psks = args['psk-file'] ? readPskFile(args['psk-file']) : undefined;
   } catch (error) {
-    if (!(error instanceof CliArgsError)) throw error;
+    if (!(error instanceof CliArgsError) && !(error instanceof PskFileError)) throw error;
     process.stderr.write(`${error.message}\n${USAGE}\n`);
     process.exitCode = 2;
+    return;
+  }
+  const endpointPrefix = args['endpoint-prefix'] ?? `${args.tenant}-`;
+  if (printEndpoints) {
+    for (const spec of planFleet(args.devices, endpointPrefix, args.seed))
+      process.stdout.write(`${spec.endpoint}\n`);
     return;
   }
   const env = loadSimulatorEnv();
@@ -42,13 +55,14 @@ async function main(argv: string[]): Promise<void> {
     server: splitHostPort(args.server),
     seed: args.seed,
     mode: args.mode,
-    endpointPrefix: args['endpoint-prefix'] ?? `${args.tenant}-`,
+    endpointPrefix,
     lifetime: args.lifetime,
     ...(args.rate !== undefined ? { rate: args.rate } : {}),
     reportIntervalMs: args['report-interval'] * 1000,
     tickMs: args.tick * 1000,
     registerConcurrency: args['register-concurrency'],
     bindHost: args['bind-host'],
+    ...(psks ? { transportFor: (endpoint: string) => pskTransport(psks, endpoint, args['bind-host']) } : {}),
     sendFormat: SEND_FORMATS[args.format],
     timestamps: args.timestamps === 'true',
     ...(args['queue-mode'] > 0 ? { queueAwakeMs: args['queue-mode'] * 1000 } : {}),
@@ -92,6 +106,17 @@ async function main(argv: string[]): Promise<void> {
       }, args.duration * 1000),
     );
   }
+}
+
+/** A device's coaps transport: DTLS 1.2 with its PSK (TLS_PSK_WITH_AES_128_CCM_8, LwM2M Transport 1.1.1 §5.2.8). */
+function pskTransport(
+  psks: ReturnType<typeof readPskFile>,
+  endpoint: string,
+  host: string,
+): DtlsClientTransport {
+  const psk = psks.get(endpoint);
+  if (!psk) throw new PskFileError(`--psk-file has no key for ${endpoint}: provision the fleet first`);
+  return new DtlsClientTransport({ transport: new UdpTransport({ host }), credentials: { psk } });
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

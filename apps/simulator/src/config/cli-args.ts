@@ -31,6 +31,7 @@ export const simulatorArgsSchema = z.object({
   timestamps: z.enum(['true', 'false']).default('true'),
   events: z.string().default(''),
   'queue-mode': z.coerce.number().nonnegative().default(0),
+  'psk-file': z.string().min(1).optional(),
 });
 
 export type SimulatorArgs = z.infer<typeof simulatorArgsSchema>;
@@ -101,4 +102,8 @@ export const USAGE = `usage: node -r ./tools/register.js apps/simulator/src/main
   --events list            e.g. leak@30,lamp-failure@60,full-bin@90[:endpoint]
   --format senml-cbor|senml-json   Send payload format (senml-cbor)
   --timestamps true|false  timestamp Send records (true)
-  --queue-mode S           battery devices use LwM2M queue mode, sleeping after S s without exchange (0: off)`;
+  --queue-mode S           battery devices use LwM2M queue mode, sleeping after S s without exchange (0: off)
+  --psk-file F             every device speaks coaps (DTLS 1.2 PSK) with its key from F, lines as the CLI prints
+                           them for provision --generate-psk: endpoint=E psk-identity=I psk-key=HEX
+                           (use with --server host:5684)
+  --print-endpoints        print the fleet's endpoint names, one per line, and exit (to provision them first)`;
