@@ -2,8 +2,10 @@
  * Device commands from GraphQL to Eclipse Leshan's LwM2M client (leshan-client-cf 2.0.0-M15, the harness of
  * test/interop/leshan-client): mutation (Keycloak token of a demo user) -> gateway -> lwm2m.downlink.v1 -> the
  * ingest that owns the endpoint -> Leshan -> lwm2m.downlink-result.v1 -> GraphQL. The device side is Leshan's
- * own request handling and codecs, not ours.
+ * own request handling and codecs, not ours. Leshan is a PSK device over coaps (Californium Scandium's DTLS 1.2):
+ * every command reaches it through its DTLS session.
  */
+import { randomBytes } from 'node:crypto';
 import { tokenOf } from '../../apps/gateway/test/support/keycloak-tokens';
 import { LeshanClientPeer, STANDARD_MODELS, standardObjects } from '../interop/leshan-client/leshan-client';
 import { CommandsWorld, eventually, gql } from './support/commands-world';
@@ -32,10 +34,13 @@ describe('device commands through the gateway to the Eclipse Leshan client', () 
       objects: { '1': '1.1', '3': '1.1', '6': '1.0', '3303': '1.1', '3416': '2.0' },
     });
     deviceId = device!.id;
+    const key = randomBytes(16);
+    await world.setPsk(device!, key);
     leshan = await LeshanClientPeer.launch();
     await leshan.start({
       endpoint: device!.endpoint,
-      serverUri: `coap://127.0.0.1:${world.ingests[0]!.coapPort}`,
+      serverUri: `coaps://127.0.0.1:${world.ingests[0]!.coapsPort}`,
+      security: { mode: 'psk', identity: device!.endpoint, key },
       objects: standardObjects(),
       models: STANDARD_MODELS,
     });

@@ -8,6 +8,8 @@ import {
 } from '@smartcity/coap';
 import { Lwm2mClient, ObjectTree } from '@smartcity/lwm2m-client';
 import { Lwm2mPath } from '@smartcity/lwm2m-core';
+import { LOCAL_STACK } from '@smartcity/platform-config';
+import { CredentialKeyring, DeviceCredentialRepository, withPlatformAdmin } from '@smartcity/platform-db';
 import { createLogger } from '@smartcity/platform-observability';
 import {
   closeRedis,
@@ -33,6 +35,8 @@ const logger = createLogger({ app: 'commands-test', level: 'silent' });
 export interface IngestInstance {
   readonly id: string;
   readonly coapPort: number;
+  /** CoAP over DTLS (PSK devices). */
+  readonly coapsPort: number;
   readonly process: AppProcess;
 }
 
@@ -112,6 +116,7 @@ export class CommandsWorld {
 
   async startIngest(name: string, options: WorldOptions = {}): Promise<IngestInstance> {
     const coapPort = await freeUdpPort();
+    const coapsPort = await freeUdpPort();
     const ops = await freeTcpPort();
     const id = `cmd-${this.run}-${name}`;
     const process = await startApp(
@@ -119,8 +124,8 @@ export class CommandsWorld {
       {
         COAP_HOST: '127.0.0.1',
         COAP_PORT: String(coapPort),
-        // Several instances on one host, and the demo's ingest may hold 5684: an ephemeral coaps port each.
-        COAPS_PORT: '0',
+        // Several instances on one host, and the demo's ingest may hold 5684: a free coaps port each.
+        COAPS_PORT: String(coapsPort),
         OPS_PORT: String(ops),
         INSTANCE_ID: id,
         REDIS_KEY_PREFIX: this.prefix,
@@ -136,7 +141,7 @@ export class CommandsWorld {
       `http://127.0.0.1:${ops}/readyz`,
     );
     this.apps.push(process);
-    const instance = { id, coapPort, process };
+    const instance = { id, coapPort, coapsPort, process };
     this.ingests.push(instance);
     return instance;
   }
@@ -164,6 +169,15 @@ export class CommandsWorld {
     await invalidateDeviceDirectory(this.redis, endpoints);
     const order = new Map(endpoints.map((e, i) => [e, i]));
     return rows.sort((a, b) => (order.get(a.endpoint) ?? 0) - (order.get(b.endpoint) ?? 0));
+  }
+
+  /** Gives a provisioned device a PSK (as the gateway's setDeviceCredential would), identity = endpoint. */
+  async setPsk(device: { id: string; endpoint: string }, key: Buffer): Promise<void> {
+    const repository = new DeviceCredentialRepository(new CredentialKeyring(LOCAL_STACK.credentialKeys));
+    await withPlatformAdmin(this.owner, (tx) =>
+      repository.set(tx, this.tenant, device.id, { mode: 'psk', identity: device.endpoint, key }),
+    );
+    await invalidateDeviceDirectory(this.redis, [device.endpoint]);
   }
 
   /** A device profile of the run in the city: the ingest observes these paths after each registration. */
