@@ -317,8 +317,8 @@ export class IngestApp {
 
   /**
    * Device changes (decommissioned, credential changed: libs/platform/redis device-changes) revoke the live
-   * registration and DTLS session at once; CA changes reload the tenants' CAs (the authorizer's per-tenant check;
-   * the DTLS trust anchors themselves are read at start, so a newly added CA admits devices after a restart).
+   * registration and DTLS session at once; CA changes reload the tenants' CAs: the DTLS trust anchors of the next
+   * handshakes and the authorizer's check that a device chains to its own tenant's CA.
    */
   private async subscribeToChanges(): Promise<void> {
     const subscriber = this.redis.duplicate();
@@ -342,7 +342,10 @@ export class IngestApp {
 
   private reloadAuthorities(): void {
     if (!this.config.COAPS_ENABLED) return;
-    this.authorities.load().catch((err: unknown) => this.logger.error({ err }, 'CA reload failed'));
+    this.authorities
+      .load()
+      .then(() => this.dtls?.setTrustAnchors(this.authorities.all()))
+      .catch((err: unknown) => this.logger.error({ err }, 'CA reload failed'));
   }
 
   async isReady(): Promise<boolean> {

@@ -1,3 +1,5 @@
+import { type X509Certificate } from 'node:crypto';
+import { loadCertificates } from '../crypto/x509-chain';
 import {
   type DatagramListener,
   type DatagramTransport,
@@ -44,7 +46,8 @@ export function serverConnectionOf(t: DtlsServerTransport, peerKey: string): Ser
 export class DtlsServerTransport implements DatagramTransport {
   readonly scheme = 'coaps' as const;
   private readonly opts: ResolvedServerOptions;
-  private readonly config: ServerHandshakeConfig;
+  // Replaced (never mutated) when the trust anchors change: handshakes in progress keep the config they began with.
+  private config: ServerHandshakeConfig;
   private readonly metrics: DtlsMetrics;
   private readonly events = new TransportEvents();
   private readonly gate: HelloGate;
@@ -128,6 +131,17 @@ export class DtlsServerTransport implements DatagramTransport {
       return;
     }
     conn.sendApplicationData(data);
+  }
+
+  /**
+   * Replaces the CAs that client certificates must chain to, for handshakes that start from now on (a tenant's CA
+   * added or removed). Established sessions are not re-checked here: their owner closes those it no longer admits.
+   */
+  setTrustAnchors(anchors: ReadonlyArray<string | Buffer | X509Certificate>): void {
+    this.config = {
+      ...this.config,
+      clientAuth: { ...this.config.clientAuth, trustAnchors: loadCertificates(anchors) },
+    };
   }
 
   /** Ends a session with close_notify (e.g. when the device is deprovisioned). */

@@ -69,6 +69,43 @@ describe('DTLS 1.2 ECDHE_ECDSA_WITH_AES_128_CCM_8 in memory (RFC 7251)', () => {
     expect(identity?.kind === 'x509' && identity.chain).toHaveLength(2);
   });
 
+  it('admits a CA added with setTrustAnchors from the next handshake on, and refuses it once removed', async () => {
+    const world = new DtlsTestWorld();
+    const server = await world.startServer({
+      certificate: { privateKey: serverKey, certificateChain: [fixturePem('server')] },
+      clientAuthentication: { trustAnchors: [] },
+    });
+    const x509Client = () =>
+      world.client({
+        credentials: {
+          certificate: {
+            privateKey: clientKey,
+            certificateChain: [fixturePem('client'), fixturePem('intermediate')],
+            trustAnchors: [fixturePem('ca')],
+            serverName: 'localhost',
+          },
+        },
+      });
+    const refusedBefore = await x509Client();
+    const failures: Array<string | undefined> = [];
+    refusedBefore.client.on('handshakeFailed', (e) => failures.push(e.alert));
+    refusedBefore.client.send(Buffer.from('ping'), serverPeer);
+    await world.run(300);
+    expect(failures).toHaveLength(1);
+    expect(world.serverReceived).toHaveLength(0);
+
+    server.setTrustAnchors([fixturePem('ca')]);
+    expect(await roundTrip(world, await x509Client())).toBe(true);
+
+    server.setTrustAnchors([]);
+    const refusedAfter = await x509Client();
+    refusedAfter.client.on('handshakeFailed', (e) => failures.push(e.alert));
+    refusedAfter.client.send(Buffer.from('ping'), serverPeer);
+    await world.run(300);
+    expect(failures).toHaveLength(2);
+    expect(world.serverReceived).toHaveLength(1);
+  });
+
   it('fragments certificate flights under a small MTU, with loss, and still completes', async () => {
     const world = new DtlsTestWorld();
     let n = 0;
