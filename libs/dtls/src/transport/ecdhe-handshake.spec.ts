@@ -9,6 +9,18 @@ const spki = (pem: string): Buffer =>
 const serverKey = fixtureKey('server');
 const clientKey = fixtureKey('client');
 
+/** The fixture client certificate (CN urn:dev:client-1) with its intermediate, checking the server as localhost. */
+const x509Client = {
+  credentials: {
+    certificate: {
+      privateKey: clientKey,
+      certificateChain: [fixturePem('client'), fixturePem('intermediate')],
+      trustAnchors: [fixturePem('ca')],
+      serverName: 'localhost',
+    },
+  },
+};
+
 async function roundTrip(
   world: DtlsTestWorld,
   c: Awaited<ReturnType<DtlsTestWorld['client']>>,
@@ -49,16 +61,7 @@ describe('DTLS 1.2 ECDHE_ECDSA_WITH_AES_128_CCM_8 in memory (RFC 7251)', () => {
       certificate: { privateKey: serverKey, certificateChain: [fixturePem('server')] },
       clientAuthentication: { trustAnchors: [fixturePem('ca')] },
     });
-    const c = await world.client({
-      credentials: {
-        certificate: {
-          privateKey: clientKey,
-          certificateChain: [fixturePem('client'), fixturePem('intermediate')],
-          trustAnchors: [fixturePem('ca')],
-          serverName: 'localhost',
-        },
-      },
-    });
+    const c = await world.client(x509Client);
     expect(await roundTrip(world, c)).toBe(true);
     const identity = world.serverReceived[0]!.peer.identity;
     expect(identity).toMatchObject({
@@ -75,18 +78,8 @@ describe('DTLS 1.2 ECDHE_ECDSA_WITH_AES_128_CCM_8 in memory (RFC 7251)', () => {
       certificate: { privateKey: serverKey, certificateChain: [fixturePem('server')] },
       clientAuthentication: { trustAnchors: [] },
     });
-    const x509Client = () =>
-      world.client({
-        credentials: {
-          certificate: {
-            privateKey: clientKey,
-            certificateChain: [fixturePem('client'), fixturePem('intermediate')],
-            trustAnchors: [fixturePem('ca')],
-            serverName: 'localhost',
-          },
-        },
-      });
-    const refusedBefore = await x509Client();
+    const connect = () => world.client(x509Client);
+    const refusedBefore = await connect();
     const failures: Array<string | undefined> = [];
     refusedBefore.client.on('handshakeFailed', (e) => failures.push(e.alert));
     refusedBefore.client.send(Buffer.from('ping'), serverPeer);
@@ -95,10 +88,10 @@ describe('DTLS 1.2 ECDHE_ECDSA_WITH_AES_128_CCM_8 in memory (RFC 7251)', () => {
     expect(world.serverReceived).toHaveLength(0);
 
     server.setTrustAnchors([fixturePem('ca')]);
-    expect(await roundTrip(world, await x509Client())).toBe(true);
+    expect(await roundTrip(world, await connect())).toBe(true);
 
     server.setTrustAnchors([]);
-    const refusedAfter = await x509Client();
+    const refusedAfter = await connect();
     refusedAfter.client.on('handshakeFailed', (e) => failures.push(e.alert));
     refusedAfter.client.send(Buffer.from('ping'), serverPeer);
     await world.run(300);
