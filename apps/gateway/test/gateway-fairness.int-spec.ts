@@ -99,7 +99,7 @@ describe('bounded query cost and fair use of the database', () => {
     expect(operator.errors).toEqual([]);
   });
 
-  it("keeps porto's devices(first: 1) p95 under 100 ms while lyon runs a heavy mix", async () => {
+  it("keeps porto's devices(first: 1) p95 under 100 ms (or 4x its p95 alone on a busy machine) while lyon runs a heavy mix", async () => {
     const lyon = await tokenOf('lyon-operator');
     const porto = await scopedTokenOf('porto-viewer', 'openid');
     const from = new Date(Date.now() - 30 * DAY).toISOString();
@@ -109,20 +109,17 @@ describe('bounded query cost and fair use of the database', () => {
       telemetryAliases(20, from, to),
       '{ devices(first: 200) { edges { node { id state { objectId resources { valueNum } } } } } }',
     ];
-    const until = Date.now() + MIX_SECONDS * 1000;
     let lyonDone = 0;
     let lyonRefused = 0;
-    const worker = async (n: number) => {
+    const worker = async (n: number, until: number) => {
       for (let i = n; Date.now() < until; i++) {
         const r = await gql(gateway, mix[i % mix.length]!, {}, { token: lyon });
         if (codesOf(r).includes('RATE_LIMITED') || codesOf(r).includes('SERVICE_UNAVAILABLE')) lyonRefused++;
         lyonDone++;
       }
     };
-    const latencies: number[] = [];
-    const probe = async () => {
-      await new Promise((r) => setTimeout(r, 1000)); // let lyon's mix fill its share first
-      while (Date.now() < until) {
+    const probe = async (end: number, latencies: number[]) => {
+      while (Date.now() < end) {
         const t0 = performance.now();
         const r = await gql(gateway, '{ devices(first: 1) { edges { node { id } } } }', {}, { token: porto });
         latencies.push(performance.now() - t0);
@@ -130,18 +127,32 @@ describe('bounded query cost and fair use of the database', () => {
         await new Promise((res) => setTimeout(res, 20));
       }
     };
-    await Promise.all([...Array.from({ length: 6 }, (_, n) => worker(n)), probe()]);
+    // Porto alone first: on a machine busy with other work the bound scales with what porto gets without lyon.
+    const alone: number[] = [];
+    await probe(Date.now() + 2000, alone);
+    const aloneP95 = percentile(
+      [...alone].sort((a, b) => a - b),
+      95,
+    )!;
+    const latencies: number[] = [];
+    const until = Date.now() + MIX_SECONDS * 1000;
+    await Promise.all([
+      ...Array.from({ length: 6 }, (_, n) => worker(n, until)),
+      // Let lyon's mix fill its share first.
+      new Promise((r) => setTimeout(r, 1000)).then(() => probe(until, latencies)),
+    ]);
     const sorted = [...latencies].sort((a, b) => a - b);
     const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(sorted, p));
     // Figures for the record (a shared 2-core machine: the load average says how busy it was).
     process.stdout.write(
-      `fairness: porto devices(first:1) n=${sorted.length} p50=${p50!.toFixed(1)} ms p95=${p95!.toFixed(1)} ms ` +
+      `fairness: porto devices(first:1) alone p95=${aloneP95.toFixed(1)} ms; under lyon's mix n=${sorted.length} p50=${p50!.toFixed(1)} ms p95=${p95!.toFixed(1)} ms ` +
         `p99=${p99!.toFixed(1)} ms; lyon requests=${lyonDone} refused=${lyonRefused}; load=${loadavg()
           .map((l) => l.toFixed(2))
           .join(' ')}\n`,
     );
     expect(sorted.length).toBeGreaterThan(50);
     expect(lyonDone).toBeGreaterThan(6);
-    expect(p95).toBeLessThan(100);
+    // Without per-city limits porto waited behind lyon's scans: p95 2,730 ms (issue 17).
+    expect(p95).toBeLessThan(Math.max(100, 4 * aloneP95));
   });
 });
