@@ -1,10 +1,12 @@
-import { ContentFormat } from '@smartcity/lwm2m-codec';
 /**
  * Pipeline benchmark: `npm run bench -- [options]` (a command that prints figures, never a test).
  * K simulated devices send SenML CBOR at R messages/s over real UDP -> coap-ingest -> Kafka -> decoder ->
  * TimescaleDB, R rising step by step until a stage saturates. Per step: sustained messages/s and values/s,
  * device-send to row-visible latency (p50/p95/p99), Send round trip, Kafka lag, CPU and memory per process.
  * `--target host:port` sends the same load to another LwM2M server (only the device-side figures then).
+ * The load comes from the lean fleet (lean-fleet.ts, its own process) unless `--fleet simulator` asks for the
+ * realistic one (apps/simulator, one Lwm2mClient per device); with the lean fleet, every acknowledged message is
+ * checked against its rows at the end (row-audit.ts).
  * The JSON result goes to bench/results/pipeline-<time>.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -12,15 +14,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createPool, TenantAdminRepository } from '@smartcity/platform-db';
-import { createLogger } from '@smartcity/platform-observability';
-import { loadBundledRegistry } from '@smartcity/ucifi-model';
 import { Kafka, logLevel } from 'kafkajs';
-import { cityProfile } from '../../apps/simulator/src/devices/city-profile';
-import { Fleet } from '../../apps/simulator/src/fleet/fleet';
 import { LatencyProbe } from './latency-probe';
+import { type LoadGenerator, startLeanGenerator, startSimulatorGenerator } from './load-generator';
 import { percentile, scrape, sumMetric } from './metrics-scrape';
 import { type Pipeline, startPipeline } from './platform-processes';
 import { type ProcessSample, sampleProcess, stackPids } from './process-stats';
+import { auditRows, type RowAudit } from './row-audit';
 
 interface Options {
   devices: number;
@@ -31,6 +31,9 @@ interface Options {
   format: 'senml-cbor' | 'senml-json';
   out: string;
   seed: number;
+  fleet: 'lean' | 'simulator';
+  /** Lean fleet: CON exchanges outstanding at once across the fleet. */
+  window: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -43,6 +46,9 @@ function parseOptions(argv: string[]): Options {
   const target = get('target');
   const format = get('format') ?? 'senml-cbor';
   if (format !== 'senml-cbor' && format !== 'senml-json') throw new Error('--format senml-cbor|senml-json');
+  const fleet = get('fleet') ?? 'lean';
+  if (fleet !== 'lean' && fleet !== 'simulator') throw new Error('--fleet lean|simulator');
+  if (fleet === 'lean' && format !== 'senml-cbor') throw new Error('the lean fleet sends SenML CBOR only');
   return {
     // The ingest limits each endpoint to 10 messages/s (RATE_ENDPOINT_PER_S): enough devices for the top rate.
     devices: Number(get('devices') ?? Math.max(200, Math.ceil(Math.max(...rates) / 8))),
@@ -53,6 +59,8 @@ function parseOptions(argv: string[]): Options {
     format,
     out: get('out') ?? join(__dirname, '..', 'results'),
     seed: Number(get('seed') ?? 42),
+    fleet,
+    window: Number(get('window') ?? 256),
   };
 }
 
@@ -67,6 +75,16 @@ interface StepResult {
   decodedMessagesPerSecond: number | null;
   valuesPerSecond: number | null;
   sendRoundTripMs: { p50: number | null; p95: number | null; p99: number | null };
+  /** The load generator in the step: what it offered, its back-offs and retransmissions, its own CPU. */
+  generator: {
+    offeredPerSecond: number;
+    backoffs: number;
+    retransmissions: number;
+    timeouts: number;
+    backlogEnd: number;
+    /** process.cpuUsage of the generator's process (the simulator's includes the benchmark's own work). */
+    cpuPercent: number;
+  };
   endToEndLatencyMs: { p50: number | null; p95: number | null; p99: number | null; samples: number };
   kafkaLag: { start: number | null; end: number | null };
   /** Decoder batches flushed to TimescaleDB in the step: count, mean duration, mean values per batch. */
@@ -102,7 +120,6 @@ async function main(): Promise<void> {
   const run = Math.random().toString(36).slice(2, 8);
   const tenant = `bench${run}`;
   const prefix = `${tenant}-`;
-  const logger = createLogger({ app: 'bench', level: 'warn' });
   const say = (line: string) => process.stdout.write(line + '\n');
   say(
     `pipeline benchmark ${run}: ${o.devices} devices, rates ${o.rates.join(', ')} msg/s, ${o.stepSeconds} s steps`,
@@ -125,10 +142,10 @@ async function main(): Promise<void> {
   });
   const admin = kafka.admin();
   let pipeline: Pipeline | undefined;
-  let fleet: Fleet | undefined;
-  const roundTrips: number[] = [];
+  let fleet: LoadGenerator | undefined;
   const steps: StepResult[] = [];
   let appTails: Record<string, string[]> = {};
+  let rowAudit: RowAudit | undefined;
   try {
     let server = { address: '127.0.0.1', port: 5683 };
     if (o.target) {
@@ -148,31 +165,21 @@ async function main(): Promise<void> {
       server = { address: '127.0.0.1', port: pipeline.coapPort };
       await admin.connect();
     }
-    fleet = new Fleet({
+    say(`registering ${o.devices} ${o.fleet} devices with ${server.address}:${server.port}...`);
+    const generatorOptions = {
       tenant,
-      city: cityProfile(tenant),
+      prefix,
       devices: o.devices,
       server,
       seed: o.seed,
-      mode: 'send',
-      endpointPrefix: prefix,
-      lifetime: 600,
-      rate: 0,
-      reportIntervalMs: 60_000,
-      tickMs: 5000,
-      registerConcurrency: 50,
-      bindHost: '127.0.0.1',
-      sendFormat: o.format === 'senml-cbor' ? ContentFormat.SENML_CBOR : ContentFormat.SENML_JSON,
-      timestamps: true,
-      models: loadBundledRegistry(),
-      logger,
-      onSend: (ms, result) => {
-        if (result.startsWith('2.')) roundTrips.push(ms);
-      },
-    });
-    say(`registering ${o.devices} devices with ${server.address}:${server.port}...`);
-    await fleet.start();
-    say(`registered ${fleet.counters.registered}, failed ${fleet.counters.registerFailures}`);
+      format: o.format,
+      window: o.window,
+    };
+    fleet =
+      o.fleet === 'lean'
+        ? await startLeanGenerator(generatorOptions)
+        : await startSimulatorGenerator(generatorOptions);
+    say(`registered ${fleet.registered}, failed ${fleet.registerFailures}`);
     const probeEndpoints = fleet.endpoints.filter(
       (_e, i) => i % Math.max(1, Math.floor(o.devices / 40)) === 0,
     );
@@ -183,15 +190,14 @@ async function main(): Promise<void> {
       : execFileSync('bash', ['deploy/local/stack', 'status'], {
           cwd: join(__dirname, '..', '..'),
         }).toString();
-    const watched: Record<string, number> = { 'simulator+bench': process.pid, ...stackPids(statusText) };
+    const watched: Record<string, number> = { ...fleet.pids, ...stackPids(statusText) };
     for (const app of pipeline?.apps ?? []) watched[app.name] = app.pid;
 
     for (const rate of o.rates) {
-      fleet.setRate(rate);
+      await fleet.setRate(rate);
       await sleep(o.warmupSeconds * 1000);
       probe?.take();
-      roundTrips.length = 0;
-      const c0 = { ...fleet.counters };
+      const c0 = await fleet.sample();
       const m0 = await pipelineMetrics(pipeline);
       const lag0 = pipeline ? await kafkaLag(admin, pipeline.uplinkTopic, pipeline.decoderGroup) : null;
       const p0 = sampleAll(watched);
@@ -199,10 +205,9 @@ async function main(): Promise<void> {
       await sleep(o.stepSeconds * 1000);
       const seconds = (Date.now() - t0) / 1000;
       const p1 = sampleAll(watched);
+      const c1 = await fleet.sample();
       const m1 = await pipelineMetrics(pipeline);
       const lag1 = pipeline ? await kafkaLag(admin, pipeline.uplinkTopic, pipeline.decoderGroup) : null;
-      const c1 = { ...fleet.counters };
-      const rtt = [...roundTrips].sort((a, b) => a - b);
       const e2e = (probe?.take() ?? []).sort((a, b) => a - b);
       const rateOf = (a: number | null, b: number | null) =>
         a === null || b === null ? null : round((b - a) / seconds);
@@ -217,9 +222,17 @@ async function main(): Promise<void> {
         decodedMessagesPerSecond: rateOf(m0.decoded, m1.decoded),
         valuesPerSecond: rateOf(m0.values, m1.values),
         sendRoundTripMs: {
-          p50: r(percentile(rtt, 50)),
-          p95: r(percentile(rtt, 95)),
-          p99: r(percentile(rtt, 99)),
+          p50: r(c1.roundTripMs.p50),
+          p95: r(c1.roundTripMs.p95),
+          p99: r(c1.roundTripMs.p99),
+        },
+        generator: {
+          offeredPerSecond: round((c1.offered - c0.offered) / seconds),
+          backoffs: c1.backoffs - c0.backoffs,
+          retransmissions: c1.retransmissions - c0.retransmissions,
+          timeouts: c1.timeouts - c0.timeouts,
+          backlogEnd: c1.backlog,
+          cpuPercent: round(((c1.cpuSeconds - c0.cpuSeconds) / seconds) * 100),
         },
         endToEndLatencyMs: {
           p50: r(percentile(e2e, 50)),
@@ -233,7 +246,7 @@ async function main(): Promise<void> {
         loadAverage: round(loadavg()[0] ?? 0),
         saturated: null,
       };
-      step.saturated = saturation(step, rate);
+      step.saturated = saturation(step, rate, fleet.kind);
       steps.push(step);
       printStep(say, step);
       if (step.saturated) {
@@ -241,8 +254,21 @@ async function main(): Promise<void> {
         break;
       }
     }
-    fleet.setRate(0);
     probe?.stop();
+    if (fleet.drain && owner && pipeline) {
+      say('draining: every message settled, then the decoder caught up, then the rows audited...');
+      const state = await fleet.drain(120_000);
+      await caughtUp(admin, pipeline, 300_000);
+      rowAudit = await auditRows(owner, tenant, state);
+      say(
+        `row audit: ${rowAudit.acknowledged} messages acknowledged, ${rowAudit.storedRows} rows of ` +
+          `${rowAudit.expectedRows} expected; lost ${rowAudit.lost}, duplicated ${rowAudit.duplicated}, ` +
+          `unexpected ${rowAudit.unexpected} (${rowAudit.inFlightAtEnd} unanswered at the end): ` +
+          (rowAudit.ok ? 'OK' : 'FAILED'),
+      );
+    } else {
+      await fleet.setRate(0);
+    }
   } finally {
     // The apps' last warnings and errors explain a saturated or stuck stage.
     appTails = Object.fromEntries(
@@ -276,11 +302,27 @@ async function main(): Promise<void> {
     steps,
     saturatedAt: steps.find((s) => s.saturated)?.targetRate ?? null,
     firstSaturatedStage: steps.find((s) => s.saturated)?.saturated ?? null,
+    rowAudit: rowAudit ?? null,
   };
   mkdirSync(o.out, { recursive: true });
   const file = join(o.out, `pipeline-${result.startedAt.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
   say(`result written to ${file}`);
+  if (rowAudit && !rowAudit.ok) process.exitCode = 1;
+}
+
+/** Waits until the decoder group has consumed everything (its commits follow TimescaleDB's). */
+async function caughtUp(
+  admin: ReturnType<Kafka['admin']>,
+  pipeline: Pipeline,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await kafkaLag(admin, pipeline.uplinkTopic, pipeline.decoderGroup)) === 0) return;
+    await sleep(1000);
+  }
+  throw new Error(`the decoder did not catch up within ${timeoutMs / 1000} s`);
 }
 
 interface PipelineCounters {
@@ -341,12 +383,18 @@ function usage(
 }
 
 /** Names the first stage that could not keep up, or null. */
-function saturation(s: StepResult, rate: number): string | null {
-  const sim = s.processes['simulator+bench']?.cpuPercent ?? 0;
-  if (s.sent < rate * s.seconds * 0.9)
-    return `load generator (simulator at ${sim}% CPU sent ${round(s.sent / s.seconds)}/s)`;
-  if (s.acked < s.sent * 0.95)
-    return `coap-ingest (acknowledged ${s.ackedPerSecond}/s of ${round(s.sent / s.seconds)}/s sent; ${s.failed} failed)`;
+function saturation(s: StepResult, rate: number, kind: LoadGenerator['kind']): string | null {
+  const name = kind === 'lean' ? 'lean-fleet' : 'simulator+bench';
+  const cpu = s.processes[name]?.cpuPercent ?? s.generator.cpuPercent;
+  const offered = s.generator.offeredPerSecond;
+  if (offered < rate * 0.9 || cpu > 90)
+    return `load generator (${kind} fleet at ${cpu}% CPU offered ${offered}/s)`;
+  if (s.ackedPerSecond < offered * 0.95)
+    return (
+      `coap-ingest (acknowledged ${s.ackedPerSecond}/s of ${offered}/s offered; ${s.failed} failed, ` +
+      `${s.generator.backoffs} 5.03/4.29, ${s.generator.retransmissions} retransmissions, ` +
+      `send rtt p99 ${s.sendRoundTripMs.p99} ms)`
+    );
   if (
     s.kafkaLag.start !== null &&
     s.kafkaLag.end !== null &&
@@ -368,6 +416,8 @@ function printStep(say: (l: string) => void, s: StepResult): void {
       `decoded ${s.decodedMessagesPerSecond ?? '-'} msg/s, ${s.valuesPerSecond ?? '-'} values/s, ` +
       `e2e p50/p95/p99 ${s.endToEndLatencyMs.p50}/${s.endToEndLatencyMs.p95}/${s.endToEndLatencyMs.p99} ms (${s.endToEndLatencyMs.samples}), ` +
       `send rtt p50/p99 ${s.sendRoundTripMs.p50}/${s.sendRoundTripMs.p99} ms, lag ${s.kafkaLag.start}->${s.kafkaLag.end}, load ${s.loadAverage}, ` +
+      `generator offered ${s.generator.offeredPerSecond}/s at ${s.generator.cpuPercent}% CPU (process.cpuUsage), ` +
+      `${s.generator.backoffs} back-offs, ${s.generator.retransmissions} retransmissions, backlog ${s.generator.backlogEnd}, ` +
       `decoder flushes ${s.decoderFlushes.perSecond}/s of ${s.decoderFlushes.meanValues} values in ${s.decoderFlushes.meanMs} ms\n    ${procs}`,
   );
 }
