@@ -1,4 +1,8 @@
-/** The ingest under benchmark, in its own process; answers memory/stats/stop over IPC. */
+/**
+ * The ingest under benchmark, in its own process; answers memory/stats/stop over IPC. BENCH_HEAP_SNAPSHOT=1 writes
+ * a heap snapshot to /tmp at each memory measurement.
+ */
+import { writeHeapSnapshot } from 'node:v8';
 import { loadIngestConfig } from '../../apps/coap-ingest/src/config/ingest.config';
 import { IngestApp } from '../../apps/coap-ingest/src/ingest.app';
 
@@ -12,6 +16,8 @@ async function main(): Promise<void> {
         gc?.();
         gc?.();
         const m = process.memoryUsage();
+        // BENCH_HEAP_SNAPSHOT=1: a snapshot at each measurement, to see what a registration keeps.
+        if (process.env.BENCH_HEAP_SNAPSHOT) writeHeapSnapshot(`/tmp/ingest-heap-${Date.now()}.heapsnapshot`);
         process.send?.({ heapUsed: m.heapUsed, rss: m.rss });
       } else if (cmd === 'stats') {
         const uplinks = (await app.metrics.uplinks.get()).values.reduce((n, v) => n + v.value, 0);

@@ -26,3 +26,9 @@ export interface DeviceDirectory {
    */
   resolve(endpoint: string): Promise<DeviceRecord | null>;
 }
+
+/** A directory that answers many endpoints in one lookup (coalesced registration storms). */
+export interface BatchDeviceDirectory extends DeviceDirectory {
+  /** Every endpoint asked for is in the result: its device, or null. */
+  resolveMany(endpoints: readonly string[]): Promise<Map<string, DeviceRecord | null>>;
+}
