@@ -12,3 +12,4 @@ export * from './tenant-offboarding';
 export * from './credentials/credential-input';
 export * from './credentials/credential-keyring';
 export * from './credentials/device-credentials.repository';
+export * from './bootstrap/bootstrap.repository';

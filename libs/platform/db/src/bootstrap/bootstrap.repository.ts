@@ -1,0 +1,207 @@
+import { type Pool } from 'pg';
+import { type CredentialKeyring } from '../credentials/credential-keyring';
+import {
+  CredentialInputError,
+  isPskIdentity,
+  MAX_PSK_BYTES,
+  MIN_PSK_BYTES,
+} from '../credentials/credential-input';
+import { type CredentialOwner } from '../credentials/device-credentials.repository';
+import { type TxClient } from '../transaction';
+
+/**
+ * Bootstrap (LwM2M Core 1.1.1 §6.1): the vendor's bootstrap credential of each device and what the bootstrap server
+ * writes into it (the tenant's configuration, with per-device overrides). The bootstrap key is sealed with the
+ * platform keyring bound to `bootstrap:<device id>` (a different AAD from the device's LwM2M server credential, so a
+ * sealed value cannot be moved between the two tables) and no method returns it but `resolvePsk`, which the
+ * bootstrap server's DTLS handshake needs.
+ */
+
+/** One line of a vendor batch: the device's endpoint and its factory PSK (RFC 4279). */
+export interface BootstrapCredentialInput {
+  readonly deviceId: string;
+  readonly identity: string;
+  readonly key: Buffer;
+}
+
+/** The LwM2M server account a device gets (Security object /0 and Server object /1, Core 1.1.1 §E.1, §E.2). */
+export interface BootstrapServerConfig {
+  /** `coaps://host:port` of the tenant's LwM2M server (the ingest). */
+  readonly serverUri: string;
+  /** Registration lifetime (s), Server object resource 1. */
+  readonly lifetime: number;
+  /** Binding (Server object resource 7): "U" for UDP. */
+  readonly binding: string;
+  /** Short Server ID (Security resource 10, Server resource 0), 1..65534 (Core 1.1.1 §E.2: 0 and 65535 reserved). */
+  readonly shortServerId: number;
+}
+
+export type BootstrapOverride = Partial<Pick<BootstrapServerConfig, 'serverUri' | 'lifetime' | 'binding'>>;
+
+/** The device a bootstrap PSK identity belongs to, with the key (for the handshake only). */
+export type BootstrapPskOwner = CredentialOwner & { readonly key: Buffer };
+
+const SERVER_URI = /^coaps?:\/\/\S{1,250}$/;
+const BINDING = /^[UMHTSNQ]{1,6}$/;
+const MAX_LIFETIME_S = 365 * 24 * 3600;
+
+/** Checks a configuration (or an override's fields); the message is safe to show. */
+export function checkBootstrapConfig(config: BootstrapOverride & { shortServerId?: number }): void {
+  if (config.serverUri !== undefined && !SERVER_URI.test(config.serverUri))
+    throw new CredentialInputError('the server URI is coap:// or coaps:// followed by host:port');
+  if (
+    config.lifetime !== undefined &&
+    (!Number.isInteger(config.lifetime) || config.lifetime < 1 || config.lifetime > MAX_LIFETIME_S)
+  )
+    throw new CredentialInputError(`the lifetime is 1 to ${MAX_LIFETIME_S} seconds`);
+  if (config.binding !== undefined && !BINDING.test(config.binding))
+    throw new CredentialInputError('the binding is one or more of U, M, H, T, S, N, Q (Core 1.1.1 §E.2)');
+  if (
+    config.shortServerId !== undefined &&
+    (!Number.isInteger(config.shortServerId) || config.shortServerId < 1 || config.shortServerId > 65534)
+  )
+    throw new CredentialInputError('the short server id is 1 to 65534');
+}
+
+/** True for the error of a bootstrap PSK identity another device already has. */
+export function isBootstrapIdentityTaken(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint?: unknown } | null;
+  return (
+    e !== null &&
+    typeof e === 'object' &&
+    e.code === '23505' &&
+    e.constraint === 'bootstrap_credentials_psk_identity_key'
+  );
+}
+
+const aad = (deviceId: string) => `bootstrap:${deviceId}`;
+
+export class BootstrapRepository {
+  constructor(private readonly keyring: CredentialKeyring) {}
+
+  /**
+   * Sets (or replaces) devices' bootstrap credentials in the current tenant transaction. An identity another device
+   * has fails with a unique violation (isBootstrapIdentityTaken), which aborts the transaction.
+   */
+  async setCredentials(
+    tx: TxClient,
+    tenantId: string,
+    entries: readonly BootstrapCredentialInput[],
+    batch?: string,
+  ): Promise<void> {
+    for (const e of entries) {
+      if (!isPskIdentity(e.identity))
+        throw new CredentialInputError('a PSK identity is 1 to 128 printable ASCII characters');
+      if (e.key.length < MIN_PSK_BYTES || e.key.length > MAX_PSK_BYTES)
+        throw new CredentialInputError(`a PSK key is ${MIN_PSK_BYTES} to ${MAX_PSK_BYTES} bytes`);
+      const { sealed, keyId } = this.keyring.seal(e.key, aad(e.deviceId));
+      // UPDATE, then INSERT: an upsert would need SELECT on the sealed key, which the application role lacks.
+      const updated = await tx.query(
+        `UPDATE bootstrap_credentials SET psk_identity = $2, psk_key_sealed = $3, key_id = $4, batch = $5
+         WHERE device_id = $1`,
+        [e.deviceId, e.identity, sealed, keyId, batch ?? null],
+      );
+      if ((updated.rowCount ?? 0) > 0) continue;
+      await tx.query(
+        `INSERT INTO bootstrap_credentials (tenant_id, device_id, psk_identity, psk_key_sealed, key_id, batch)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [tenantId, e.deviceId, e.identity, sealed, keyId, batch ?? null],
+      );
+    }
+  }
+
+  /** The tenant's configuration: what its devices get unless overridden. */
+  async setConfig(tx: TxClient, tenantId: string, config: BootstrapServerConfig): Promise<void> {
+    checkBootstrapConfig(config);
+    await tx.query(
+      `INSERT INTO bootstrap_configs (tenant_id, server_uri, lifetime, binding, short_server_id)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (tenant_id) DO UPDATE SET server_uri = EXCLUDED.server_uri, lifetime = EXCLUDED.lifetime,
+         binding = EXCLUDED.binding, short_server_id = EXCLUDED.short_server_id, updated_at = now()`,
+      [tenantId, config.serverUri, config.lifetime, config.binding, config.shortServerId],
+    );
+  }
+
+  /** A device's overrides (fields left out keep the tenant's value); an empty override removes it. */
+  async setOverride(
+    tx: TxClient,
+    tenantId: string,
+    deviceId: string,
+    override: BootstrapOverride,
+  ): Promise<void> {
+    checkBootstrapConfig(override);
+    if (
+      override.serverUri === undefined &&
+      override.lifetime === undefined &&
+      override.binding === undefined
+    ) {
+      await tx.query('DELETE FROM bootstrap_device_overrides WHERE device_id = $1', [deviceId]);
+      return;
+    }
+    await tx.query(
+      `INSERT INTO bootstrap_device_overrides (tenant_id, device_id, server_uri, lifetime, binding)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (device_id) DO UPDATE SET server_uri = EXCLUDED.server_uri, lifetime = EXCLUDED.lifetime,
+         binding = EXCLUDED.binding, updated_at = now()`,
+      [tenantId, deviceId, override.serverUri ?? null, override.lifetime ?? null, override.binding ?? null],
+    );
+  }
+
+  /** What the device gets: its overrides over its tenant's configuration; undefined when the tenant has none. */
+  async configFor(
+    tx: TxClient,
+    tenantId: string,
+    deviceId: string,
+  ): Promise<BootstrapServerConfig | undefined> {
+    const { rows } = await tx.query<{
+      server_uri: string;
+      lifetime: number;
+      binding: string;
+      short_server_id: number;
+    }>(
+      `SELECT COALESCE(o.server_uri, c.server_uri) AS server_uri, COALESCE(o.lifetime, c.lifetime) AS lifetime,
+              COALESCE(o.binding, c.binding) AS binding, c.short_server_id
+       FROM bootstrap_configs c
+       LEFT JOIN bootstrap_device_overrides o ON o.device_id = $2 AND o.tenant_id = c.tenant_id
+       WHERE c.tenant_id = $1`,
+      [tenantId, deviceId],
+    );
+    const row = rows[0];
+    return row
+      ? {
+          serverUri: row.server_uri,
+          lifetime: row.lifetime,
+          binding: row.binding,
+          shortServerId: row.short_server_id,
+        }
+      : undefined;
+  }
+
+  /** Records that the device finished a bootstrap sequence (Bootstrap-Finish answered 2.04). */
+  async markBootstrapped(tx: TxClient, deviceId: string): Promise<void> {
+    await tx.query('UPDATE bootstrap_credentials SET last_bootstrap_at = now() WHERE device_id = $1', [
+      deviceId,
+    ]);
+  }
+
+  /** The device a bootstrap PSK identity belongs to, across tenants, with its key: for the DTLS handshake only. */
+  async resolvePsk(pool: Pool, identity: string): Promise<BootstrapPskOwner | undefined> {
+    const { rows } = await pool.query<{
+      tenant_id: string;
+      device_id: string;
+      endpoint: string;
+      decommissioned: boolean;
+      psk_key_sealed: Buffer;
+      key_id: string;
+    }>('SELECT * FROM platform.resolve_bootstrap_psk($1)', [identity]);
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      tenantId: row.tenant_id,
+      deviceId: row.device_id,
+      endpoint: row.endpoint,
+      decommissioned: row.decommissioned,
+      key: this.keyring.open({ sealed: row.psk_key_sealed, keyId: row.key_id }, aad(row.device_id)),
+    };
+  }
+}
