@@ -5,6 +5,8 @@ export interface DecoderMetrics {
   readonly messages: Counter<'kind'>;
   readonly timesReplaced: Counter<'bound'>;
   readonly valuesWritten: Counter;
+  /** Tenant batches whose plain telemetry insert met a stored row and went in with ON CONFLICT DO NOTHING. */
+  readonly idempotentInserts: Counter;
   readonly batchValues: Histogram;
   readonly flushSeconds: Histogram;
   readonly deadLetters: Counter<'code'>;
@@ -34,6 +36,11 @@ export function createDecoderMetrics(registry: Registry): DecoderMetrics {
     valuesWritten: new Counter({
       name: 'decoder_values_written_total',
       help: 'Telemetry values written (before ON CONFLICT de-duplication)',
+      registers,
+    }),
+    idempotentInserts: new Counter({
+      name: 'decoder_telemetry_idempotent_inserts_total',
+      help: 'Tenant batches that met already stored telemetry rows (replays, retries) and were inserted idempotently',
       registers,
     }),
     batchValues: new Histogram({

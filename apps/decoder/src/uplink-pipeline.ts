@@ -133,7 +133,10 @@ export class UplinkPipeline {
     }
 
     let values = 0;
-    for (const { result } of results) values += result.valuesWritten;
+    for (const { result } of results) {
+      values += result.valuesWritten;
+      if (result.insertPath === 'idempotent') this.deps.metrics.idempotentInserts.inc();
+    }
     this.deps.metrics.valuesWritten.inc(values);
     this.deps.metrics.batchValues.observe(values);
     this.publishLive(results);

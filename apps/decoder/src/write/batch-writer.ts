@@ -13,8 +13,8 @@ import {
   latestPerPath,
   rollupMarks,
   type TelemetryColumns,
-  telemetryInsert,
 } from './telemetry.sql';
+import { insertTelemetry, type TelemetryInsertPath } from './telemetry-insert';
 
 export interface TenantBatch {
   readonly tenant: string;
@@ -26,6 +26,8 @@ export interface TenantBatch {
 export interface TenantWriteResult {
   readonly tenant: string;
   readonly valuesWritten: number;
+  /** How the telemetry rows went in (absent when the batch had none): `idempotent` means a duplicate was met. */
+  readonly insertPath?: TelemetryInsertPath;
   /** The newest value per (device, path) of the batch, and which of them became the device's latest state. */
   readonly latest: TelemetryColumns;
   readonly stateChanged: ReadonlySet<string>;
@@ -45,7 +47,7 @@ export function stateKey(deviceId: string, path: string): string {
 
 /**
  * Writes one tenant's share of a batch in one transaction under that tenant's RLS setting: lifecycle events,
- * telemetry rows (one UNNEST insert, ON CONFLICT DO NOTHING), latest state, last-seen, alarms, rollup marks, and
+ * telemetry rows (one UNNEST insert; ON CONFLICT DO NOTHING only after a duplicate, telemetry-insert.ts), latest state, last-seen, alarms, rollup marks, and
  * the partner events of what changed into the outbox (a new registration row, an alarm raised or cleared).
  * Every statement is idempotent, so re-running a batch after a crash or a failed offset commit changes nothing and
  * writes no event twice; the events of the first run are in the outbox already (issue 16, finding 1).
@@ -79,8 +81,9 @@ export class BatchWriter {
         if (rowCount === 1) events.push(eventEntry(deviceEvent(event.message)));
       }
       const stateChanged = new Set<string>();
+      let insertPath: TelemetryInsertPath | undefined;
       if (columns.time.length > 0) {
-        await client.query(telemetryInsert(batch.tenant, columns));
+        insertPath = await insertTelemetry(client, batch.tenant, columns);
         const { rows } = await client.query<{ device_id: string; path: string }>(
           deviceStateUpsert(batch.tenant, latest),
         );
@@ -98,6 +101,7 @@ export class BatchWriter {
       return {
         tenant: batch.tenant,
         valuesWritten: columns.time.length,
+        ...(insertPath ? { insertPath } : {}),
         latest,
         stateChanged,
         alarms,

@@ -62,6 +62,12 @@ describe('telemetry SQL builders', () => {
     ]);
   });
 
+  it('leaves ON CONFLICT out of the fast-path insert', () => {
+    const sql = telemetryInsert('lyon', emptyColumns(), 'fail');
+    expect(sql.text).not.toMatch(/ON CONFLICT/);
+    expect(sql.text).toMatch(/^INSERT INTO telemetry .*\nFROM unnest\(/s);
+  });
+
   it('keeps the newest value per device and path, ordered by device then path', () => {
     const c = emptyColumns();
     pushValue(c, D2, value('/3303/0/5700', 100, 1));
@@ -76,11 +82,17 @@ describe('telemetry SQL builders', () => {
     expect(latest.valueNum).toEqual([4, 2, 5]);
   });
 
-  it('replaces device state only with values at the same or newer times (never backwards; a retry re-announces)', () => {
+  it('replaces device state only with newer times or changed values (never backwards; a retry re-announces)', () => {
     const sql = deviceStateUpsert('lyon', emptyColumns());
     expect(sql.text).toMatch(/ON CONFLICT \(device_id, path\) DO UPDATE SET/);
-    expect(sql.text).toMatch(/WHERE s\.time <= EXCLUDED\.time/);
-    expect(sql.text).toMatch(/RETURNING device_id::text, path$/);
+    expect(sql.text).toMatch(
+      /WHERE s\.time < EXCLUDED\.time\s+OR \(s\.time = EXCLUDED\.time\s+AND .* IS DISTINCT FROM/s,
+    );
+    // Announced: what was written, plus the keys whose state already is the batch's value (a replay).
+    expect(sql.text).toMatch(
+      /RETURNING s\.device_id, s\.path\s*\)\s*SELECT device_id::text, path FROM written\s+UNION ALL/,
+    );
+    expect(sql.text).toMatch(/WHERE s\.time = x\.ts\s+AND .* IS NOT DISTINCT FROM/s);
   });
 
   it('moves last_seen_at forward only past the staleness threshold', () => {

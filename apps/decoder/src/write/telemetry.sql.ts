@@ -70,14 +70,20 @@ const UNNEST_COLUMNS = `unnest($2::float8[], $3::uuid[], $4::text[], $5::text[],
 /**
  * One INSERT for a tenant's whole batch. ON CONFLICT DO NOTHING on the unique key (device_id, path, time): a
  * replayed message, or the same value twice in one batch, adds nothing. to_timestamp keeps microseconds.
+ * `onConflict: 'fail'` leaves the clause out: a plain insert skips the speculative insertion (a unique-index probe
+ * before each row and a confirmation WAL record after it), and a duplicate then fails the statement with 23505,
+ * which telemetry-insert.ts answers by running the idempotent form instead.
  */
-export function telemetryInsert(tenant: string, c: TelemetryColumns): SqlStatement {
+export function telemetryInsert(
+  tenant: string,
+  c: TelemetryColumns,
+  onConflict: 'do-nothing' | 'fail' = 'do-nothing',
+): SqlStatement {
   return {
     text: `INSERT INTO telemetry (time, tenant_id, device_id, path, metric, value_num, value_bool, value_text,
                             value_json, unit, quality)
 SELECT to_timestamp(t), $1, d, p, m, vn, vb, vt, vj, u, q
-FROM ${UNNEST_COLUMNS}
-ON CONFLICT DO NOTHING`,
+FROM ${UNNEST_COLUMNS}${onConflict === 'do-nothing' ? '\nON CONFLICT DO NOTHING' : ''}`,
     values: [tenant, ...columnParams(c)],
   };
 }
@@ -120,23 +126,39 @@ export function latestPerPath(c: TelemetryColumns): TelemetryColumns {
 }
 
 /**
- * Latest-state upsert: a row is replaced only by a value at the same or a newer time, so out-of-order values never
- * move the state backwards. RETURNING lists the keys written, for live updates: a retried or replayed batch
- * rewrites its values at their unchanged times and so announces them again (at-least-once, issue 16 finding 1),
- * where a strictly-newer guard reported nothing the second time and the live update of the first run was lost.
+ * Latest-state upsert: a row is replaced only by a value at a newer time, or at the same time with a different
+ * value, so out-of-order values never move the state backwards and a replayed batch rewrites nothing (no new row
+ * version, no WAL: crash recovery replays whole batches). The keys returned are the ones to announce live: every
+ * key written, plus the keys whose state already is exactly this value (a retried or replayed batch announces its
+ * values again: at-least-once, issue 16 finding 1, where a strictly-newer guard announced nothing the second time
+ * and the live update of the first run was lost). The second set is read from the statement's snapshot, which
+ * the data-modifying CTE does not change.
  */
 export function deviceStateUpsert(tenant: string, latest: TelemetryColumns): SqlStatement {
   return {
-    text: `INSERT INTO device_state AS s (tenant_id, device_id, path, metric, time, value_num, value_bool, value_text,
+    text: `WITH x AS (
+  SELECT d, p, m, to_timestamp(t) AS ts, vn, vb, vt, vj, u, q FROM ${UNNEST_COLUMNS}
+), written AS (
+  INSERT INTO device_state AS s (tenant_id, device_id, path, metric, time, value_num, value_bool, value_text,
                                  value_json, unit, quality, updated_at)
-SELECT $1, d, p, m, to_timestamp(t), vn, vb, vt, vj, u, q, now()
-FROM ${UNNEST_COLUMNS}
-ON CONFLICT (device_id, path) DO UPDATE SET
-  metric = EXCLUDED.metric, time = EXCLUDED.time, value_num = EXCLUDED.value_num,
-  value_bool = EXCLUDED.value_bool, value_text = EXCLUDED.value_text, value_json = EXCLUDED.value_json,
-  unit = EXCLUDED.unit, quality = EXCLUDED.quality, updated_at = now()
-WHERE s.time <= EXCLUDED.time
-RETURNING device_id::text, path`,
+  SELECT $1, d, p, m, ts, vn, vb, vt, vj, u, q, now() FROM x
+  ON CONFLICT (device_id, path) DO UPDATE SET
+    metric = EXCLUDED.metric, time = EXCLUDED.time, value_num = EXCLUDED.value_num,
+    value_bool = EXCLUDED.value_bool, value_text = EXCLUDED.value_text, value_json = EXCLUDED.value_json,
+    unit = EXCLUDED.unit, quality = EXCLUDED.quality, updated_at = now()
+  WHERE s.time < EXCLUDED.time
+     OR (s.time = EXCLUDED.time
+         AND (s.metric, s.value_num, s.value_bool, s.value_text, s.value_json, s.unit, s.quality)
+             IS DISTINCT FROM (EXCLUDED.metric, EXCLUDED.value_num, EXCLUDED.value_bool, EXCLUDED.value_text,
+                               EXCLUDED.value_json, EXCLUDED.unit, EXCLUDED.quality))
+  RETURNING s.device_id, s.path
+)
+SELECT device_id::text, path FROM written
+UNION ALL
+SELECT x.d::text, x.p FROM x JOIN device_state s ON s.device_id = x.d AND s.path = x.p
+WHERE s.time = x.ts
+  AND (s.metric, s.value_num, s.value_bool, s.value_text, s.value_json, s.unit, s.quality)
+      IS NOT DISTINCT FROM (x.m, x.vn, x.vb, x.vt, x.vj, x.u, x.q)`,
     values: [tenant, ...columnParams(latest)],
   };
 }
