@@ -9,6 +9,7 @@
  * DECODER_WRITE_CONCURRENCY (4).
  */
 import { randomBytes } from 'node:crypto';
+import { availableParallelism, loadavg } from 'node:os';
 import { loadConfig } from '@smartcity/platform-config';
 import { cityEventsTopic, cityTelemetryTopic } from '@smartcity/platform-contracts';
 import { createPool, TenantAdminRepository } from '@smartcity/platform-db';
@@ -23,6 +24,7 @@ const env = process.env;
 const MESSAGES = Number(env['BENCH_MESSAGES'] ?? 20_000);
 const VALUES = Number(env['BENCH_VALUES_PER_MESSAGE'] ?? 25);
 const DEVICES = Number(env['BENCH_DEVICES'] ?? 200);
+const cpus = availableParallelism();
 const OWNER_URL =
   env['DATABASE_OWNER_URL'] ?? 'postgres://smartcity_owner:smartcity_owner@127.0.0.1:5432/smartcity';
 
@@ -93,6 +95,8 @@ async function main(): Promise<void> {
     const ends = await admin.fetchTopicOffsets(topic);
     const end = ends.reduce((n, p) => n + Number(p.high), 0);
 
+    // The machine is shared: the load average says how much of it the run had (docs/storage.md).
+    const loadBefore = loadavg();
     const cpuStart = process.cpuUsage();
     const started = process.hrtime.bigint();
     await decoder.start();
@@ -125,6 +129,7 @@ async function main(): Promise<void> {
         `  throughput: ${Math.round(totalValues / seconds)} values/s, ${Math.round(MESSAGES / seconds)} messages/s`,
         `  decoder process CPU: ${cpuSeconds.toFixed(2)} s (${((100 * cpuSeconds) / seconds).toFixed(0)}% of one core) -> ` +
           `${Math.round(totalValues / cpuSeconds)} values per decoder CPU-second`,
+        `  load average: ${formatLoad(loadBefore)} before, ${formatLoad(loadavg())} after (${cpus} cores)`,
       ].join('\n') + '\n',
     );
   } finally {
@@ -140,6 +145,10 @@ async function main(): Promise<void> {
     await admin.disconnect();
     await owner.end();
   }
+}
+
+function formatLoad(load: number[]): string {
+  return load.map((l) => l.toFixed(2)).join(' ');
 }
 
 main().catch((err: unknown) => {
