@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
  *
  * Commands: start, set, send, update, deregister, rebind, stop (see the methods below). Events (`event` field):
  *  - ready; ok / error (answer to a command, with its id);
+ *  - bootstrap-started, bootstrapped, bootstrap-failed {code, name, message}, bootstrap-timeout (with `bootstrap`);
  *  - registered {registrationId, localPort}, registration-failed {code, name, message}, registration-timeout,
  *    updated, update-failed, update-timeout, deregistered, deregistration-failed, deregistration-timeout;
  *  - request {op, method, path, query, observe, accept, contentFormat, token, payload} for each server request
@@ -75,8 +76,17 @@ export type LeshanSecurity =
 
 export interface LeshanStartOptions {
   readonly endpoint: string;
-  /** "coap://127.0.0.1:5683" or "coaps://127.0.0.1:5684". */
-  readonly serverUri: string;
+  /** "coap://127.0.0.1:5683" or "coaps://127.0.0.1:5684"; not used with `bootstrap`. */
+  readonly serverUri?: string;
+  /**
+   * Client-initiated bootstrap (LwM2M Core 1.1.1 §6.1.3): the client starts with only this Bootstrap-Server account
+   * (NoSec or the vendor's PSK) and no LwM2M server; the bootstrap server writes the server account, then the client
+   * registers with it. `security` and `serverUri` are then ignored.
+   */
+  readonly bootstrap?: {
+    readonly uri: string;
+    readonly security: Extract<LeshanSecurity, { mode: 'none' } | { mode: 'psk' }>;
+  };
   readonly lifetime?: number;
   readonly security?: LeshanSecurity;
   /**
@@ -259,7 +269,10 @@ export class LeshanClientPeer {
   async start(options: LeshanStartOptions): Promise<void> {
     await this.command('start', {
       endpoint: options.endpoint,
-      serverUri: options.serverUri,
+      ...(options.serverUri !== undefined ? { serverUri: options.serverUri } : {}),
+      ...(options.bootstrap
+        ? { bootstrap: { uri: options.bootstrap.uri, security: securityArgs(options.bootstrap.security) } }
+        : {}),
       lifetime: options.lifetime ?? 300,
       security: securityArgs(options.security ?? { mode: 'none' }),
       objects: options.objects ?? standardObjects(),

@@ -46,6 +46,7 @@ import org.eclipse.leshan.core.model.StaticModel;
 import org.eclipse.leshan.core.node.LwM2mNode;
 import org.eclipse.leshan.core.node.LwM2mPath;
 import org.eclipse.leshan.core.node.TimestampedLwM2mNodes;
+import org.eclipse.leshan.core.request.BootstrapRequest;
 import org.eclipse.leshan.core.request.ContentFormat;
 import org.eclipse.leshan.core.request.DeregisterRequest;
 import org.eclipse.leshan.core.request.RegisterRequest;
@@ -203,8 +204,19 @@ public final class HarnessMain {
             });
         }
 
-        initializer.setInstancesForObject(0, security(uri, c.path("security")));
-        initializer.setInstancesForObject(1, new Server((int) SHORT_SERVER_ID, lifetime));
+        JsonNode bootstrap = c.path("bootstrap");
+        if (bootstrap.isObject()) {
+            // Client-initiated bootstrap (Core 1.1.1 §6.1.3): only the Bootstrap-Server account (/0 with resource 1
+            // true) and no Server object instance, so Leshan's engine bootstraps first; the bootstrap server then
+            // creates the LwM2M server's Security and Server instances through these classes.
+            initializer.setClassForObject(0, Security.class);
+            initializer.setClassForObject(1, Server.class);
+            initializer.setInstancesForObject(0, bootstrapSecurity(bootstrap.path("uri").asText(),
+                    bootstrap.path("security")));
+        } else {
+            initializer.setInstancesForObject(0, security(uri, c.path("security")));
+            initializer.setInstancesForObject(1, new Server((int) SHORT_SERVER_ID, lifetime));
+        }
         for (Map.Entry<Integer, List<LwM2mInstanceEnabler>> e : objects.entrySet())
             if (!e.getValue().isEmpty())
                 initializer.setInstancesForObject(e.getKey(), e.getValue().toArray(new LwM2mInstanceEnabler[0]));
@@ -267,6 +279,20 @@ public final class HarnessMain {
                     der(s, "serverCertificate"), ULong.valueOf(s.path("certificateUsage").asLong(3)));
         default:
             throw new IllegalArgumentException("unknown security mode " + mode);
+        }
+    }
+
+    /** The Bootstrap-Server account (/0 with Bootstrap-Server = true): NoSec or PSK (the vendor's credential). */
+    private static Security bootstrapSecurity(String uri, JsonNode s) {
+        String mode = s.path("mode").asText("none");
+        switch (mode) {
+        case "none":
+            return Security.noSecBootstrap(uri);
+        case "psk":
+            return Security.pskBootstrap(uri, s.path("identity").asText().getBytes(StandardCharsets.UTF_8),
+                    hex(s.path("keyHex").asText()));
+        default:
+            throw new IllegalArgumentException("unsupported bootstrap security mode " + mode);
         }
     }
 
@@ -389,6 +415,27 @@ public final class HarnessMain {
 
     /** Leshan's registration engine events, as harness events. */
     private final class Observer extends LwM2mClientObserverAdapter {
+        @Override
+        public void onBootstrapStarted(LwM2mServer server, BootstrapRequest request) {
+            Events.emit("bootstrap-started");
+        }
+
+        @Override
+        public void onBootstrapSuccess(LwM2mServer server, BootstrapRequest request) {
+            Events.emit("bootstrapped");
+        }
+
+        @Override
+        public void onBootstrapFailure(LwM2mServer server, BootstrapRequest request, ResponseCode code,
+                String message, Exception cause) {
+            failure("bootstrap-failed", code, message, cause);
+        }
+
+        @Override
+        public void onBootstrapTimeout(LwM2mServer server, BootstrapRequest request) {
+            Events.emit("bootstrap-timeout");
+        }
+
         @Override
         public void onRegistrationSuccess(LwM2mServer server, RegisterRequest request, String registrationId) {
             ObjectNode e = Events.event("registered");

@@ -1,0 +1,137 @@
+import { type Clock, CoapEndpoint, formatPeer, systemClock } from '@smartcity/coap';
+import { type DtlsServerTransport } from '@smartcity/dtls';
+import {
+  BootstrapRepository,
+  createPool,
+  CredentialKeyring,
+  DeviceCredentialRepository,
+  pingDatabase,
+} from '@smartcity/platform-db';
+import {
+  createLogger,
+  createMetricsRegistry,
+  type Logger,
+  type OpsServer,
+  startOpsServer,
+} from '@smartcity/platform-observability';
+import { closeRedis, createRedis, isRedisReady, type Redis } from '@smartcity/platform-redis';
+import { type Pool } from 'pg';
+import { type Registry } from 'prom-client';
+import { BootstrapHandler } from './bootstrap/bootstrap.handler';
+import { PgBootstrapDevices } from './bootstrap/pg-bootstrap-devices';
+import { type BootstrapConfig } from './config/bootstrap.config';
+import { BootstrapMetrics } from './metrics/bootstrap.metrics';
+import { createBootstrapDtls } from './security/bootstrap-dtls';
+
+/**
+ * Composition root of the bootstrap server (LwM2M Core 1.1.1 §6.1): coaps with the vendors' bootstrap PSKs, the
+ * Bootstrap-Request handler and its sequences, PostgreSQL (application role, RLS per tenant), Redis (device changes
+ * for the ingest), ops endpoints. Plain constructor injection, as the ingest.
+ */
+export class BootstrapApp {
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly metrics: BootstrapMetrics;
+  readonly coaps: CoapEndpoint;
+  readonly handler: BootstrapHandler;
+  private readonly dtls: DtlsServerTransport;
+  private readonly pool: Pool;
+  private readonly redis: Redis;
+  private ops: OpsServer | undefined;
+  private started = false;
+  private stopping = false;
+
+  constructor(
+    readonly config: BootstrapConfig,
+    deps: { logger?: Logger; clock?: Clock } = {},
+  ) {
+    const clock = deps.clock ?? systemClock;
+    this.logger =
+      deps.logger ??
+      createLogger({ app: 'bootstrap', level: config.LOG_LEVEL, base: { instance: config.INSTANCE_ID } });
+    this.registry = createMetricsRegistry('bootstrap');
+    this.metrics = new BootstrapMetrics(this.registry, () => this.handler.activeSessions);
+    this.pool = createPool({
+      connectionString: config.DATABASE_URL,
+      applicationName: 'bootstrap',
+      max: 4,
+      onIdleError: (err) => this.logger.warn({ err }, 'postgres client error'),
+    });
+    this.redis = createRedis({
+      url: config.REDIS_URL,
+      logger: this.logger,
+      name: `bootstrap:${config.INSTANCE_ID}`,
+    });
+    const keyring = new CredentialKeyring(config.CREDENTIAL_KEYS);
+    const bootstrap = new BootstrapRepository(keyring);
+    this.dtls = createBootstrapDtls({
+      config,
+      pool: this.pool,
+      bootstrap,
+      metrics: this.metrics,
+      clock,
+      onSocketError: (err) => this.logger.error({ err }, 'coaps socket error'),
+    });
+    this.dtls.on('handshakeFailed', (e) =>
+      this.logger.debug({ peer: formatPeer(e), reason: e.reason, alert: e.alert }, 'dtls handshake failed'),
+    );
+    this.coaps = new CoapEndpoint({
+      clock,
+      transport: this.dtls,
+      logger: this.logger.child({ context: 'CoapEndpoint' }),
+      drainRetryAfterS: config.UNAVAILABLE_RETRY_AFTER_S,
+    });
+    this.handler = new BootstrapHandler(
+      this.coaps,
+      new PgBootstrapDevices(this.pool, bootstrap, new DeviceCredentialRepository(keyring), this.redis),
+      this.metrics,
+      this.logger.child({ context: 'Bootstrap' }),
+      clock,
+      {
+        maxSessions: config.BOOTSTRAP_MAX_SESSIONS,
+        sessionTimeoutMs: config.BOOTSTRAP_SESSION_TIMEOUT_MS,
+        requestTimeoutMs: config.BOOTSTRAP_REQUEST_TIMEOUT_MS,
+        retryAfterS: config.UNAVAILABLE_RETRY_AFTER_S,
+      },
+    );
+  }
+
+  async start(options: { ops?: boolean } = {}): Promise<void> {
+    await this.coaps.start(this.handler.handle);
+    if (options.ops !== false) {
+      this.ops = await startOpsServer({
+        host: this.config.OPS_HOST,
+        port: this.config.OPS_PORT,
+        registry: this.registry,
+        isReady: () => this.isReady(),
+      });
+    }
+    this.started = true;
+    this.logger.info({ coaps: this.coaps.localAddress(), ops: this.ops?.port }, 'bootstrap server started');
+  }
+
+  coapsPort(): number {
+    return this.coaps.localAddress().port;
+  }
+
+  async isReady(): Promise<boolean> {
+    return (
+      this.started && !this.stopping && (await isRedisReady(this.redis)) && (await pingDatabase(this.pool))
+    );
+  }
+
+  /**
+   * Graceful shutdown: new Bootstrap-Requests get 5.03 + Max-Age, running sequences are aborted (their devices
+   * retry, and the retry's Delete of /0 and /1 cleans up), then sockets and connections close.
+   */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    await this.coaps.drain(this.config.SHUTDOWN_DRAIN_MS);
+    await this.handler.stop();
+    await this.coaps.close();
+    await closeRedis(this.redis);
+    await this.pool.end().catch(() => undefined);
+    await this.ops?.close();
+  }
+}

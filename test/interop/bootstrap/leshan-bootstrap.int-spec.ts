@@ -1,0 +1,160 @@
+/**
+ * ETS LwM2M-1.1-int-1 (bootstrap with PSK, then register) with Eclipse Leshan's client (leshan-client-cf 2.0.0-M15,
+ * Scandium DTLS): the device starts with only its vendor bootstrap PSK; our bootstrap server (apps/bootstrap)
+ * writes its city's LwM2M server account (a PSK generated per device, never the bootstrap key); the device then
+ * registers with the real ingest over coaps with that credential, in its tenant. A device with a wrong bootstrap key
+ * fails the DTLS handshake and nothing is written for it.
+ */
+import { randomBytes } from 'node:crypto';
+import { LOCAL_STACK } from '@smartcity/platform-config';
+import {
+  BootstrapRepository,
+  CredentialKeyring,
+  DeviceCredentialRepository,
+  withPlatformAdmin,
+} from '@smartcity/platform-db';
+import { BootstrapApp } from '../../../apps/bootstrap/src/bootstrap.app';
+import { loadBootstrapConfig } from '../../../apps/bootstrap/src/config/bootstrap.config';
+import { type IngestApp } from '../../../apps/coap-ingest/src/ingest.app';
+import { IngestTestWorld, logger } from '../../../apps/coap-ingest/src/testing/ingest-harness';
+import { LeshanClientPeer, type LeshanEvent } from '../leshan-client/leshan-client';
+
+/** Timeouts for a 2-core box shared with Kafka, PostgreSQL, Redis, Keycloak and a JVM per Leshan client. */
+const TIMEOUTS = { test: 180_000, setup: 240_000, event: 60_000 } as const;
+jest.setTimeout(TIMEOUTS.test);
+
+const keyring = new CredentialKeyring(LOCAL_STACK.credentialKeys);
+
+describe('bootstrap server with the Leshan client (LwM2M-1.1-int-1: bootstrap with PSK, then register)', () => {
+  const world = new IngestTestWorld();
+  const lamp = {
+    endpoint: `bs-${world.run}-lamp`,
+    identity: `vendor-${world.run}-lamp`,
+    key: randomBytes(16),
+  };
+  const intruder = {
+    endpoint: `bs-${world.run}-intruder`,
+    identity: `vendor-${world.run}-intruder`,
+    key: randomBytes(16),
+  };
+  const deviceIds = new Map<string, string>();
+  let ingest: IngestApp;
+  let bootstrap: BootstrapApp;
+  const clients: LeshanClientPeer[] = [];
+
+  const launch = async (device: typeof lamp, key: Buffer): Promise<LeshanClientPeer> => {
+    const leshan = await LeshanClientPeer.launch({ readyTimeoutMs: TIMEOUTS.event * 2 });
+    clients.push(leshan);
+    await leshan.start({
+      endpoint: device.endpoint,
+      bootstrap: {
+        uri: `coaps://127.0.0.1:${bootstrap.coapsPort()}`,
+        security: { mode: 'psk', identity: device.identity, key },
+      },
+      lifetime: 300,
+      // One attempt within the test: the engine waits 10 minutes before it tries again.
+      retryWaitMs: 600_000,
+      requestTimeoutMs: 40_000,
+      dtlsRetransmissionMs: 2000,
+      dtlsMaxRetransmissions: 3,
+    });
+    return leshan;
+  };
+
+  const credentialRows = async (deviceId: string) =>
+    (
+      await world.owner.query<{ psk_identity: string }>(
+        'SELECT psk_identity FROM device_credentials WHERE device_id = $1',
+        [deviceId],
+      )
+    ).rows;
+
+  beforeAll(async () => {
+    await world.createTenant({ allowNosec: false });
+    for (const d of [lamp, intruder]) deviceIds.set(d.endpoint, await world.provision(d.endpoint));
+    ingest = await world.startIngest();
+    await world.readUplinks();
+    const repository = new BootstrapRepository(keyring);
+    await withPlatformAdmin(world.owner, async (tx) => {
+      await repository.setCredentials(
+        tx,
+        world.tenant,
+        [lamp, intruder].map((d) => ({
+          deviceId: deviceIds.get(d.endpoint)!,
+          identity: d.identity,
+          key: d.key,
+        })),
+        'vendor-batch-1',
+      );
+      await repository.setConfig(tx, world.tenant, {
+        serverUri: `coaps://127.0.0.1:${ingest.coapsPort()}`,
+        lifetime: 300,
+        binding: 'U',
+        shortServerId: 1,
+      });
+    });
+    bootstrap = new BootstrapApp(
+      {
+        ...loadBootstrapConfig({}),
+        COAPS_HOST: '127.0.0.1',
+        COAPS_PORT: 0,
+        OPS_PORT: 0,
+        LOG_LEVEL: 'silent',
+        INSTANCE_ID: `test-bootstrap-${world.run}`,
+        SHUTDOWN_DRAIN_MS: 1000,
+      },
+      { logger },
+    );
+    await bootstrap.start({ ops: false });
+  }, TIMEOUTS.setup);
+
+  afterAll(async () => {
+    for (const c of clients) await c.stop().catch(() => c.kill());
+    await bootstrap?.stop();
+    await world.cleanup();
+  });
+
+  it('bootstraps with its vendor PSK, then registers with the ingest over coaps with the PSK it was given', async () => {
+    const leshan = await launch(lamp, lamp.key);
+    const outcome = await leshan.waitFor(
+      (e) => ['bootstrapped', 'bootstrap-failed', 'bootstrap-timeout'].includes(e.event),
+      { from: 0, timeoutMs: TIMEOUTS.event },
+    );
+    expect(outcome).toMatchObject({ event: 'bootstrapped' });
+    await leshan.registered(0, TIMEOUTS.event);
+
+    const [registration] = await world.waitForUplinks(
+      (u) => u.endpoint === lamp.endpoint && u.kind === 'registration',
+      1,
+      TIMEOUTS.event,
+    );
+    expect(registration).toMatchObject({ tenant: world.tenant, endpoint: lamp.endpoint });
+    // The registration was made with the generated LwM2M server credential, not the vendor's bootstrap PSK.
+    const stored = await ingest.store.get(registration!.registrationId);
+    expect(stored?.identity).toBe(`psk:${lamp.endpoint}`);
+    const issued = await new DeviceCredentialRepository(keyring).resolvePsk(world.owner, lamp.endpoint);
+    expect(issued).toMatchObject({ tenantId: world.tenant, endpoint: lamp.endpoint });
+    expect(issued!.key.equals(lamp.key)).toBe(false);
+    // Two handshakes: one with the bootstrap server, one with the ingest.
+    expect(leshan.since(0, 'dtls-handshake-ok')).toHaveLength(2);
+    const finished = await world.owner.query<{ last_bootstrap_at: Date | null }>(
+      'SELECT last_bootstrap_at FROM bootstrap_credentials WHERE device_id = $1',
+      [deviceIds.get(lamp.endpoint)],
+    );
+    expect(finished.rows[0]?.last_bootstrap_at).not.toBeNull();
+  });
+
+  it('refuses a device with a wrong bootstrap key: the handshake fails and nothing is written', async () => {
+    const leshan = await launch(intruder, randomBytes(16));
+    // Scandium's and Leshan's threads report the failure separately: wait for both, in either order.
+    const failure = await leshan.waitFor('dtls-handshake-failed', { from: 0, timeoutMs: TIMEOUTS.event });
+    expect(failure).toMatchObject({ alert: { level: 'fatal', description: 'decrypt_error' } });
+    const outcome: LeshanEvent = await leshan.waitFor(
+      (e) => ['bootstrapped', 'bootstrap-failed', 'bootstrap-timeout'].includes(e.event),
+      { from: 0, timeoutMs: TIMEOUTS.event },
+    );
+    expect(outcome.event).toBe('bootstrap-failed');
+    expect(leshan.since(0, 'dtls-handshake-ok')).toHaveLength(0);
+    expect(await credentialRows(deviceIds.get(intruder.endpoint)!)).toEqual([]);
+  });
+});
