@@ -41,12 +41,15 @@ export function processTree(pid: number): number[] {
   return [...tree];
 }
 
-/** CPU time (user + system) and resident memory of a process tree, from /proc. */
-export function sampleProcess(pid: number): ProcessSample | undefined {
+/**
+ * CPU time (user + system) and resident memory of a process tree, from /proc; of the process alone with
+ * `tree: false` (the benchmark's process is the parent of the apps and of the lean fleet, each watched apart).
+ */
+export function sampleProcess(pid: number, options: { tree?: boolean } = {}): ProcessSample | undefined {
   let cpu = 0;
   let rss = 0;
   let count = 0;
-  for (const p of processTree(pid)) {
+  for (const p of options.tree === false ? [pid] : processTree(pid)) {
     try {
       const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
