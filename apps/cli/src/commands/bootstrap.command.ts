@@ -1,0 +1,261 @@
+import { readFile, stat } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { LOCAL_STACK, loadConfig, secret } from '@smartcity/platform-config';
+import { isTenantSlug } from '@smartcity/platform-contracts';
+import {
+  BootstrapRepository,
+  type BootstrapOverride,
+  checkPskIdentity,
+  createPool,
+  CredentialInputError,
+  CredentialKeyring,
+  isBootstrapIdentityTaken,
+  parsePskKeyHex,
+  type TxClient,
+  withPlatformAdmin,
+} from '@smartcity/platform-db';
+import { createLogger } from '@smartcity/platform-observability';
+import { closeRedis, createRedis, invalidateDeviceDirectory } from '@smartcity/platform-redis';
+import { type Pool } from 'pg';
+import { z } from 'zod';
+import { CliUsageError, type CliCommand } from '../cli-command';
+
+const USAGE =
+  'bootstrap import <tenant> <file.csv> [--batch <name>]' +
+  ' | bootstrap config <tenant> --server-uri <coaps://host:port> [--lifetime <s>] [--binding U] [--short-server-id <n>]' +
+  ' | bootstrap config <tenant> --endpoint <endpoint> [--server-uri <uri>] [--lifetime <s>] [--binding U]' +
+  ' | bootstrap show <tenant>';
+
+const envSchema = z.object({
+  DATABASE_OWNER_URL: secret(z.string().min(1).default(LOCAL_STACK.databaseOwnerUrl)),
+  REDIS_URL: secret(z.string().default(LOCAL_STACK.redisUrl)),
+  /** Keys sealing device secrets at rest: the bootstrap server's, the ingest's and the gateway's CREDENTIAL_KEYS. */
+  CREDENTIAL_KEYS: secret(z.string().min(1).default(LOCAL_STACK.credentialKeys)),
+});
+
+/** Explicit limits of a vendor batch file. */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+const MAX_LINES = 100_000;
+
+/** One line of a vendor batch. The key is never printed, not even in an error. */
+export interface BatchLine {
+  readonly line: number;
+  readonly endpoint: string;
+  readonly identity: string;
+  readonly key: Buffer;
+}
+
+/**
+ * Bootstrap (issue 18, LwM2M Core 1.1.1 §6.1): vendor batches of bootstrap credentials and what the bootstrap server
+ * (apps/bootstrap) writes into the devices.
+ *
+ * - `import`: a CSV of `endpoint,identity,keyHex` per line (a header line `endpoint,...`, blank lines and `#`
+ *   comments are skipped): the devices are created in the tenant (or kept, when they are its own) and get their
+ *   bootstrap PSK, sealed with CREDENTIAL_KEYS; all or nothing.
+ * - `config`: the tenant's LwM2M server account for its devices (server URI, lifetime, binding, short server id),
+ *   or with `--endpoint` one device's override (no value given: the override is removed).
+ * - `show`: the tenant's configuration and how many devices have a bootstrap credential (never a key).
+ */
+export const command: CliCommand = {
+  name: 'bootstrap',
+  summary: 'bootstrap credentials (vendor CSV batches) and bootstrap configuration of a tenant',
+  async run(args, io) {
+    const [action, ...rest] = args;
+    if (action !== 'import' && action !== 'config' && action !== 'show')
+      throw new CliUsageError(`usage: ${USAGE}`);
+    const { values, positionals } = parse(rest);
+    const tenant = positionals[0];
+    if (!tenant || !isTenantSlug(tenant)) throw new CliUsageError(`usage: ${USAGE}`);
+    const batch = action === 'import' ? await readBatch(positionals[1]) : [];
+    const env = loadConfig(envSchema);
+    const repository = new BootstrapRepository(new CredentialKeyring(env.CREDENTIAL_KEYS));
+    const pool = createPool({ connectionString: env.DATABASE_OWNER_URL, applicationName: 'cli', max: 2 });
+    try {
+      await requireTenant(pool, tenant);
+      if (action === 'show') {
+        const { rows } = await pool.query(
+          `SELECT c.server_uri, c.lifetime, c.binding, c.short_server_id,
+                  (SELECT count(*) FROM bootstrap_credentials b WHERE b.tenant_id = $1)::int AS bootstrap_credentials,
+                  (SELECT count(*) FROM bootstrap_device_overrides o WHERE o.tenant_id = $1)::int AS overrides
+           FROM (SELECT 1) one LEFT JOIN bootstrap_configs c ON c.tenant_id = $1`,
+          [tenant],
+        );
+        io.stdout.write(JSON.stringify(rows[0], null, 2) + '\n');
+        return 0;
+      }
+      if (action === 'config') {
+        await withPlatformAdmin(pool, (tx) => configure(tx, repository, tenant, values));
+        io.stdout.write(
+          values.endpoint !== undefined
+            ? `bootstrap override of ${values.endpoint} set in ${tenant}\n`
+            : `bootstrap configuration of ${tenant} set\n`,
+        );
+        return 0;
+      }
+      await importBatch(pool, repository, tenant, batch, values.batch);
+      const redis = createRedis({
+        url: env.REDIS_URL,
+        logger: createLogger({ app: 'cli', level: 'warn' }, process.stderr),
+      });
+      try {
+        // New devices: the ingest must not answer from a cached "unknown endpoint".
+        await invalidateDeviceDirectory(
+          redis,
+          batch.map((b) => b.endpoint),
+        );
+      } finally {
+        await closeRedis(redis);
+      }
+      io.stdout.write(`imported ${batch.length} bootstrap credential(s) into ${tenant}\n`);
+      return 0;
+    } finally {
+      await pool.end();
+    }
+  },
+};
+
+/** Parses a vendor batch (pure): `endpoint,identity,keyHex` per line. Errors name the line, never the key. */
+export function parseBatch(text: string): BatchLine[] {
+  const out: BatchLine[] = [];
+  const endpoints = new Set<string>();
+  const identities = new Set<string>();
+  const lines = text.split(/\r?\n/);
+  if (lines.length > MAX_LINES + 1) throw new CliUsageError(`a batch has at most ${MAX_LINES} lines`);
+  lines.forEach((raw, i) => {
+    const line = i + 1;
+    const text = raw.trim();
+    if (text === '' || text.startsWith('#')) return;
+    const fields = text.split(',').map((f) => f.trim());
+    if (out.length === 0 && fields[0]?.toLowerCase() === 'endpoint') return;
+    if (fields.length !== 3) throw new CliUsageError(`line ${line}: expected endpoint,identity,keyHex`);
+    const [endpoint, identity, keyHex] = fields as [string, string, string];
+    if (endpoint.length < 1 || endpoint.length > 255 || /[\u0000-\u001f\u007f]/.test(endpoint))
+      throw new CliUsageError(`line ${line}: the endpoint must be 1..255 printable characters`);
+    let key: Buffer;
+    try {
+      checkPskIdentity(identity);
+      key = parsePskKeyHex(keyHex);
+    } catch (err) {
+      if (err instanceof CredentialInputError) throw new CliUsageError(`line ${line}: ${err.message}`);
+      throw err;
+    }
+    if (endpoints.has(endpoint))
+      throw new CliUsageError(`line ${line}: endpoint "${endpoint}" is listed twice`);
+    if (identities.has(identity))
+      throw new CliUsageError(`line ${line}: identity "${identity}" is listed twice`);
+    endpoints.add(endpoint);
+    identities.add(identity);
+    out.push({ line, endpoint, identity, key });
+  });
+  if (out.length === 0) throw new CliUsageError('the batch has no credential lines');
+  return out;
+}
+
+async function readBatch(file: string | undefined): Promise<BatchLine[]> {
+  if (!file) throw new CliUsageError(`usage: ${USAGE}`);
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) throw new CliUsageError(`cannot read ${file}`);
+  if (info.size > MAX_FILE_BYTES) throw new CliUsageError(`${file} is larger than ${MAX_FILE_BYTES} bytes`);
+  return parseBatch(await readFile(file, 'utf8'));
+}
+
+async function requireTenant(pool: Pool, tenant: string): Promise<void> {
+  const exists = await pool.query('SELECT 1 FROM tenants WHERE id = $1', [tenant]);
+  if (exists.rowCount === 0)
+    throw new CliUsageError(`tenant "${tenant}" does not exist (see: tenant create)`);
+}
+
+/** The whole batch in one transaction: devices (the tenant's own are kept), then their bootstrap credentials. */
+async function importBatch(
+  pool: Pool,
+  repository: BootstrapRepository,
+  tenant: string,
+  batch: readonly BatchLine[],
+  name: string | undefined,
+): Promise<void> {
+  await withPlatformAdmin(pool, async (tx) => {
+    const entries = [];
+    for (const b of batch) {
+      const r = await tx.query<{ id: string }>(
+        `INSERT INTO devices (tenant_id, endpoint, name) VALUES ($1, $2, $2)
+         ON CONFLICT (endpoint) DO UPDATE SET endpoint = EXCLUDED.endpoint WHERE devices.tenant_id = EXCLUDED.tenant_id
+         RETURNING id`,
+        [tenant, b.endpoint],
+      );
+      const id = r.rows[0]?.id;
+      if (!id) throw new CliUsageError(`line ${b.line}: endpoint "${b.endpoint}" belongs to another tenant`);
+      entries.push({ deviceId: id, identity: b.identity, key: b.key });
+    }
+    try {
+      await repository.setCredentials(tx, tenant, entries, name);
+    } catch (err) {
+      if (isBootstrapIdentityTaken(err))
+        throw new CliUsageError('a bootstrap PSK identity of the batch is already in use by another device');
+      if (err instanceof CredentialInputError) throw new CliUsageError(err.message);
+      throw err;
+    }
+  });
+}
+
+async function configure(
+  tx: TxClient,
+  repository: BootstrapRepository,
+  tenant: string,
+  values: ReturnType<typeof parse>['values'],
+): Promise<void> {
+  const lifetime = values.lifetime !== undefined ? integer(values.lifetime, '--lifetime') : undefined;
+  try {
+    if (values.endpoint !== undefined) {
+      if (values['short-server-id'] !== undefined)
+        throw new CliUsageError('--short-server-id is the tenant’s (no --endpoint)');
+      const r = await tx.query<{ id: string }>(
+        'SELECT id FROM devices WHERE tenant_id = $1 AND endpoint = $2',
+        [tenant, values.endpoint],
+      );
+      const id = r.rows[0]?.id;
+      if (!id) throw new CliUsageError(`${tenant} has no device "${values.endpoint}"`);
+      const override: BootstrapOverride = {
+        ...(values['server-uri'] !== undefined ? { serverUri: values['server-uri'] } : {}),
+        ...(lifetime !== undefined ? { lifetime } : {}),
+        ...(values.binding !== undefined ? { binding: values.binding } : {}),
+      };
+      await repository.setOverride(tx, tenant, id, override);
+      return;
+    }
+    if (values['server-uri'] === undefined) throw new CliUsageError(`usage: ${USAGE}`);
+    await repository.setConfig(tx, tenant, {
+      serverUri: values['server-uri'],
+      lifetime: lifetime ?? 300,
+      binding: values.binding ?? 'U',
+      shortServerId:
+        values['short-server-id'] !== undefined ? integer(values['short-server-id'], '--short-server-id') : 1,
+    });
+  } catch (err) {
+    if (err instanceof CredentialInputError) throw new CliUsageError(err.message);
+    throw err;
+  }
+}
+
+function integer(text: string, option: string): number {
+  if (!/^\d{1,9}$/.test(text)) throw new CliUsageError(`${option} is a whole number`);
+  return Number(text);
+}
+
+function parse(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        batch: { type: 'string' },
+        'server-uri': { type: 'string' },
+        lifetime: { type: 'string' },
+        binding: { type: 'string' },
+        'short-server-id': { type: 'string' },
+        endpoint: { type: 'string' },
+      },
+    });
+  } catch (err) {
+    throw new CliUsageError((err as Error).message);
+  }
+}
