@@ -5,7 +5,7 @@
  * The ingest runs in a child process (so its memory is measured alone); this process plays the devices
  * over real UDP on loopback. Uses the local stack (Kafka, Redis, PostgreSQL) with a throw-away tenant, topic
  * and Redis prefix. Env: BENCH_ENDPOINTS (10000), BENCH_SECONDS (10), BENCH_WINDOW (outstanding CONs, 256),
- * BENCH_REGISTER_WINDOW (outstanding Registers, 256).
+ * BENCH_REGISTER_WINDOW (outstanding Registers, 256), BENCH_OPEN_SOCKETS (device sockets kept open, 10000).
  * `-- --dtls` adds the coaps figures (see dtls-phase.ts), BENCH_DTLS_ENDPOINTS (10000) devices with a PSK each.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -21,6 +21,7 @@ const ENDPOINTS = Number(process.env.BENCH_ENDPOINTS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 256);
 const REGISTER_WINDOW = Number(process.env.BENCH_REGISTER_WINDOW ?? 256);
+const OPEN_SOCKETS = Number(process.env.BENCH_OPEN_SOCKETS ?? 10_000);
 /** `--dtls`: also measure coaps (BENCH_DTLS_ENDPOINTS devices, default 10,000). */
 const DTLS = process.argv.includes('--dtls');
 const DTLS_ENDPOINTS = Number(process.env.BENCH_DTLS_ENDPOINTS ?? 10_000);
@@ -95,26 +96,26 @@ async function main(): Promise<void> {
   const ingest = await startIngest();
   try {
     const before = await ingest.ask('memory');
-    // ---- 10,000 registrations, one UDP socket (address) per endpoint
-    const sockets = await Promise.all(
-      Array.from({ length: ENDPOINTS }, () => {
-        const s = createSocket('udp4');
-        return new Promise<typeof s>((r) => s.bind(0, '127.0.0.1', () => r(s)));
-      }),
-    );
+    // ---- one UDP socket (address) per endpoint. A process has too few descriptors for 100,000 sockets, so beyond
+    // OPEN_SOCKETS each device registers from a socket of its own loopback address (127.1.x.y: distinct addresses,
+    // as devices behind different NATs) that closes once answered; the Send phase uses the first OPEN_SOCKETS.
+    const open = Math.min(ENDPOINTS, OPEN_SOCKETS);
+    const bind = (address: string) => {
+      const s = createSocket('udp4');
+      return new Promise<typeof s>((r) => s.bind(0, address, () => r(s)));
+    };
+    const sockets = await Promise.all(Array.from({ length: open }, () => bind('127.0.0.1')));
     let mid = 0;
     const pending = new Map<string, (code: number) => void>();
-    const ports = sockets.map((s) => s.address().port);
-    for (const s of sockets) {
-      const port = s.address().port;
+    const listen = (s: (typeof sockets)[number], i: number) =>
       s.on('message', (data) => {
         const m = parseCoapMessage(data);
-        const key = `${port}#${m.messageId}`;
+        const key = `${i}#${m.messageId}`;
         pending.get(key)?.(m.code);
         pending.delete(key);
       });
-    }
-    const request = (
+    sockets.forEach(listen);
+    const request = async (
       i: number,
       code: number,
       path: string[],
@@ -122,7 +123,10 @@ async function main(): Promise<void> {
       payload: Buffer,
       cf?: number,
     ) => {
-      const s = sockets[i]!;
+      const j = i - open + 1;
+      const ephemeral =
+        i < open ? undefined : listen(await bind(`127.${1 + (j >> 16)}.${(j >> 8) & 255}.${j & 255}`), i);
+      const s = ephemeral ?? sockets[i]!;
       const messageId = (mid = (mid + 1) & 0xffff);
       const bytes = serializeCoapMessage({
         type: CoapType.Confirmable,
@@ -136,8 +140,8 @@ async function main(): Promise<void> {
         ],
         payload,
       });
-      return new Promise<number>((resolve) => {
-        const key = `${ports[i]}#${messageId}`;
+      const answered = await new Promise<number>((resolve) => {
+        const key = `${i}#${messageId}`;
         const timer = setTimeout(() => {
           pending.delete(key);
           resolve(-1);
@@ -148,6 +152,8 @@ async function main(): Promise<void> {
         });
         s.send(bytes, ingest.port, '127.0.0.1');
       });
+      ephemeral?.close();
+      return answered;
     };
     const links = Buffer.from('</1/0>,</3/0>,</3303/0>,</3410/0>');
     // ---- Register storm: REGISTER_WINDOW outstanding Registers (a power cut brings every device back at once)
@@ -186,7 +192,7 @@ async function main(): Promise<void> {
     let next = 0;
     const worker = async () => {
       while (Date.now() < until) {
-        const i = next++ % registered;
+        const i = next++ % Math.min(registered, open);
         const t = process.hrtime.bigint();
         const code = await request(i, CoapCode.POST, ['dp'], [], payload, 110);
         if (code === CoapCode.Changed) {

@@ -69,7 +69,7 @@ export class DeviceRequestService {
   /** Called on every uplink: releases the requests held for a sleeping queue-mode device. */
   wake(owned: OwnedRegistration): void {
     if (owned.held.length === 0) return;
-    for (const release of owned.held.splice(0)) release();
+    for (const release of owned.takeHeld()) release();
   }
 
   private async executeOn(
@@ -104,7 +104,7 @@ export class DeviceRequestService {
       if (observing && message.code === CoapCode.Content) {
         const previous = owned.observations.get(key);
         if (previous && !previous.equals(token)) owned.via.forget(owned.peer, previous);
-        owned.observations.set(key, token);
+        owned.setObservation(key, token);
       }
       const contentFormat = uintOptionOf(message, CoapOption.ContentFormat);
       return {
@@ -127,11 +127,10 @@ export class DeviceRequestService {
         resolve(true);
       };
       const timer = this.clock.setTimeout(() => {
-        const i = owned.held.indexOf(release);
-        if (i >= 0) owned.held.splice(i, 1);
+        owned.unhold(release);
         resolve(false);
       }, wait);
-      owned.held.push(release);
+      owned.hold(release);
     });
   }
 
@@ -146,7 +145,7 @@ export class DeviceRequestService {
     const key = observationKeyOf(op);
     const token = owned.observations.get(key);
     if (!token) return { status: 'invalid', error: `no observation of ${key}` };
-    owned.observations.delete(key);
+    owned.deleteObservation(key);
     owned.via.forget(owned.peer, token);
     const request: Lwm2mRequest =
       op.op === 'cancel-observation'

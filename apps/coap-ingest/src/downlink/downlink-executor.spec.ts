@@ -144,7 +144,7 @@ describe('DownlinkExecutor', () => {
     await new Promise((r) => setTimeout(r, 30));
     expect(t.executed).toEqual([]);
     awake = true;
-    for (const release of owned.held.splice(0)) release();
+    for (const release of owned.takeHeld()) release();
     await t.idle();
     expect(t.results.map((r) => r.status)).toEqual(['sent', 'completed']);
   });

@@ -141,8 +141,7 @@ export class DownlinkExecutor {
     return new Promise((resolve) => {
       const finish = (outcome: 'awake' | 'expired' | 'moved') => {
         clearInterval(poll);
-        const i = owned.held.indexOf(release);
-        if (i >= 0) owned.held.splice(i, 1);
+        owned.unhold(release);
         resolve(outcome);
       };
       const release = () => finish('awake');
@@ -151,7 +150,7 @@ export class DownlinkExecutor {
         else if (this.requests.isAwake(owned)) finish('awake');
         else if (Date.now() >= deadline) finish('expired');
       }, pollMs);
-      owned.held.push(release);
+      owned.hold(release);
     });
   }
 

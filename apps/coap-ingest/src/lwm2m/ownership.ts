@@ -77,7 +77,7 @@ export class RegistrationOwnership {
     const owned = this.local.remove(id);
     if (!owned) return;
     for (const token of owned.observations.values()) this.requests.forgetObservation(owned, token);
-    owned.observations.clear();
+    owned.clearObservations();
   }
 
   /** Applies the device profile after the response went out (the device is awake and listening then). */

@@ -1,25 +1,14 @@
 import { type CoapEndpoint, type Peer } from '@smartcity/coap';
 import { type Registration } from '@smartcity/lwm2m-server';
+import { OwnedRegistration } from './owned-registration';
+import { RegistrationCompactor } from './registration-compactor';
+
+export { OwnedRegistration };
 
 /** How this instance reaches a device: the peer it last heard it from, on the endpoint (coap or coaps) it uses. */
 export interface DeviceContact {
   readonly peer: Peer;
   readonly via: CoapEndpoint;
-}
-
-/** A registration this instance owns (it last heard from the device), with its live per-process state. */
-export interface OwnedRegistration {
-  registration: Registration;
-  /** The device's peer: its address for NoSec, its DTLS session (key and identity) for coaps. */
-  peer: Peer;
-  /** The endpoint the device talks through: requests to it leave from there (its NAT binding, its session). */
-  via: CoapEndpoint;
-  /** Last uplink of any kind (ms): a queue-mode device is awake for a window after it (Transport §6.5). */
-  lastUplinkAt: number;
-  /** Observed path -> the observation's token (its relation in the CoAP endpoint, with `peer`). */
-  readonly observations: Map<string, Buffer>;
-  /** Requests waiting for a queue-mode device to wake up. */
-  readonly held: (() => void)[];
 }
 
 /**
@@ -31,6 +20,7 @@ export class LocalRegistrations {
   private readonly byId = new Map<string, OwnedRegistration>();
   private readonly byPeer = new Map<string, OwnedRegistration>();
   private readonly byEndpoint = new Map<string, OwnedRegistration>();
+  private readonly compactor = new RegistrationCompactor();
 
   get size(): number {
     return this.byId.size;
@@ -54,8 +44,9 @@ export class LocalRegistrations {
   }
 
   /** Adds or refreshes an owned registration; keeps observations and held requests of the same id. */
-  put(registration: Registration, now: number, contact: DeviceContact): OwnedRegistration {
+  put(received: Registration, now: number, contact: DeviceContact): OwnedRegistration {
     const { peer, via } = contact;
+    const registration = this.compactor.compact(received, peer.address);
     let owned = this.byId.get(registration.id);
     if (owned) {
       if (owned.peer.key !== peer.key && this.byPeer.get(owned.peer.key) === owned)
@@ -67,7 +58,7 @@ export class LocalRegistrations {
     } else {
       const previous = this.byEndpoint.get(registration.endpoint);
       if (previous) this.remove(previous.registration.id);
-      owned = { registration, peer, via, lastUplinkAt: now, observations: new Map(), held: [] };
+      owned = new OwnedRegistration(registration, peer, via, now);
       this.byId.set(registration.id, owned);
     }
     this.byPeer.set(peer.key, owned);
