@@ -37,16 +37,25 @@ describe('bootstrap server with the Leshan client (LwM2M-1.1-int-1: bootstrap wi
     identity: `vendor-${world.run}-intruder`,
     key: randomBytes(16),
   };
+  const neighbour = {
+    endpoint: `bs-${world.run}-neighbour`,
+    identity: `vendor-${world.run}-neighbour`,
+    key: randomBytes(16),
+  };
   const deviceIds = new Map<string, string>();
   let ingest: IngestApp;
   let bootstrap: BootstrapApp;
   const clients: LeshanClientPeer[] = [];
 
-  const launch = async (device: typeof lamp, key: Buffer): Promise<LeshanClientPeer> => {
+  const launch = async (
+    device: typeof lamp,
+    key: Buffer,
+    endpoint = device.endpoint,
+  ): Promise<LeshanClientPeer> => {
     const leshan = await LeshanClientPeer.launch({ readyTimeoutMs: TIMEOUTS.event * 2 });
     clients.push(leshan);
     await leshan.start({
-      endpoint: device.endpoint,
+      endpoint,
       bootstrap: {
         uri: `coaps://127.0.0.1:${bootstrap.coapsPort()}`,
         security: { mode: 'psk', identity: device.identity, key },
@@ -71,7 +80,7 @@ describe('bootstrap server with the Leshan client (LwM2M-1.1-int-1: bootstrap wi
 
   beforeAll(async () => {
     await world.createTenant({ allowNosec: false });
-    for (const d of [lamp, intruder]) deviceIds.set(d.endpoint, await world.provision(d.endpoint));
+    for (const d of [lamp, intruder, neighbour]) deviceIds.set(d.endpoint, await world.provision(d.endpoint));
     ingest = await world.startIngest();
     await world.readUplinks();
     const repository = new BootstrapRepository(keyring);
@@ -79,7 +88,7 @@ describe('bootstrap server with the Leshan client (LwM2M-1.1-int-1: bootstrap wi
       await repository.setCredentials(
         tx,
         world.tenant,
-        [lamp, intruder].map((d) => ({
+        [lamp, intruder, neighbour].map((d) => ({
           deviceId: deviceIds.get(d.endpoint)!,
           identity: d.identity,
           key: d.key,
@@ -156,5 +165,16 @@ describe('bootstrap server with the Leshan client (LwM2M-1.1-int-1: bootstrap wi
     expect(outcome.event).toBe('bootstrap-failed');
     expect(leshan.since(0, 'dtls-handshake-ok')).toHaveLength(0);
     expect(await credentialRows(deviceIds.get(intruder.endpoint)!)).toEqual([]);
+  });
+
+  it('refuses with 4.03 an endpoint that is not the credential’s device (the credential decides the device)', async () => {
+    const leshan = await launch(neighbour, neighbour.key, `bs-${world.run}-someone-else`);
+    const outcome: LeshanEvent = await leshan.waitFor(
+      (e) => ['bootstrapped', 'bootstrap-failed', 'bootstrap-timeout'].includes(e.event),
+      { from: 0, timeoutMs: TIMEOUTS.event },
+    );
+    expect(outcome).toMatchObject({ event: 'bootstrap-failed', code: '4.03' });
+    expect(leshan.since(0, 'request')).toEqual([]);
+    expect(await credentialRows(deviceIds.get(neighbour.endpoint)!)).toEqual([]);
   });
 });

@@ -83,8 +83,9 @@ export async function runBootstrapSequence(
     if (finished.code !== CoapCode.Changed) return failed(step, finished.code);
     return { outcome: 'finished', securityInstance: securityId, serverInstance: serverId };
   } catch (err) {
-    const reason =
-      err instanceof SequenceAborted
+    const reason = options.signal?.aborted
+      ? String(options.signal.reason ?? 'aborted')
+      : err instanceof SequenceAborted
         ? err.message
         : err instanceof Error
           ? ((err as { reason?: string }).reason ?? err.name)
