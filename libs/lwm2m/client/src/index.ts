@@ -8,3 +8,4 @@ export * from './payload-codec';
 export * from './registration/registration-payload';
 export * from './request-router';
 export * from './tree/object-tree';
+export * from './bootstrap/bootstrap-client';
