@@ -97,7 +97,7 @@ export class BootstrapRepository {
       const { sealed, keyId } = this.keyring.seal(e.key, aad(e.deviceId));
       // UPDATE, then INSERT: an upsert would need SELECT on the sealed key, which the application role lacks.
       const updated = await tx.query(
-        `UPDATE bootstrap_credentials SET psk_identity = $2, psk_key_sealed = $3, key_id = $4, batch = $5
+        `UPDATE bootstrap_credentials SET psk_identity = $2, psk_key_sealed = $3, key_id = $4, batch = COALESCE($5, batch)
          WHERE device_id = $1`,
         [e.deviceId, e.identity, sealed, keyId, batch ?? null],
       );
