@@ -33,7 +33,7 @@ import { DeviceRequestService } from './downlink/device-request.service';
 import { RegistrationOwnership } from './lwm2m/ownership';
 import { RateAdmission } from './lwm2m/rate-admission';
 import { RegistrationEventsPublisher } from './lwm2m/registration-events.publisher';
-import { newRegistrationId } from './registration/registration-id';
+import { RegistrationIds } from './registration/registration-id';
 import { dtlsMetrics } from './metrics/dtls.metrics';
 import { createCoapsTransport } from './security/coaps-transport';
 import { CredentialLookup } from './security/credential-lookup';
@@ -221,7 +221,7 @@ export class IngestApp {
       authorizer,
       events,
       clock,
-      newId: newRegistrationId,
+      newId: new RegistrationIds().next,
       admit: admission.check,
       settings: {
         instanceId: config.INSTANCE_ID,

@@ -45,8 +45,10 @@ export class RegistrationHandler {
     // The instance that held a replaced registration lets go of it too.
     if (result.replaced) await this.ownership.end(result.replaced);
     const contact = { peer: exchange.peer, via };
+    // Not announced: the id is new, so no other instance holds it (a replaced one was ended above), and a
+    // registration storm saves a Redis PUBLISH per device.
     const owned = await this.ownership.own(result.registration, exchange.receivedAt, contact, {
-      announce: true,
+      announce: false,
     });
     exchange.respond(
       CoapCode.Created,
