@@ -15,6 +15,7 @@ APPS=(
   "coap-ingest|apps/coap-ingest/src/main.ts|http://127.0.0.1:9101/readyz"
   "decoder|apps/decoder/src/main.ts|http://127.0.0.1:9102/readyz"
   "gateway|apps/gateway/src/main.ts|http://127.0.0.1:4000/readyz"
+  "bootstrap|apps/bootstrap/src/main.ts|http://127.0.0.1:9104/readyz"
 )
 
 # The demo's 400 simulated devices all come from 127.0.0.1, as from behind one carrier NAT: lift the ingest's
