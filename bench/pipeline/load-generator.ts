@@ -18,6 +18,8 @@ export interface GeneratorSample {
   readonly retransmissions: number;
   readonly timeouts: number;
   readonly backlog: number;
+  /** Exchanges outstanding now. */
+  readonly outstanding: number;
   /** CPU of the generator's own process (process.cpuUsage), seconds; the simulator's includes the benchmark's. */
   readonly cpuSeconds: number;
   readonly roundTripMs: { p50: number | null; p95: number | null; p99: number | null };
@@ -76,6 +78,7 @@ export async function startLeanGenerator(o: GeneratorOptions): Promise<LoadGener
         retransmissions: s.counters.retransmissions,
         timeouts: s.counters.timeouts,
         backlog: s.backlog,
+        outstanding: s.outstanding,
         cpuSeconds: s.cpuMicros / 1e6,
         roundTripMs: s.roundTripMs,
       };
@@ -134,6 +137,7 @@ export async function startSimulatorGenerator(o: GeneratorOptions): Promise<Load
         retransmissions: 0,
         timeouts: 0,
         backlog: fleet.pendingSends,
+        outstanding: fleet.pendingSends,
         cpuSeconds: (cpu.user + cpu.system) / 1e6,
         roundTripMs: { p50: percentile(rtt, 50), p95: percentile(rtt, 95), p99: percentile(rtt, 99) },
       });

@@ -51,9 +51,10 @@ function parseOptions(argv: string[]): Options {
   const fleet = get('fleet') ?? 'lean';
   if (fleet !== 'lean' && fleet !== 'simulator') throw new Error('--fleet lean|simulator');
   if (fleet === 'lean' && format !== 'senml-cbor') throw new Error('the lean fleet sends SenML CBOR only');
+  const devices = Number(get('devices') ?? Math.max(200, Math.ceil(Math.max(...rates) / 8)));
   return {
     // The ingest limits each endpoint to 10 messages/s (RATE_ENDPOINT_PER_S): enough devices for the top rate.
-    devices: Number(get('devices') ?? Math.max(200, Math.ceil(Math.max(...rates) / 8))),
+    devices,
     rates,
     stepSeconds: Number(get('step') ?? 20),
     warmupSeconds: Number(get('warmup') ?? 5),
@@ -62,7 +63,8 @@ function parseOptions(argv: string[]): Options {
     out: get('out') ?? join(__dirname, '..', 'results'),
     seed: Number(get('seed') ?? 42),
     fleet,
-    window: Number(get('window') ?? 256),
+    // By default only NSTART = 1 per device bounds what is outstanding, as in a real fleet.
+    window: Number(get('window') ?? devices),
     keepGoing: argv.includes('--keep-going'),
   };
 }
@@ -85,6 +87,8 @@ interface StepResult {
     retransmissions: number;
     timeouts: number;
     backlogEnd: number;
+    /** Exchanges outstanding at the end of the step, and the window (lean fleet). */
+    outstandingEnd: number;
     /** process.cpuUsage of the generator's process (the simulator's includes the benchmark's own work). */
     cpuPercent: number;
   };
@@ -235,6 +239,7 @@ async function main(): Promise<void> {
           retransmissions: c1.retransmissions - c0.retransmissions,
           timeouts: c1.timeouts - c0.timeouts,
           backlogEnd: c1.backlog,
+          outstandingEnd: c1.outstanding,
           cpuPercent: round(((c1.cpuSeconds - c0.cpuSeconds) / seconds) * 100),
         },
         endToEndLatencyMs: {
@@ -399,7 +404,7 @@ function saturation(s: StepResult, rate: number, kind: LoadGenerator['kind']): s
     return (
       `coap-ingest (acknowledged ${s.ackedPerSecond}/s of ${offered}/s offered; ${s.failed} failed, ` +
       `${s.generator.backoffs} 5.03/4.29, ${s.generator.retransmissions} retransmissions, ` +
-      `send rtt p99 ${s.sendRoundTripMs.p99} ms)`
+      `send rtt p50/p99 ${s.sendRoundTripMs.p50}/${s.sendRoundTripMs.p99} ms, ${s.generator.outstandingEnd} outstanding)`
     );
   if (
     s.kafkaLag.start !== null &&
@@ -423,7 +428,7 @@ function printStep(say: (l: string) => void, s: StepResult): void {
       `e2e p50/p95/p99 ${s.endToEndLatencyMs.p50}/${s.endToEndLatencyMs.p95}/${s.endToEndLatencyMs.p99} ms (${s.endToEndLatencyMs.samples}), ` +
       `send rtt p50/p99 ${s.sendRoundTripMs.p50}/${s.sendRoundTripMs.p99} ms, lag ${s.kafkaLag.start}->${s.kafkaLag.end}, load ${s.loadAverage}, ` +
       `generator offered ${s.generator.offeredPerSecond}/s at ${s.generator.cpuPercent}% CPU (process.cpuUsage), ` +
-      `${s.generator.backoffs} back-offs, ${s.generator.retransmissions} retransmissions, backlog ${s.generator.backlogEnd}, ` +
+      `${s.generator.backoffs} back-offs, ${s.generator.retransmissions} retransmissions, backlog ${s.generator.backlogEnd}, ${s.generator.outstandingEnd} outstanding, ` +
       `decoder flushes ${s.decoderFlushes.perSecond}/s of ${s.decoderFlushes.meanValues} values in ${s.decoderFlushes.meanMs} ms\n    ${procs}`,
   );
 }
