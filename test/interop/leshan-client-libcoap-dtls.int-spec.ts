@@ -18,6 +18,8 @@ import {
 } from './leshan-client/leshan-client';
 
 jest.setTimeout(90_000);
+// Scandium retransmits a flight after 2, 4, 8, 16 s: on a loaded 2-core machine a lost first flight needs > 20 s.
+const HANDSHAKE_MS = 45_000;
 
 const DEVICE = [
   { id: 3, version: '1.1', instances: [{ id: 0, resources: { 0: 'Eclipse Leshan', 16: 'U' } }] },
@@ -154,7 +156,7 @@ describe('Leshan client harness over DTLS, against libcoap', () => {
     const server = await startLibcoap('coap-server-openssl', ['-k', 'secretPSK', '-h', 'interop']);
     running.push(server);
     const leshan = await connect(server, psk('secretPSK'));
-    const ok = await leshan.waitFor('dtls-handshake-ok', { from: 0 });
+    const ok = await leshan.waitFor('dtls-handshake-ok', { from: 0, timeoutMs: HANDSHAKE_MS });
     expect(String(ok['cipherSuite'])).toMatch(/^TLS_PSK_WITH_AES_128_/);
     expect(ok).toMatchObject({ full: true, cidWrite: null });
     // libcoap has no /rd: its 4.04 came back through the DTLS session.
@@ -166,7 +168,7 @@ describe('Leshan client harness over DTLS, against libcoap', () => {
     running.push(server);
     const leshan = await connect(server, psk('secretPSK'), { connectionId: true });
     // OpenSSL has no RFC 9146 (openssl/openssl#18724): no CID in either direction.
-    expect(await leshan.waitFor('dtls-handshake-ok', { from: 0 })).toMatchObject({
+    expect(await leshan.waitFor('dtls-handshake-ok', { from: 0, timeoutMs: HANDSHAKE_MS })).toMatchObject({
       cidWrite: null,
       cidRead: null,
     });
@@ -202,7 +204,7 @@ describe('Leshan client harness over DTLS, against libcoap', () => {
       clientPrivateKey: readFileSync(pki.clientKey, 'utf8'),
       serverCertificate: readFileSync(pki.serverCert, 'utf8'),
     });
-    const ok = await leshan.waitFor('dtls-handshake-ok', { from: 0 });
+    const ok = await leshan.waitFor('dtls-handshake-ok', { from: 0, timeoutMs: HANDSHAKE_MS });
     expect(String(ok['cipherSuite'])).toMatch(/^TLS_ECDHE_ECDSA_WITH_/);
     expect(await leshan.waitFor('registration-failed', { from: 0 })).toMatchObject({ code: '4.04' });
   });
@@ -239,7 +241,7 @@ describe('Leshan client harness over DTLS, against libcoap', () => {
       clientPrivateKey: client.privateKey,
       serverPublicKey: server.publicKey,
     });
-    const ok = await leshan.waitFor('dtls-handshake-ok', { from: 0 });
+    const ok = await leshan.waitFor('dtls-handshake-ok', { from: 0, timeoutMs: HANDSHAKE_MS });
     expect(String(ok['cipherSuite'])).toMatch(/^TLS_ECDHE_ECDSA_WITH_/);
     expect(await leshan.waitFor('registration-failed', { from: 0 })).toMatchObject({ code: '4.04' });
   });
