@@ -109,7 +109,13 @@ async function main(): Promise<void> {
     const pending = new Map<string, (code: number) => void>();
     const listen = (s: (typeof sockets)[number], i: number) =>
       s.on('message', (data) => {
-        const m = parseCoapMessage(data);
+        // Anything but a CoAP message (a stray datagram on a reused loopback port) is not an answer.
+        let m: ReturnType<typeof parseCoapMessage>;
+        try {
+          m = parseCoapMessage(data);
+        } catch {
+          return;
+        }
         const key = `${i}#${m.messageId}`;
         pending.get(key)?.(m.code);
         pending.delete(key);
