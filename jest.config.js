@@ -15,7 +15,7 @@ module.exports = {
   // testTimeout is a global option (ignored inside a project entry): integration tests need real services.
   testTimeout: 60000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,bench}/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',
