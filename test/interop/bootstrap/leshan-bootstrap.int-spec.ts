@@ -13,10 +13,10 @@ import {
   DeviceCredentialRepository,
   withPlatformAdmin,
 } from '@smartcity/platform-db';
-import { BootstrapApp } from '../../../apps/bootstrap/src/bootstrap.app';
-import { loadBootstrapConfig } from '../../../apps/bootstrap/src/config/bootstrap.config';
+import { type BootstrapApp } from '../../../apps/bootstrap/src/bootstrap.app';
 import { type IngestApp } from '../../../apps/coap-ingest/src/ingest.app';
-import { IngestTestWorld, logger } from '../../../apps/coap-ingest/src/testing/ingest-harness';
+import { IngestTestWorld } from '../../../apps/coap-ingest/src/testing/ingest-harness';
+import { startTestBootstrap } from './bootstrap-harness';
 import { LeshanClientPeer, type LeshanEvent } from '../leshan-client/leshan-client';
 
 /** Timeouts for a 2-core box shared with Kafka, PostgreSQL, Redis, Keycloak and a JVM per Leshan client. */
@@ -102,19 +102,7 @@ describe('bootstrap server with the Leshan client (LwM2M-1.1-int-1: bootstrap wi
         shortServerId: 1,
       });
     });
-    bootstrap = new BootstrapApp(
-      {
-        ...loadBootstrapConfig({}),
-        COAPS_HOST: '127.0.0.1',
-        COAPS_PORT: 0,
-        OPS_PORT: 0,
-        LOG_LEVEL: 'silent',
-        INSTANCE_ID: `test-bootstrap-${world.run}`,
-        SHUTDOWN_DRAIN_MS: 1000,
-      },
-      { logger },
-    );
-    await bootstrap.start({ ops: false });
+    bootstrap = await startTestBootstrap(world.run);
   }, TIMEOUTS.setup);
 
   afterAll(async () => {

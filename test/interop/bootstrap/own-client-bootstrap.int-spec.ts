@@ -11,10 +11,10 @@ import { bootstrapClient, Lwm2mClient, ObjectTree } from '@smartcity/lwm2m-clien
 import { LOCAL_STACK } from '@smartcity/platform-config';
 import { BootstrapRepository, CredentialKeyring, withPlatformAdmin } from '@smartcity/platform-db';
 import { loadBundledRegistry } from '@smartcity/ucifi-model';
-import { BootstrapApp } from '../../../apps/bootstrap/src/bootstrap.app';
-import { loadBootstrapConfig } from '../../../apps/bootstrap/src/config/bootstrap.config';
+import { type BootstrapApp } from '../../../apps/bootstrap/src/bootstrap.app';
 import { type IngestApp } from '../../../apps/coap-ingest/src/ingest.app';
-import { IngestTestWorld, logger } from '../../../apps/coap-ingest/src/testing/ingest-harness';
+import { IngestTestWorld } from '../../../apps/coap-ingest/src/testing/ingest-harness';
+import { startTestBootstrap } from './bootstrap-harness';
 
 jest.setTimeout(120_000);
 
@@ -53,19 +53,7 @@ describe('our LwM2M client bootstraps (PSK) from our bootstrap server, then regi
         shortServerId: 7,
       });
     });
-    bootstrap = new BootstrapApp(
-      {
-        ...loadBootstrapConfig({}),
-        COAPS_HOST: '127.0.0.1',
-        COAPS_PORT: 0,
-        OPS_PORT: 0,
-        LOG_LEVEL: 'silent',
-        INSTANCE_ID: `test-bootstrap-${world.run}`,
-        SHUTDOWN_DRAIN_MS: 1000,
-      },
-      { logger },
-    );
-    await bootstrap.start({ ops: false });
+    bootstrap = await startTestBootstrap(world.run);
   }, 120_000);
 
   afterAll(async () => {
