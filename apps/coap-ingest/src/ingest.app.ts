@@ -324,8 +324,14 @@ export class IngestApp {
     const subscriber = this.redis.duplicate();
     this.subscriber = subscriber;
     subscriber.on('error', (err: unknown) => this.logger.warn({ err }, 'redis subscriber error'));
-    // Pub/sub is at most once: after a reconnection forget what may have changed meanwhile.
+    // Pub/sub is at most once: after a reconnection forget what may have changed meanwhile. The first `ready` is
+    // the initial connection: start() loads the CAs itself and nothing was cached before it.
+    let connectedBefore = false;
     subscriber.on('ready', () => {
+      if (!connectedBefore) {
+        connectedBefore = true;
+        return;
+      }
       this.revocation.resubscribed();
       this.reloadAuthorities();
     });
