@@ -4,7 +4,8 @@
 set -uo pipefail
 export NX_DAEMON=false NX_NO_CLOUD=true
 cd "$(dirname "$0")/.."
-bash scripts/ensure-deps.sh || exit 1
+node tools/check-lockfile.js || { echo "0 passed, 1 failed"; exit 1; }
+bash scripts/ensure-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 mkdir -p .local/reports
 failed_checks=0
 passed_checks=0
