@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The demo cities: `lyon` reports by LwM2M Send, `porto` is observed by the ingest per its device profile.
 # Each gets a simulated fleet of uCIFI devices (streetlights, meters, parking, waste, air quality...) with a
-# few injected events (a leak, a lamp failure, a full bin). Both cities refuse NoSec: every device is provisioned
-# with its own generated PSK (CLI `provision --generate-psk`, keys kept in .local/run/demo-<city>.psk, mode 600,
-# new keys at each start of a fleet) and speaks CoAP over DTLS 1.2 to the ingest's coaps port.
+# few injected events (a leak, a lamp failure, a full bin). Both cities refuse NoSec. Devices bootstrap first
+# (LwM2M Core 1.1.1 §6.1.3): each has a vendor bootstrap PSK (generated once into
+# .local/run/demo-<city>.bootstrap.csv, mode 600, imported with CLI `bootstrap import`); at start it asks the
+# bootstrap server (apps/bootstrap, coaps 5784) for its city's LwM2M server account, which carries a PSK the platform
+# generated (never the vendor key), then registers with it over DTLS 1.2 to the ingest's coaps port.
 #   scripts/demo.sh up|down|status
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +14,10 @@ LOGS=.local/logs
 mkdir -p "$RUN" "$LOGS"
 DEVICES=${DEMO_DEVICES:-200}
 COAPS_SERVER=${DEMO_COAPS_SERVER:-127.0.0.1:5684}
+BOOTSTRAP_URI=${DEMO_BOOTSTRAP_URI:-coaps://127.0.0.1:5784}
+BOOTSTRAP_OPS=${DEMO_BOOTSTRAP_OPS:-http://127.0.0.1:9104}
+# Bootstrap sequences in flight per city: 200 devices must not storm the bootstrap server.
+BOOTSTRAP_CONCURRENCY=${DEMO_BOOTSTRAP_CONCURRENCY:-10}
 cli() { node -r ./tools/register.js apps/cli/src/main.ts "$@"; }
 simulator() { node -r ./tools/register.js apps/simulator/src/main.ts "$@"; }
 
@@ -27,9 +33,31 @@ PORTO_OBSERVE='[{"path":"/3416/0","attributes":{"pmin":5,"pmax":60}},{"path":"/3
 {"path":"/3435/0","attributes":{"pmin":10,"pmax":300}},{"path":"/3428/0","attributes":{"pmin":10,"pmax":120}},
 {"path":"/3433/0","attributes":{"pmin":10,"pmax":120}},{"path":"/3429/0","attributes":{"pmin":10,"pmax":300}}]'
 
+# The vendor's batch of a city: endpoint,identity,keyHex (a 16-byte key each), kept while the fleet's endpoints are
+# the same, as a factory's keys are.
+vendor_batch() {
+  local csv=$1 endpoints=$2
+  if [ -f "$csv" ] && [ "$(cut -d, -f1 "$csv")" = "$endpoints" ]; then return 0; fi
+  (umask 077 && node -e '
+    const { randomBytes } = require("node:crypto");
+    const lines = require("node:fs").readFileSync(0, "utf8").split("\n").filter(Boolean);
+    process.stdout.write(lines.map((e) => `${e},bs-${e},${randomBytes(16).toString("hex")}\n`).join(""));
+  ' <<<"$endpoints" >"$csv.tmp") && mv "$csv.tmp" "$csv"
+}
+
+# metric <ops port> <name> [label="value"]: the sum of the simulator's samples of that metric (and label).
+metric() {
+  curl -fsS "http://127.0.0.1:$1/metrics" 2>/dev/null | awk -v m="$2" -v l="${3:-}" '
+    ($1 == m || index($1, m "{") == 1) && (l == "" || index($1, l)) { s += $2 } END { print s + 0 }'
+}
+
 pid_of() { local f="$RUN/demo-$1.pid"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; }
 
 up() {
+  if ! curl -fsS -o /dev/null "$BOOTSTRAP_OPS/readyz" 2>/dev/null; then
+    echo "!! the bootstrap server is not ready ($BOOTSTRAP_OPS/readyz): run scripts/apps.sh up first" >&2
+    return 1
+  fi
   for spec in "${CITIES[@]}"; do
     IFS='|' read -r city name mode seed ops events <<<"$spec"
     echo "==> demo city $city ($mode mode, $DEVICES devices)"
@@ -47,16 +75,26 @@ up() {
       continue
     fi
     local fleet=(--tenant "$city" --devices "$DEVICES" --seed "$seed")
-    local keys="$RUN/demo-$city.psk" endpoints
+    local batch="$RUN/demo-$city.bootstrap.csv" endpoints
     endpoints=$(simulator "${fleet[@]}" --print-endpoints) || return 1
-    # shellcheck disable=SC2086 # one argument per endpoint
-    (umask 077 && cli provision "$city" $endpoints "${profile[@]}" --generate-psk >"$keys") || {
-      echo "!! provisioning the $city fleet failed" >&2
+    # Directly provisioned LwM2M PSKs are gone: the bootstrap server gives each device its own.
+    rm -f "$RUN/demo-$city.psk"
+    if [ ${#profile[@]} -gt 0 ]; then
+      # The device profile (what the ingest observes) is the device's, not its credential's: no credential given.
+      # shellcheck disable=SC2086 # one argument per endpoint
+      cli provision "$city" $endpoints "${profile[@]}" >/dev/null || return 1
+    fi
+    vendor_batch "$batch" "$endpoints" || return 1
+    cli bootstrap import "$city" "$batch" --batch "demo-$city" >/dev/null &&
+      cli bootstrap config "$city" --server-uri "coaps://$COAPS_SERVER" --lifetime 300 >/dev/null || {
+      echo "!! importing the $city vendor batch or setting its bootstrap configuration failed" >&2
       return 1
     }
-    echo "    $(wc -l <"$keys") devices provisioned with their own PSK"
+    echo "    $(wc -l <"$batch") vendor bootstrap PSKs imported; LwM2M server coaps://$COAPS_SERVER"
     SIMULATOR_OPS_PORT=$ops setsid node -r ./tools/register.js apps/simulator/src/main.ts "${fleet[@]}" \
-      --server "$COAPS_SERVER" --psk-file "$keys" --mode "$mode" --report-interval 30 --events "$events" \
+      --bootstrap-uri "$BOOTSTRAP_URI" --bootstrap-psk-file "$batch" \
+      --bootstrap-concurrency "$BOOTSTRAP_CONCURRENCY" \
+      --mode "$mode" --report-interval 30 --events "$events" \
       >>"$LOGS/demo-$city.log" 2>&1 </dev/null &
     echo $! >"$RUN/demo-$city.pid"
   done
@@ -71,7 +109,10 @@ up() {
       fi
       sleep 2
     done
-    echo "    $city fleet registered"
+    local bootstrapped registered
+    bootstrapped=$(metric "$ops" simulator_bootstraps_total 'result="bootstrapped"')
+    registered=$(metric "$ops" simulator_devices_registered)
+    echo "    $city fleet: ${bootstrapped:-0} devices bootstrapped (vendor PSK -> city PSK), ${registered:-0} registered over coaps"
   done
 }
 

@@ -12,6 +12,8 @@ import {
 import { loadBundledRegistry } from '@smartcity/ucifi-model';
 import { UdpTransport } from '@smartcity/coap';
 import { DtlsClientTransport } from '@smartcity/dtls';
+import { bootstrapDevices, type BootstrappedDevice } from './bootstrap/bootstrap-devices';
+import { readVendorCredentials, VendorCredentialsError } from './bootstrap/vendor-credentials';
 import { CliArgsError, parseCliArgs, splitHostPort, USAGE } from './config/cli-args';
 import { PskFileError, readPskFile } from './config/psk-file';
 import { loadSimulatorEnv, simulatorEnvSchema } from './config/simulator.config';
@@ -28,11 +30,18 @@ async function main(argv: string[]): Promise<void> {
   const printEndpoints = argv.includes('--print-endpoints');
   let args: ReturnType<typeof parseCliArgs>;
   let psks: ReturnType<typeof readPskFile> | undefined;
+  let vendor: ReturnType<typeof readVendorCredentials> | undefined;
   try {
     args = parseCliArgs(argv.filter((a) => a !== '--print-endpoints'));
     psks = args['psk-file'] ? readPskFile(args['psk-file']) : undefined;
+    vendor = args['bootstrap-psk-file'] ? readVendorCredentials(args['bootstrap-psk-file']) : undefined;
   } catch (error) {
-    if (!(error instanceof CliArgsError) && !(error instanceof PskFileError)) throw error;
+    if (
+      !(error instanceof CliArgsError) &&
+      !(error instanceof PskFileError) &&
+      !(error instanceof VendorCredentialsError)
+    )
+      throw error;
     process.stderr.write(`${error.message}\n${USAGE}\n`);
     process.exitCode = 2;
     return;
@@ -48,6 +57,40 @@ async function main(argv: string[]): Promise<void> {
   logger.info({ env: describeConfig(simulatorEnvSchema, env), args }, 'starting simulator');
   const registry = createMetricsRegistry('simulator');
   const metrics = createFleetMetrics(registry);
+  let ready = false;
+  const ops = await startOpsServer({
+    host: env.SIMULATOR_OPS_HOST,
+    port: env.SIMULATOR_OPS_PORT,
+    registry,
+    isReady: () => ready,
+  });
+  logger.info({ opsPort: ops.port }, 'ops server listening');
+  const timers: NodeJS.Timeout[] = [];
+  const bootstrapping = new AbortController();
+  // Set once the fleet exists (after bootstrapping): a shutdown before then has no fleet to de-register.
+  const running: { fleet?: Fleet } = {};
+  const shutdown = onShutdown(logger, [
+    { name: 'stop timers', run: async () => timers.forEach((t) => clearTimeout(t)) },
+    { name: 'stop bootstrapping', run: async () => bootstrapping.abort('shutdown') },
+    { name: 'de-register fleet', run: () => running.fleet?.stop() ?? Promise.resolve() },
+    { name: 'close ops server', run: () => ops.close() },
+  ]);
+  // Bootstrap mode: every device asks the bootstrap server for its LwM2M server account first (§6.1.3).
+  let accounts: Map<string, BootstrappedDevice> | undefined;
+  if (args['bootstrap-uri'] !== undefined && vendor) {
+    accounts = await bootstrapDevices({
+      endpoints: planFleet(args.devices, endpointPrefix, args.seed).map((s) => s.endpoint),
+      vendor,
+      bootstrapUri: args['bootstrap-uri'],
+      bindHost: args['bind-host'],
+      concurrency: args['bootstrap-concurrency'],
+      attempts: args['bootstrap-attempts'],
+      logger,
+      metrics,
+      signal: bootstrapping.signal,
+    });
+    if (bootstrapping.signal.aborted) return;
+  }
   const fleet = new Fleet({
     tenant: args.tenant,
     city: cityProfile(args.tenant),
@@ -63,6 +106,7 @@ async function main(argv: string[]): Promise<void> {
     registerConcurrency: args['register-concurrency'],
     bindHost: args['bind-host'],
     ...(psks ? { transportFor: (endpoint: string) => pskTransport(psks, endpoint, args['bind-host']) } : {}),
+    ...(accounts ? { accounts } : {}),
     sendFormat: SEND_FORMATS[args.format],
     timestamps: args.timestamps === 'true',
     ...(args['queue-mode'] > 0 ? { queueAwakeMs: args['queue-mode'] * 1000 } : {}),
@@ -70,24 +114,16 @@ async function main(argv: string[]): Promise<void> {
     logger,
     metrics,
   });
-  let ready = false;
-  const ops = await startOpsServer({
-    host: env.SIMULATOR_OPS_HOST,
-    port: env.SIMULATOR_OPS_PORT,
-    registry,
-    isReady: () => ready,
-  });
-  logger.info({ opsPort: ops.port }, 'ops server listening');
-  const timers: NodeJS.Timeout[] = [];
-  const shutdown = onShutdown(logger, [
-    { name: 'stop timers', run: async () => timers.forEach((t) => clearTimeout(t)) },
-    { name: 'de-register fleet', run: () => fleet.stop() },
-    { name: 'close ops server', run: () => ops.close() },
-  ]);
+  running.fleet = fleet;
   await fleet.start();
   ready = true;
   logger.info(
-    { devices: fleet.size, registered: fleet.counters.registered, failures: fleet.counters.registerFailures },
+    {
+      devices: fleet.size,
+      ...(accounts ? { bootstrapped: accounts.size } : {}),
+      registered: fleet.counters.registered,
+      failures: fleet.counters.registerFailures,
+    },
     'fleet started',
   );
   for (const e of args.eventSchedule) {

@@ -34,9 +34,45 @@ describe('simulator command line', () => {
     [['--tenant', 'lyon', '--colour', 'red'], 'unknown option'],
     [['--tenant'], 'needs a value'],
     [['--tenant', 'lyon', '--events', 'flood@3'], '--events'],
+    [['--tenant', 'lyon', '--bootstrap-uri', 'coaps://127.0.0.1:5784'], 'go together'],
+    [['--tenant', 'lyon', '--bootstrap-psk-file', 'v.csv'], 'go together'],
+    [
+      ['--tenant', 'lyon', '--bootstrap-uri', 'coap://127.0.0.1:5783', '--bootstrap-psk-file', 'v.csv'],
+      'coaps',
+    ],
+    [
+      [
+        '--tenant',
+        'lyon',
+        '--bootstrap-uri',
+        'coaps://h:5784',
+        '--bootstrap-psk-file',
+        'v',
+        '--psk-file',
+        'p',
+      ],
+      '--psk-file or --bootstrap-uri',
+    ],
   ])('refuses %j (%s)', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(CliArgsError);
     expect(() => parseCliArgs(argv)).toThrow(message);
+  });
+
+  it('takes the bootstrap mode with its pacing defaults', () => {
+    const args = parseCliArgs([
+      '--tenant',
+      'lyon',
+      '--bootstrap-uri',
+      'coaps://127.0.0.1:5784',
+      '--bootstrap-psk-file',
+      '.local/run/demo-lyon.bootstrap.csv',
+    ]);
+    expect(args).toMatchObject({
+      'bootstrap-uri': 'coaps://127.0.0.1:5784',
+      'bootstrap-concurrency': 10,
+      'bootstrap-attempts': 5,
+    });
+    expect(parseCliArgs(['--tenant', 'lyon'])['bootstrap-uri']).toBeUndefined();
   });
 
   it('parses an event schedule', () => {

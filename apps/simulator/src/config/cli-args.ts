@@ -32,6 +32,13 @@ export const simulatorArgsSchema = z.object({
   events: z.string().default(''),
   'queue-mode': z.coerce.number().nonnegative().default(0),
   'psk-file': z.string().min(1).optional(),
+  'bootstrap-uri': z
+    .string()
+    .regex(/^coaps:\/\/[^/?#]+$/, 'expected coaps://host:port')
+    .optional(),
+  'bootstrap-psk-file': z.string().min(1).optional(),
+  'bootstrap-concurrency': z.coerce.number().int().positive().max(1000).default(10),
+  'bootstrap-attempts': z.coerce.number().int().positive().max(100).default(5),
 });
 
 export type SimulatorArgs = z.infer<typeof simulatorArgsSchema>;
@@ -62,7 +69,13 @@ export function parseCliArgs(argv: readonly string[]): SimulatorArgs & { eventSc
   if (!parsed.success) {
     throw new CliArgsError(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '));
   }
-  return { ...parsed.data, eventSchedule: parseEvents(parsed.data.events) };
+  const args = parsed.data;
+  // Bootstrap mode (LwM2M Core 1.1.1 §6.1.3): the vendor credential is the only one a device starts with.
+  if ((args['bootstrap-uri'] === undefined) !== (args['bootstrap-psk-file'] === undefined))
+    throw new CliArgsError('--bootstrap-uri and --bootstrap-psk-file go together');
+  if (args['bootstrap-uri'] !== undefined && args['psk-file'] !== undefined)
+    throw new CliArgsError('--psk-file or --bootstrap-uri: bootstrapped devices get their LwM2M PSK from it');
+  return { ...args, eventSchedule: parseEvents(args.events) };
 }
 
 /** `leak@30,lamp-failure@60:lyon-sl-0003` -> schedule entries. */
@@ -106,4 +119,10 @@ export const USAGE = `usage: node -r ./tools/register.js apps/simulator/src/main
   --psk-file F             every device speaks coaps (DTLS 1.2 PSK) with its key from F, lines as the CLI prints
                            them for provision --generate-psk: endpoint=E psk-identity=I psk-key=HEX
                            (use with --server host:5684)
+  --bootstrap-uri coaps://host:port   bootstrap mode: each device first runs client-initiated bootstrap there
+                           (LwM2M Core 1.1.1 §6.1.3) with its vendor PSK, then registers with the LwM2M server
+                           account it was written (--server and --lifetime are then the bootstrap server's choice)
+  --bootstrap-psk-file F   the vendor PSKs: endpoint,identity,keyHex per line (the file of CLI bootstrap import)
+  --bootstrap-concurrency N   bootstrap sequences in flight at once (10)
+  --bootstrap-attempts N   attempts per device; one that fails them all is left out of the fleet (5)
   --print-endpoints        print the fleet's endpoint names, one per line, and exit (to provision them first)`;

@@ -3,6 +3,8 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 /** The simulator's Prometheus metrics (one set per process). */
 export interface FleetMetrics {
   readonly registrations: Counter<'result'>;
+  /** Bootstrap attempts (bootstrap mode) by result: bootstrapped, retry, failed. */
+  readonly bootstraps: Counter<'result'>;
   readonly uplinks: Counter<'kind' | 'result'>;
   readonly commands: Counter<'operation'>;
   readonly events: Counter<'event'>;
@@ -16,6 +18,12 @@ export function createFleetMetrics(registry: Registry): FleetMetrics {
     registrations: new Counter({
       name: 'simulator_registrations_total',
       help: 'Register attempts by result',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    bootstraps: new Counter({
+      name: 'simulator_bootstraps_total',
+      help: 'Client-initiated bootstrap attempts by result (bootstrapped, retry, failed)',
       labelNames: ['result'],
       registers: [registry],
     }),

@@ -7,6 +7,7 @@ import { createDevice, type ModelSource, type SimulatedDevice } from '../devices
 import { EVENT_TARGET, type InjectedEvent } from '../devices/device-types';
 import { planFleet } from '../devices/fleet-plan';
 import { SeededRandom } from '../random/seeded-random';
+import { type DeviceAccount } from '../bootstrap/server-account';
 import { type FleetMetrics } from './fleet.metrics';
 
 export type ReportMode = 'observe' | 'send';
@@ -32,6 +33,14 @@ export interface FleetOptions {
   readonly bindHost: string;
   /** The transport of one device (default plain UDP on bindHost); coaps fleets pass a DTLS one. */
   readonly transportFor?: (endpoint: string) => DatagramTransport;
+  /**
+   * Bootstrap mode: the LwM2M server account each device was written by the bootstrap server (address, lifetime,
+   * transport with its PSK). Devices of the plan without one (their bootstrap failed) are left out of the fleet.
+   */
+  readonly accounts?: ReadonlyMap<
+    string,
+    { readonly account: DeviceAccount; readonly transport: () => DatagramTransport }
+  >;
   /** SenML payload format of Send. */
   readonly sendFormat: number;
   /**
@@ -96,15 +105,24 @@ export class Fleet {
     const o = this.options;
     const now = Date.now();
     for (const spec of planFleet(o.devices, o.endpointPrefix, o.seed)) {
+      // Forked for every device of the plan, left out or not: the same seed gives each device the same values.
       const rnd = this.rnd.fork(spec.endpoint);
-      const device = createDevice(spec, o.models, rnd, o.city, now, o.lifetime);
-      const transport = o.transportFor?.(spec.endpoint) ?? new UdpTransport({ host: o.bindHost });
+      const bootstrapped = o.accounts?.get(spec.endpoint);
+      if (o.accounts && !bootstrapped) continue;
+      // A bootstrapped device registers where and for as long as its Server account says (Core 1.1.1 §E.2 /1/x/1).
+      const server = bootstrapped?.account.server ?? o.server;
+      const lifetime = bootstrapped?.account.lifetime ?? o.lifetime;
+      const device = createDevice(spec, o.models, rnd, o.city, now, lifetime);
+      const transport =
+        bootstrapped?.transport() ??
+        o.transportFor?.(spec.endpoint) ??
+        new UdpTransport({ host: o.bindHost });
       const client = new Lwm2mClient({
         endpoint: spec.endpoint,
-        server: udpPeer(o.server.address, o.server.port),
+        server: udpPeer(server.address, server.port),
         tree: device.tree,
         transport,
-        lifetime: o.lifetime,
+        lifetime,
         logger: o.logger.child({ endpoint: spec.endpoint }),
         random: () => rnd.next(),
         ...(o.queueAwakeMs && device.tree.instanceIds(3411).length > 0
