@@ -37,6 +37,7 @@ import { RegistrationIds } from './registration/registration-id';
 import { dtlsMetrics } from './metrics/dtls.metrics';
 import { createCoapsTransport } from './security/coaps-transport';
 import { CredentialLookup } from './security/credential-lookup';
+import { PgCredentialRotation } from './security/credential-rotation';
 import { DeviceAuthorizer } from './security/device-authorizer';
 import { DeviceRevocation } from './security/device-revocation';
 import { RegistrationLocator } from './security/registration-locator';
@@ -205,7 +206,12 @@ export class IngestApp {
       this.metrics,
       this.quotas,
     );
-    const authorizer = new DeviceAuthorizer(directory, this.credentials, this.authorities);
+    const authorizer = new DeviceAuthorizer(
+      directory,
+      this.credentials,
+      this.authorities,
+      new PgCredentialRotation(this.pool, credentialRepository, this.redis),
+    );
     const events = new RegistrationEventsPublisher(publisher, this.metrics, now);
     this.revocation = new DeviceRevocation(
       this.store,

@@ -5,7 +5,7 @@ import { createRedis, closeRedis } from '@smartcity/platform-redis';
 import { createLogger } from '@smartcity/platform-observability';
 import { DLQ_HEADERS } from './delivery/dead-letter';
 import { DecoderHarness } from './testing/decoder-harness';
-import { partnerSchemaValidators } from './testing/partner-schemas';
+import { partnerSchemaValidators } from '@smartcity/platform-contracts';
 import { expiry, registration, senmlSend, senmlSeries } from './testing/uplinks';
 
 jest.setTimeout(120_000);

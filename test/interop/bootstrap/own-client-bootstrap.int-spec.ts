@@ -1,20 +1,23 @@
 /**
  * Our own client (libs/lwm2m/client `bootstrapClient`, then `Lwm2mClient`) against our bootstrap server and the real
  * ingest, both over coaps: ETS LwM2M-1.1-int-1 from the device side of this repository. The device knows only its
- * vendor bootstrap PSK; it is given its LwM2M server account and registers with it; a second bootstrap (a retry or a
- * re-bootstrap) gives it a new key that works too.
+ * vendor bootstrap PSK; it is given its LwM2M server account and registers with it. A second bootstrap (re-bootstrap,
+ * rotation) stages a new key under a new identity: the old account works until the device registers with the new
+ * one, then the old one is refused (issue 18: "the old credential stops working once the new registration exists").
  */
 import { randomBytes } from 'node:crypto';
 import { udpPeer, UdpTransport } from '@smartcity/coap';
 import { DtlsClientTransport } from '@smartcity/dtls';
 import { bootstrapClient, Lwm2mClient, ObjectTree } from '@smartcity/lwm2m-client';
 import { LOCAL_STACK } from '@smartcity/platform-config';
+import { type BootstrapEvent } from '@smartcity/platform-contracts';
 import { BootstrapRepository, CredentialKeyring, withPlatformAdmin } from '@smartcity/platform-db';
 import { loadBundledRegistry } from '@smartcity/ucifi-model';
 import { type BootstrapApp } from '../../../apps/bootstrap/src/bootstrap.app';
 import { type IngestApp } from '../../../apps/coap-ingest/src/ingest.app';
 import { IngestTestWorld } from '../../../apps/coap-ingest/src/testing/ingest-harness';
 import { startTestBootstrap } from './bootstrap-harness';
+import { PartnerEventsReader } from './partner-events-reader';
 
 jest.setTimeout(120_000);
 
@@ -28,6 +31,9 @@ describe('our LwM2M client bootstraps (PSK) from our bootstrap server, then regi
   let ingest: IngestApp;
   let bootstrap: BootstrapApp;
   const clients: Lwm2mClient[] = [];
+  let first: Awaited<ReturnType<typeof bootstrapClient>> | undefined;
+  let firstClient: Lwm2mClient | undefined;
+  let partners: PartnerEventsReader;
 
   const tree = () => {
     const models = loadBundledRegistry();
@@ -54,55 +60,106 @@ describe('our LwM2M client bootstraps (PSK) from our bootstrap server, then regi
       });
     });
     bootstrap = await startTestBootstrap(world.run);
+    partners = new PartnerEventsReader(world);
+    await partners.start();
   }, 120_000);
 
   afterAll(async () => {
     for (const c of clients) await c.stop().catch(() => undefined);
     await bootstrap?.stop();
+    await partners?.stop();
     await world.cleanup();
   });
 
-  it('gets a PSK account different from its bootstrap key, registers with it, and twice in a row', async () => {
-    for (const attempt of [1, 2]) {
-      const account = await bootstrapClient({
+  const bootstrapOnce = () =>
+    bootstrapClient({
+      endpoint: device.endpoint,
+      server: udpPeer('127.0.0.1', bootstrap.coapsPort()),
+      transport: new DtlsClientTransport({
+        transport: new UdpTransport(),
+        credentials: { psk: { identity: device.identity, key: device.key } },
+      }),
+      timeoutMs: 60_000,
+    });
+
+  const clientWith = (account: { pskIdentity?: string; pskKey?: Buffer; lifetime?: number }) => {
+    const client = new Lwm2mClient({
+      endpoint: device.endpoint,
+      server: udpPeer('127.0.0.1', ingest.coapsPort()),
+      tree: tree(),
+      transport: new DtlsClientTransport({
+        transport: new UdpTransport(),
+        credentials: { psk: { identity: account.pskIdentity!, key: account.pskKey! } },
+      }),
+      lifetime: account.lifetime ?? 120,
+      // A refused request fails within ~15 s instead of RFC 7252 §4.8.2 MAX_TRANSMIT_WAIT (93 s).
+      timing: { maxRetransmit: 2 },
+    });
+    clients.push(client);
+    return client;
+  };
+
+  /** The device's bootstrap events as its tenant's partners read them (city.<tenant>.events.v1). */
+  const bootstrapEvents = async (count: number) =>
+    (await partners.waitFor((e) => e.type.startsWith('device.bootstrap'), count)) as BootstrapEvent[];
+
+  it('gets a PSK account different from its bootstrap key and registers with it (int-1)', async () => {
+    const account = await bootstrapOnce();
+    expect(account).toMatchObject({
+      serverUri: `coaps://127.0.0.1:${ingest.coapsPort()}`,
+      securityMode: 0,
+      pskIdentity: device.endpoint,
+      shortServerId: 7,
+      lifetime: 120,
+      binding: 'U',
+    });
+    expect(account.pskKey!.equals(device.key)).toBe(false);
+    first = account;
+    firstClient = clientWith(account);
+    await firstClient.register();
+    expect(firstClient.state).toBe('registered');
+    const registrations = await world.waitForUplinks(
+      (u) => u.endpoint === device.endpoint && u.kind === 'registration',
+      1,
+      60_000,
+    );
+    expect(registrations.at(-1)).toMatchObject({ tenant: world.tenant });
+    expect(await bootstrapEvents(1)).toEqual([
+      expect.objectContaining({
+        type: 'device.bootstrapped',
         endpoint: device.endpoint,
-        server: udpPeer('127.0.0.1', bootstrap.coapsPort()),
-        transport: new DtlsClientTransport({
-          transport: new UdpTransport(),
-          credentials: { psk: { identity: device.identity, key: device.key } },
-        }),
-        timeoutMs: 60_000,
-      });
-      expect(account).toMatchObject({
-        serverUri: `coaps://127.0.0.1:${ingest.coapsPort()}`,
-        securityMode: 0,
-        pskIdentity: device.endpoint,
-        shortServerId: 7,
-        lifetime: 120,
-        binding: 'U',
-      });
-      expect(account.pskKey!.equals(device.key)).toBe(false);
-      const client = new Lwm2mClient({
-        endpoint: device.endpoint,
-        server: udpPeer('127.0.0.1', ingest.coapsPort()),
-        tree: tree(),
-        transport: new DtlsClientTransport({
-          transport: new UdpTransport(),
-          credentials: { psk: { identity: account.pskIdentity!, key: account.pskKey! } },
-        }),
-        lifetime: account.lifetime,
-      });
-      clients.push(client);
-      await client.register();
-      expect(client.state).toBe('registered');
-      const registrations = await world.waitForUplinks(
-        (u) => u.endpoint === device.endpoint && u.kind === 'registration',
-        attempt,
-        60_000,
-      );
-      expect(registrations).toHaveLength(attempt);
-      expect(registrations.at(-1)).toMatchObject({ tenant: world.tenant });
-      await client.stop({ deregister: true });
-    }
+        bootstrap: expect.objectContaining({ outcome: 'finished', rotation: false }),
+      }),
+    ]);
+  });
+
+  it('a re-bootstrap rotates the key: the old one works until the device registers with the new one, then stops', async () => {
+    expect(first).toBeDefined();
+    const second = await bootstrapOnce();
+    // Staged under a new identity: the handshake must tell the two keys apart (RFC 4279 §2: the identity selects it).
+    expect(second.pskIdentity).toMatch(/^lwm2m-[0-9a-f]{24}$/);
+    expect(second.pskKey!.equals(first!.pskKey!)).toBe(false);
+    expect(second.pskKey!.equals(device.key)).toBe(false);
+
+    // Until the new registration exists, the old account keeps working (a failed re-bootstrap must not strand it).
+    await firstClient!.update();
+    expect(firstClient!.state).toBe('registered');
+
+    const secondClient = clientWith(second);
+    await secondClient.register();
+    expect(secondClient.state).toBe('registered');
+    await world.waitForUplinks((u) => u.endpoint === device.endpoint && u.kind === 'registration', 2, 60_000);
+
+    // From now on the old credential is refused: its session was closed, a new handshake with it fails.
+    await expect(firstClient!.update()).rejects.toThrow();
+    await expect(clientWith(first!).register()).rejects.toThrow();
+    // The new one keeps working.
+    await secondClient.update();
+    expect(secondClient.state).toBe('registered');
+    expect((await bootstrapEvents(2)).map((e) => [e.type, e.bootstrap.rotation])).toEqual([
+      ['device.bootstrapped', false],
+      ['device.bootstrapped', true],
+    ]);
+    await secondClient.stop({ deregister: true });
   });
 });

@@ -16,6 +16,8 @@ export interface ServerAccount {
   /** RFC 4279 identity and key the device will use with the LwM2M server (not the bootstrap credential). */
   readonly pskIdentity: string;
   readonly pskKey: Buffer;
+  /** Not written: the key is staged to replace the device's current credential once it registers (rotation). */
+  readonly rotation?: boolean;
 }
 
 /** Formats the bootstrap server can write in, by preference when the client names none (`pct`). */

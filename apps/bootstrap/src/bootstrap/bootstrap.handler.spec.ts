@@ -15,6 +15,7 @@ import {
   uriPathOf,
 } from '@smartcity/coap';
 import { createLogger } from '@smartcity/platform-observability';
+import { type SequenceFacts } from './bootstrap-event';
 import { type BootstrapOutcome } from './bootstrap-sequence';
 import {
   type BootstrapDevice,
@@ -81,14 +82,16 @@ function world(
   });
   const planned: BootstrapDevice[] = [];
   const ended: BootstrapOutcome[] = [];
+  const facts: SequenceFacts[] = [];
   const devices: BootstrapDevices = {
     byPskIdentity: (identity) => Promise.resolve((options.devices ?? { 'vendor-1': lamp })[identity]),
     plan: (d) => {
       planned.push(d);
       return Promise.resolve(options.noConfig ? undefined : account);
     },
-    ended: (_d, outcome) => {
+    ended: (_d, outcome, f) => {
       ended.push(outcome);
+      facts.push(f);
       return Promise.resolve();
     },
   };
@@ -131,6 +134,7 @@ function world(
     device,
     planned,
     ended,
+    facts,
     settle,
     start: () => server.start(handler.handle),
   };
@@ -153,6 +157,15 @@ describe('BootstrapHandler (Bootstrap-Request, LwM2M Core 1.1.1 §6.1.7.1)', () 
       `${CoapCode.POST}:/bs`,
     ]);
     expect(w.ended).toEqual([{ outcome: 'finished', securityInstance: 1, serverInstance: 0 }]);
+    // What the device's event says besides the outcome: the account's URI, never its key.
+    expect(w.facts).toEqual([
+      expect.objectContaining({
+        serverUri: account.serverUri,
+        rotation: false,
+        startedAtMs: expect.any(Number),
+      }),
+    ]);
+    expect(w.facts[0]!.endedAtMs).toBeGreaterThanOrEqual(w.facts[0]!.startedAtMs);
     expect(w.handler.activeSessions).toBe(0);
   });
 

@@ -12,6 +12,7 @@ import {
 } from '@smartcity/coap';
 import { type Logger } from '@smartcity/platform-observability';
 import { type BootstrapMetrics } from '../metrics/bootstrap.metrics';
+import { type SequenceFacts } from './bootstrap-event';
 import { type BootstrapChannel, type BootstrapOutcome, runBootstrapSequence } from './bootstrap-sequence';
 import { type ServerAccount, writeFormatFor } from './bootstrap-writes';
 
@@ -32,8 +33,8 @@ export interface BootstrapDevices {
    * its device credential (so the ingest accepts it). Undefined: its tenant has no bootstrap configuration.
    */
   plan(device: BootstrapDevice): Promise<ServerAccount | undefined>;
-  /** The sequence ended (recorded; the outcome carries no secret). */
-  ended(device: BootstrapDevice, outcome: BootstrapOutcome): Promise<void>;
+  /** The sequence ended: recorded, and published as an event of the device (neither carries a secret). */
+  ended(device: BootstrapDevice, outcome: BootstrapOutcome, facts: SequenceFacts): Promise<void>;
 }
 
 export interface BootstrapHandlerOptions {
@@ -141,7 +142,12 @@ export class BootstrapHandler {
           this.metrics?.duration.observe((this.clock.now() - started) / 1000);
           log.info({ outcome }, 'bootstrap finished');
         } else log.warn({ outcome }, 'bootstrap sequence ended early');
-        await this.devices.ended(device, outcome);
+        await this.devices.ended(device, outcome, {
+          startedAtMs: started,
+          endedAtMs: this.clock.now(),
+          serverUri: account.serverUri,
+          rotation: account.rotation === true,
+        });
       })
       .catch((err: unknown) => log.error({ err }, 'bootstrap sequence bookkeeping failed'))
       .finally(() => {

@@ -5,10 +5,13 @@ import {
   generatePskKey,
   isCredentialTaken,
   isPskIdentity,
+  PARTNER_EVENTS_OUTBOX_SOURCE,
   withTenant,
+  writeOutbox,
 } from '@smartcity/platform-db';
 import { publishDeviceChange, type Redis } from '@smartcity/platform-redis';
 import { type Pool } from 'pg';
+import { bootstrapEvent, bootstrapEventEntry, type SequenceFacts } from './bootstrap-event';
 import { type BootstrapOutcome } from './bootstrap-sequence';
 import { type BootstrapDevice, type BootstrapDevices } from './bootstrap.handler';
 import { type ServerAccount } from './bootstrap-writes';
@@ -40,41 +43,67 @@ export class PgBootstrapDevices implements BootstrapDevices {
 
   /**
    * Generates the device's LwM2M server PSK (16 random bytes, never the bootstrap key: issue 18, thingsboard#8909)
-   * and stores it as its device credential before the device can use it; then the ingest forgets what it cached
-   * about the device (device-changes channel), so its next handshake reads the new key. The identity is the
-   * endpoint name when it can be one (RFC 4279 §5.1, printable), else random; a taken one is replaced by a random one.
+   * and stores it before the device can use it.
+   * - A device without a credential (first bootstrap) gets it as its credential at once, and the ingest forgets
+   *   what it cached about the device (device-changes channel). Its identity is the endpoint name when it can be one
+   *   (RFC 4279 §5.1, printable) and is free, else random.
+   * - A device that has a credential (re-bootstrap, rotation) gets it staged, under a new random identity: its
+   *   current credential keeps working until it registers with the new one, which the ingest then promotes
+   *   ("the old credential stops working once the new registration exists"). A bootstrap that fails half-way
+   *   leaves the device its working account.
    */
   async plan(device: BootstrapDevice): Promise<ServerAccount | undefined> {
     const key = generatePskKey();
     const preferred = isPskIdentity(device.endpoint) ? device.endpoint : randomIdentity();
-    let account: ServerAccount | undefined;
+    let planned: { account: ServerAccount; staged: boolean } | undefined;
     for (const identity of [preferred, randomIdentity()]) {
       try {
-        account = await withTenant(this.pool, device.tenantId, async (tx) => {
+        planned = await withTenant(this.pool, device.tenantId, async (tx) => {
           const config = await this.bootstrap.configFor(tx, device.tenantId, device.deviceId);
           if (!config) return undefined;
-          await this.credentials.set(tx, device.tenantId, device.deviceId, { mode: 'psk', identity, key });
-          return { ...config, pskIdentity: identity, pskKey: key };
+          const staged = (await this.credentials.modeOf(tx, device.deviceId)) !== 'nosec';
+          const pskIdentity = staged ? randomIdentity() : identity;
+          if (staged) {
+            await this.credentials.stagePsk(tx, device.tenantId, device.deviceId, {
+              identity: pskIdentity,
+              key,
+            });
+          } else {
+            await this.credentials.set(tx, device.tenantId, device.deviceId, {
+              mode: 'psk',
+              identity: pskIdentity,
+              key,
+            });
+          }
+          return { account: { ...config, pskIdentity, pskKey: key, rotation: staged }, staged };
         });
         break;
       } catch (err) {
         if (!isCredentialTaken(err) || identity !== preferred) throw err;
       }
     }
-    if (!account) return undefined;
-    await publishDeviceChange(this.redis, {
-      tenant: device.tenantId,
-      endpoint: device.endpoint,
-      change: 'credential-changed',
-    });
-    return account;
+    if (!planned) return undefined;
+    if (!planned.staged) {
+      await publishDeviceChange(this.redis, {
+        tenant: device.tenantId,
+        endpoint: device.endpoint,
+        change: 'credential-changed',
+      });
+    }
+    return planned.account;
   }
 
-  async ended(device: BootstrapDevice, outcome: BootstrapOutcome): Promise<void> {
-    if (outcome.outcome !== 'finished') return;
-    await withTenant(this.pool, device.tenantId, (tx) =>
-      this.bootstrap.markBootstrapped(tx, device.deviceId),
-    );
+  /**
+   * Records a finished sequence and writes its event in the same tenant transaction (the transactional outbox,
+   * published by the partner-events relay): the event exists if and only if the record does.
+   */
+  async ended(device: BootstrapDevice, outcome: BootstrapOutcome, facts: SequenceFacts): Promise<void> {
+    await withTenant(this.pool, device.tenantId, async (tx) => {
+      if (outcome.outcome === 'finished') await this.bootstrap.markBootstrapped(tx, device.deviceId);
+      await writeOutbox(tx, PARTNER_EVENTS_OUTBOX_SOURCE, [
+        bootstrapEventEntry(bootstrapEvent(device, outcome, facts)),
+      ]);
+    });
   }
 }
 

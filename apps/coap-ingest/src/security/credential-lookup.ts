@@ -1,4 +1,4 @@
-import { type CredentialOwner, type DeviceCredentialRepository } from '@smartcity/platform-db';
+import { type CredentialOwner, type DeviceCredentialRepository, type PskOwner } from '@smartcity/platform-db';
 import { type Pool } from 'pg';
 
 interface Cached<T> {
@@ -12,7 +12,7 @@ interface Cached<T> {
  * into a storm of queries; keys stay in this process's memory only, never in Redis or logs.
  */
 export class CredentialLookup {
-  private readonly psk = new Map<string, Cached<CredentialOwner & { readonly key: Buffer }>>();
+  private readonly psk = new Map<string, Cached<PskOwner>>();
   private readonly rpk = new Map<string, Cached<CredentialOwner>>();
 
   constructor(
@@ -25,7 +25,7 @@ export class CredentialLookup {
     },
   ) {}
 
-  pskOwner(identity: string): Promise<(CredentialOwner & { readonly key: Buffer }) | undefined> {
+  pskOwner(identity: string): Promise<PskOwner | undefined> {
     return this.memo(this.psk, identity, () => this.repository.resolvePsk(this.pool, identity));
   }
 

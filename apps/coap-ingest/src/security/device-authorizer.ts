@@ -3,6 +3,7 @@ import { type Peer, type PeerIdentity } from '@smartcity/coap';
 import { type AuthorizationResult, type RegistrationAuthorizer } from '@smartcity/lwm2m-server';
 import { type DeviceDirectory, type DeviceRecord } from '../tenancy/device-directory';
 import { type CredentialLookup } from './credential-lookup';
+import { type CredentialRotation } from './credential-rotation';
 
 /** The CAs of each tenant (X.509 devices chain to their own tenant's CA). */
 export interface TenantAuthorities {
@@ -16,13 +17,16 @@ const DENY: AuthorizationResult = { ok: false };
  * the device, and the endpoint name must be that device's. Over DTLS the PSK identity or raw public key must be
  * the endpoint's own credential, or the certificate must chain to its tenant's CA and name the endpoint in its CN
  * or a SAN (LwM2M Transport 1.1.1 §5.2.9.3); without DTLS (NoSec) the device must have no credential and its
- * tenant must allow NoSec. Every refusal is the same (4.03), so names cannot be probed.
+ * tenant must allow NoSec. A PSK staged by a re-bootstrap (issue 18) is accepted for its own device whatever its
+ * current mode, and promoted to be its credential on the spot (the old one stops working). Every refusal is the
+ * same (4.03), so names cannot be probed.
  */
 export class DeviceAuthorizer implements RegistrationAuthorizer {
   constructor(
     private readonly directory: DeviceDirectory,
     private readonly credentials: CredentialLookup,
     private readonly authorities: TenantAuthorities,
+    private readonly rotation: CredentialRotation,
   ) {}
 
   async authorize(endpoint: string, peer: Peer): Promise<AuthorizationResult> {
@@ -38,7 +42,12 @@ export class DeviceAuthorizer implements RegistrationAuthorizer {
     switch (identity.kind) {
       case 'psk': {
         const owner = await this.credentials.pskOwner(identity.identity);
-        return device.securityMode === 'psk' && owner?.deviceId === device.deviceId;
+        if (owner?.deviceId !== device.deviceId) return false;
+        if (!owner.pending) return device.securityMode === 'psk';
+        return this.rotation.promote(
+          { tenant: device.tenant, deviceId: device.deviceId, endpoint },
+          identity.identity,
+        );
       }
       case 'rpk': {
         const owner = await this.credentials.rpkOwner(identity.publicKey);

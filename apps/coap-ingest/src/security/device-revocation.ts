@@ -31,6 +31,10 @@ export class DeviceRevocation {
     // more is caught where it would come back: Update and takeover re-check that the device is still allowed.
     const owned = this.local.getByEndpoint(change.endpoint);
     if (!owned || owned.registration.tenant !== change.tenant) return;
+    // A rotation's new registration (made with the identity that was just promoted) is the one to keep.
+    const kept = change.keepPskIdentity;
+    if (kept !== undefined && owned.peer.identity?.kind === 'psk' && owned.peer.identity.identity === kept)
+      return;
     if (owned.peer.identity) this.closeSession(owned.peer.key);
     const registration = owned.registration;
     // Event first, state second (as every registration change): a failure leaves it to be retried on the next.

@@ -1,4 +1,4 @@
-import { partnerSchemaValidators } from '../testing/partner-schemas';
+import { partnerSchemaValidators } from '@smartcity/platform-contracts';
 import { type AlarmRow } from '../alarms/alarm.sql';
 import { type DecodedData } from '../uplink/decoded-uplink';
 import fc from 'fast-check';

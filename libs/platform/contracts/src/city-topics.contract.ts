@@ -3,6 +3,8 @@
  * gateway), documented in docs/asyncapi/asyncapi.yaml (JSON Schemas in docs/asyncapi/schemas). Every message has a `schema-version` header
  * and a stable `id`: delivery is at-least-once (a replay after a crash republishes), so partners dedupe by id.
  */
+import { SCHEMA_VERSION_HEADER } from './topics';
+
 export const PARTNER_SCHEMA_VERSION = 1;
 
 export interface PartnerMeasurement {
@@ -65,4 +67,44 @@ export interface AlarmEvent {
   };
 }
 
-export type PartnerEvent = DeviceEvent | AlarmEvent;
+export type BootstrapEventType = 'device.bootstrapped' | 'device.bootstrap-failed';
+
+/**
+ * One bootstrap sequence of a device (LwM2M Core 1.1.1 §6.1.3) and its outcome, published by the bootstrap server
+ * (issue 18). Never a key: the account is described by its server URI and the paths written.
+ */
+export interface BootstrapEvent {
+  /** `<device id>:bootstrap:<start, ms since the epoch>`: one per sequence. */
+  readonly id: string;
+  readonly type: BootstrapEventType;
+  readonly tenant: string;
+  readonly deviceId: string;
+  readonly endpoint: string;
+  /** When the sequence ended. */
+  readonly time: string;
+  readonly bootstrap: {
+    readonly startedAt: string;
+    readonly outcome: 'finished' | 'failed' | 'aborted';
+    /** The LwM2M server the device was given. */
+    readonly serverUri: string;
+    /** A re-bootstrap of a device that had a credential: the new one replaces it once the device registers. */
+    readonly rotation: boolean;
+    /** Object instances written (finished): the new Security and Server instances. */
+    readonly writes?: readonly string[];
+    /** Where it stopped (failed, aborted), the device's CoAP code (failed) or why (aborted: timeout, superseded...). */
+    readonly step?: string;
+    readonly code?: string;
+    readonly reason?: string;
+  };
+}
+
+export type PartnerEvent = DeviceEvent | AlarmEvent | BootstrapEvent;
+
+/** Headers of a partner event message (the schema version partners check, and its type). */
+export function partnerEventHeaders(type: PartnerEvent['type']): Record<string, string> {
+  return {
+    [SCHEMA_VERSION_HEADER]: String(PARTNER_SCHEMA_VERSION),
+    'content-type': 'application/json',
+    'message-type': type,
+  };
+}

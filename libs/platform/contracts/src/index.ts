@@ -7,6 +7,7 @@ export * from './city-topics.contract';
 export * from './codec';
 export * from './downlink.contract';
 export * from './live.contract';
+export * from './partner-schemas';
 export * from './topics';
 export * from './uplink.contract';
 

@@ -9,13 +9,16 @@ import { invalidateDeviceDirectory } from './device-directory-cache';
  *
  *   {"tenant":"lyon","endpoint":"lyon-sl-0046","change":"decommissioned"}
  *   {"tenant":"lyon","endpoint":"lyon-sl-0046","change":"credential-changed"}
+ *   {"tenant":"lyon","endpoint":"lyon-sl-0046","change":"credential-changed","keepPskIdentity":"lwm2m-9f3c..."}
  *
  * - `decommissioned`: the device was decommissioned (GraphQL `decommissionDevice`) or deleted (CLI `provision
  *   --remove`). The ingest drops its live registration and DTLS session, and refuses it from now on.
  * - `credential-changed`: the device got a credential, a new one (rotation, another mode), or lost it (NoSec now);
  *   also sent for a tenant's NoSec devices when the tenant stops allowing NoSec. The ingest forgets what it cached
  *   about the device's credential and drops the live registration and session made with the old one, so the
- *   device must handshake and register again with its current credential.
+ *   device must handshake and register again with its current credential. `keepPskIdentity` (a re-bootstrap's
+ *   staged PSK was promoted because the device registered with it, issue 18): a registration whose session was
+ *   authenticated with this identity is the new one and is kept; any other (the old credential's) is dropped.
  *
  * Publishers (gateway, CLI) send it after the change committed, and delete the endpoint's device-directory cache
  * entry first, so an ingest that re-resolves on the message reads the database. Pub/sub is at most once: a
@@ -30,7 +33,12 @@ export interface DeviceChange {
   readonly tenant: string;
   readonly endpoint: string;
   readonly change: DeviceChangeKind;
+  /** With credential-changed: the PSK identity that is now the device's credential (its session stays). */
+  readonly keepPskIdentity?: string;
 }
+
+/** RFC 4279 §5.1 bounds a PSK identity; our credentials are at most 128 characters. */
+const MAX_IDENTITY_LENGTH = 128;
 
 const KINDS: ReadonlySet<string> = new Set<DeviceChangeKind>(['decommissioned', 'credential-changed']);
 
@@ -52,7 +60,12 @@ export async function publishDeviceChanges(redis: Redis, changes: readonly Devic
     for (const c of batch) {
       pipeline.publish(
         DEVICE_CHANGES_CHANNEL,
-        JSON.stringify({ tenant: c.tenant, endpoint: c.endpoint, change: c.change }),
+        JSON.stringify({
+          tenant: c.tenant,
+          endpoint: c.endpoint,
+          change: c.change,
+          ...(c.keepPskIdentity === undefined ? {} : { keepPskIdentity: c.keepPskIdentity }),
+        }),
       );
     }
     for (const [err, count] of (await pipeline.exec()) ?? []) {
@@ -72,10 +85,20 @@ export function parseDeviceChange(message: string): DeviceChange | null {
     return null;
   }
   if (value === null || typeof value !== 'object') return null;
-  const { tenant, endpoint, change } = value as Record<string, unknown>;
+  const { tenant, endpoint, change, keepPskIdentity } = value as Record<string, unknown>;
   if (typeof tenant !== 'string' || typeof endpoint !== 'string' || typeof change !== 'string') return null;
   if (!KINDS.has(change)) return null;
-  return { tenant, endpoint, change: change as DeviceChangeKind };
+  const parsed = { tenant, endpoint, change: change as DeviceChangeKind };
+  if (keepPskIdentity === undefined) return parsed;
+  // A malformed keep field must not keep anything: read as a plain change (the session is dropped).
+  if (
+    typeof keepPskIdentity !== 'string' ||
+    keepPskIdentity.length === 0 ||
+    keepPskIdentity.length > MAX_IDENTITY_LENGTH ||
+    change !== 'credential-changed'
+  )
+    return parsed;
+  return { ...parsed, keepPskIdentity };
 }
 
 /**

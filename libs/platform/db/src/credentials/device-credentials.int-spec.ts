@@ -203,4 +203,99 @@ describe('device credentials in PostgreSQL (application role)', () => {
       /not an X\.509 certificate/,
     );
   });
+
+  describe('a PSK staged by a re-bootstrap (rotation)', () => {
+    const current = { identity: `cur-${run}`, key: randomBytes(16) };
+    const staged = { identity: `lwm2m-${run}-staged`, key: randomBytes(16) };
+    const pending = async (deviceId: string) =>
+      (await owner.query('SELECT * FROM device_credentials_pending WHERE device_id = $1', [deviceId])).rows;
+
+    it('resolves as pending beside the current credential, then replaces it when promoted', async () => {
+      const id = await newDevice(A, 'rot1');
+      await withTenant(app, A, (tx) => repository.set(tx, A, id, { mode: 'psk', ...current }));
+      await withTenant(app, A, async (tx) => {
+        expect(await repository.modeOf(tx, id)).toBe('psk');
+        await repository.stagePsk(tx, A, id, staged);
+      });
+      expect(await repository.resolvePsk(app, current.identity)).toMatchObject({
+        deviceId: id,
+        pending: false,
+      });
+      const found = await repository.resolvePsk(app, staged.identity);
+      expect(found).toMatchObject({ deviceId: id, tenantId: A, pending: true });
+      expect(found!.key.equals(staged.key)).toBe(true);
+      // The application role does not read the staged key back, and another tenant does not see the row at all.
+      await expect(
+        withTenant(app, A, (tx) => tx.query('SELECT psk_key_sealed FROM device_credentials_pending')),
+      ).rejects.toMatchObject({ code: '42501' });
+      expect(
+        (await withTenant(app, B, (tx) => tx.query('SELECT device_id FROM device_credentials_pending'))).rows,
+      ).toEqual([]);
+
+      expect(await repository.promotePendingPsk(app, id, staged.identity)).toBe(true);
+      expect(await repository.resolvePsk(app, current.identity)).toBeUndefined();
+      expect(await repository.resolvePsk(app, staged.identity)).toMatchObject({
+        deviceId: id,
+        pending: false,
+      });
+      expect(await row(id)).toMatchObject({ mode: 'psk', psk_identity: staged.identity });
+      expect((await row(id))!['rotated_at']).not.toBeNull();
+      expect(await pending(id)).toEqual([]);
+      // A second promotion (a retransmitted Register, another ingest) finds nothing staged.
+      expect(await repository.promotePendingPsk(app, id, staged.identity)).toBe(false);
+    });
+
+    it("promotes only the device's own staged identity, and replaces an RPK device's key too", async () => {
+      const id = await newDevice(A, 'rot2');
+      const other = await newDevice(A, 'rot3');
+      const spki = publicKeyFromPem(
+        generateKeyPairSync('ec', { namedCurve: 'P-256' })
+          .publicKey.export({ format: 'pem', type: 'spki' })
+          .toString(),
+      );
+      await withTenant(app, A, async (tx) => {
+        await repository.set(tx, A, id, { mode: 'rpk', publicKey: spki });
+        await repository.stagePsk(tx, A, id, { identity: `lwm2m-${run}-rpk`, key: randomBytes(16) });
+      });
+      expect(await repository.promotePendingPsk(app, other, `lwm2m-${run}-rpk`)).toBe(false);
+      expect(await repository.promotePendingPsk(app, id, `lwm2m-${run}-rpk`)).toBe(true);
+      expect(await row(id)).toMatchObject({ mode: 'psk', public_key_sha256: null, public_key_spki: null });
+      expect(await repository.resolveRpk(app, spki)).toBeUndefined();
+    });
+
+    it('a newer bootstrap replaces the staged key; an operator-set credential or an expiry drops it', async () => {
+      const id = await newDevice(A, 'rot4');
+      await withTenant(app, A, async (tx) => {
+        await repository.set(tx, A, id, { mode: 'psk', identity: `cur4-${run}`, key: randomBytes(16) });
+        await repository.stagePsk(tx, A, id, { identity: `lwm2m-${run}-old`, key: randomBytes(16) });
+        await repository.stagePsk(tx, A, id, { identity: `lwm2m-${run}-new`, key: randomBytes(16) });
+      });
+      expect(await repository.resolvePsk(app, `lwm2m-${run}-old`)).toBeUndefined();
+      expect(await repository.resolvePsk(app, `lwm2m-${run}-new`)).toMatchObject({ pending: true });
+
+      await owner.query(
+        "UPDATE device_credentials_pending SET expires_at = now() - interval '1 second' WHERE device_id = $1",
+        [id],
+      );
+      expect(await repository.resolvePsk(app, `lwm2m-${run}-new`)).toBeUndefined();
+      expect(await repository.promotePendingPsk(app, id, `lwm2m-${run}-new`)).toBe(false);
+
+      await withTenant(app, A, (tx) => repository.stagePsk(tx, A, id, { identity: `lwm2m-${run}-3`, key }));
+      await withTenant(app, A, (tx) =>
+        repository.set(tx, A, id, { mode: 'psk', identity: `cur4b-${run}`, key: randomBytes(16) }),
+      );
+      expect(await pending(id)).toEqual([]);
+      expect(await repository.resolvePsk(app, `lwm2m-${run}-3`)).toBeUndefined();
+    });
+
+    it('refuses a staged identity another device has staged, as taken (without saying whose)', async () => {
+      const id = await newDevice(A, 'rot5');
+      const b = await newDevice(B, 'rot6');
+      await withTenant(app, B, (tx) => repository.stagePsk(tx, B, b, { identity: `lwm2m-${run}-dup`, key }));
+      const err: unknown = await withTenant(app, A, (tx) =>
+        repository.stagePsk(tx, A, id, { identity: `lwm2m-${run}-dup`, key }),
+      ).catch((e: unknown) => e);
+      expect(isCredentialTaken(err)).toBe(true);
+    });
+  });
 });

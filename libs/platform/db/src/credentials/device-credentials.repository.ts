@@ -29,6 +29,12 @@ export interface CredentialOwner {
   readonly decommissioned: boolean;
 }
 
+/**
+ * The device a PSK identity names, with the key (for the handshake only). `pending`: the identity is a credential
+ * staged by a re-bootstrap (issue 18), valid until the device registers with it (then promoted) or it expires.
+ */
+export type PskOwner = CredentialOwner & { readonly key: Buffer; readonly pending: boolean };
+
 /** A tenant CA as listings show it: never the certificate itself. */
 export interface CertificateAuthorityInfo {
   /** SHA-256 of the DER certificate, lowercase hex. */
@@ -48,6 +54,7 @@ export function isCredentialTaken(err: unknown): boolean {
     e.code === '23505' &&
     typeof e.constraint === 'string' &&
     (e.constraint === 'device_credentials_psk_identity_key' ||
+      e.constraint === 'device_credentials_pending_psk_identity_key' ||
       e.constraint === 'device_credentials_public_key_sha256_key')
   );
 }
@@ -83,6 +90,8 @@ export class DeviceCredentialRepository {
     credential: DeviceCredentialInput,
   ): Promise<void> {
     const values = this.valuesOf(deviceId, credential);
+    // A credential the operator sets replaces whatever a re-bootstrap staged.
+    await tx.query('DELETE FROM device_credentials_pending WHERE device_id = $1', [deviceId]);
     // UPDATE, then INSERT: an upsert (ON CONFLICT DO UPDATE ... EXCLUDED.psk_key_sealed) would need SELECT on the
     // sealed key, which the application role does not have and must not get.
     const updated = await tx.query(
@@ -165,8 +174,57 @@ export class DeviceCredentialRepository {
    * when it had one.
    */
   async remove(tx: TxClient, deviceId: string): Promise<boolean> {
+    await tx.query('DELETE FROM device_credentials_pending WHERE device_id = $1', [deviceId]);
     const { rowCount } = await tx.query('DELETE FROM device_credentials WHERE device_id = $1', [deviceId]);
     return (rowCount ?? 0) > 0;
+  }
+
+  /**
+   * Stages a PSK for a device that has a credential (re-bootstrap, issue 18): the current one keeps working until
+   * the device registers with the staged one (`promotePendingPsk`). Replaces what an earlier bootstrap staged. The
+   * identity must not be one a device already has (the caller generates it); a staged identity that is taken
+   * fails with a unique violation (isCredentialTaken).
+   */
+  async stagePsk(
+    tx: TxClient,
+    tenantId: string,
+    deviceId: string,
+    credential: { readonly identity: string; readonly key: Buffer },
+  ): Promise<void> {
+    const [, identity, sealed, keyId] = this.valuesOf(deviceId, { mode: 'psk', ...credential });
+    const updated = await tx.query(
+      `UPDATE device_credentials_pending SET psk_identity = $2, psk_key_sealed = $3, key_id = $4, created_at = now(),
+              expires_at = now() + interval '7 days'
+       WHERE device_id = $1`,
+      [deviceId, identity, sealed, keyId],
+    );
+    if ((updated.rowCount ?? 0) > 0) return;
+    await tx.query(
+      `INSERT INTO device_credentials_pending (tenant_id, device_id, psk_identity, psk_key_sealed, key_id)
+       VALUES ($1, $2, $3, $4, $5)`,
+      [tenantId, deviceId, identity, sealed, keyId],
+    );
+  }
+
+  /** The device's current security mode, in the current tenant transaction ('nosec' without a credential). */
+  async modeOf(tx: TxClient, deviceId: string): Promise<SecurityMode> {
+    const { rows } = await tx.query<{ mode: SecurityMode }>(
+      'SELECT mode FROM device_credentials WHERE device_id = $1',
+      [deviceId],
+    );
+    return rows[0]?.mode ?? 'nosec';
+  }
+
+  /**
+   * The device registered with its staged PSK: it becomes its credential and the old one stops resolving. False
+   * when this identity is not (or no longer) staged for the device.
+   */
+  async promotePendingPsk(pool: Pool, deviceId: string, identity: string): Promise<boolean> {
+    const { rows } = await pool.query<{ promoted: boolean }>(
+      'SELECT platform.promote_pending_psk($1, $2) AS promoted',
+      [deviceId, identity],
+    );
+    return rows[0]?.promoted === true;
   }
 
   /** A tenant CA for X.509 devices (PEM or DER), in the current tenant transaction. */
@@ -231,20 +289,17 @@ export class DeviceCredentialRepository {
     }
   }
 
-  /** The device a PSK identity belongs to, with its key: for the DTLS handshake only. */
-  async resolvePsk(
-    pool: Pool,
-    identity: string,
-  ): Promise<(CredentialOwner & { readonly key: Buffer }) | undefined> {
-    const { rows } = await pool.query<OwnerRow & { psk_key_sealed: Buffer; key_id: string }>(
-      'SELECT * FROM platform.resolve_psk($1)',
-      [identity],
-    );
+  /** The device a PSK identity belongs to (current or staged credential), with its key: for the handshake only. */
+  async resolvePsk(pool: Pool, identity: string): Promise<PskOwner | undefined> {
+    const { rows } = await pool.query<
+      OwnerRow & { psk_key_sealed: Buffer; key_id: string; pending: boolean }
+    >('SELECT * FROM platform.resolve_psk($1)', [identity]);
     const row = rows[0];
     if (!row) return undefined;
     return {
       ...owner(row),
       key: this.keyring.open({ sealed: row.psk_key_sealed, keyId: row.key_id }, row.device_id),
+      pending: row.pending,
     };
   }
 

@@ -30,6 +30,13 @@ export interface OutboxRecord {
 }
 
 /**
+ * The outbox source of partner events (`city.<tenant>.events.v1`): the decoder's relay publishes them (it creates
+ * the tenants' partner topics). Apps without a Kafka producer of their own (the bootstrap server) write their
+ * partner events under it.
+ */
+export const PARTNER_EVENTS_OUTBOX_SOURCE = 'decoder';
+
+/**
  * Writes events into the outbox inside the caller's transaction (under its tenant, row-level security), so they
  * exist if and only if the rows they report do. `source` names the relay that publishes them.
  */

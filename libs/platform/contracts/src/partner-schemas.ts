@@ -5,7 +5,10 @@ import addFormats from 'ajv-formats';
 
 const SCHEMA_DIR = join(__dirname, '..', '..', '..', '..', 'docs', 'asyncapi', 'schemas');
 
-/** Validators compiled from the AsyncAPI document's JSON Schemas (docs/asyncapi/schemas). */
+/**
+ * Validators compiled from the AsyncAPI document's JSON Schemas (docs/asyncapi/schemas): what partners are
+ * promised, checked by the tests of every app that produces partner messages (decoder, bootstrap).
+ */
 export function partnerSchemaValidators() {
   const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
   addFormats(ajv);
