@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
  * a JVM: the harness in src/main/java reads JSON commands on stdin and writes JSON events on stdout. The LwM2M
  * behaviour under test (registration engine, SenML/TLV codecs, Observe, DTLS) is Leshan's own.
  *
- * Commands: start, set, send, update, deregister, rebind, stop (see the methods below). Events (`event` field):
+ * Commands: start, set, send, update, deregister, rebind, instances, stop (see the methods below). Events (`event` field):
  *  - ready; ok / error (answer to a command, with its id);
  *  - bootstrap-started, bootstrapped, bootstrap-failed {code, name, message}, bootstrap-timeout (with `bootstrap`);
  *  - registered {registrationId, localPort}, registration-failed {code, name, message}, registration-timeout,
@@ -23,7 +23,8 @@ import { createInterface } from 'node:readline';
  *  - sent {code} / send-failed {code | error} for a Send;
  *  - dtls-handshake-started {full}, dtls-handshake-ok {cipherSuite, cidWrite, cidRead, full},
  *    dtls-handshake-failed {error, alert: {level, description}}, dtls-alert {alert} (received from the server);
- *  - rebound {from, to}, stopped, unexpected-error.
+ *  - rebound {from, to}, instances {security: [{id, uri, bootstrap, mode, shortServerId}], server: [{id,
+ *    shortServerId, lifetime}]} (values as strings, never a key), stopped, unexpected-error.
  */
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -76,12 +77,16 @@ export type LeshanSecurity =
 
 export interface LeshanStartOptions {
   readonly endpoint: string;
-  /** "coap://127.0.0.1:5683" or "coaps://127.0.0.1:5684"; not used with `bootstrap`. */
+  /**
+   * "coap://127.0.0.1:5683" or "coaps://127.0.0.1:5684" (with `security`). With `bootstrap` too, the client starts
+   * with both accounts: the Bootstrap-Server's at /0/0 and this LwM2M server's at /0/1 and /1/1 (short server id 123);
+   * Leshan registers with it first and bootstraps only when that registration fails (ETS int-4 and int-6).
+   */
   readonly serverUri?: string;
   /**
    * Client-initiated bootstrap (LwM2M Core 1.1.1 §6.1.3): the client starts with only this Bootstrap-Server account
    * (NoSec or the vendor's PSK) and no LwM2M server; the bootstrap server writes the server account, then the client
-   * registers with it. `security` and `serverUri` are then ignored.
+   * registers with it. `security` then applies to `serverUri` only, when one is given.
    */
   readonly bootstrap?: {
     readonly uri: string;
@@ -154,6 +159,18 @@ export function standardObjects(now = Math.floor(Date.now() / 1000)): LeshanObje
     { id: 3303, version: '1.1', instances: [{ id: 0, resources: { 5700: 21.5, 5701: 'Cel' } }] },
     { id: 3416, version: '2.0', instances: [{ id: 0, resources: { 1: 80, 3: 80 } }] },
   ];
+}
+
+/** What `instances()` reports: resource values as Leshan's toString gives them ("true", "0", "300"). */
+export interface LeshanInstances {
+  readonly security: readonly {
+    id: number;
+    uri: string;
+    bootstrap: boolean;
+    mode: string;
+    shortServerId: string;
+  }[];
+  readonly server: readonly { id: number; shortServerId: string; lifetime: string }[];
 }
 
 interface Waiter {
@@ -362,6 +379,17 @@ export class LeshanClientPeer {
     const from = this.cursor;
     await this.command('rebind', { update: options.update ?? false });
     return this.waitFor('rebound', { from });
+  }
+
+  /** The client's Security (/0) and Server (/1) instances now (the `instances` event; no keys in it). */
+  async instances(): Promise<LeshanInstances> {
+    const from = this.cursor;
+    await this.command('instances');
+    const e = await this.waitFor('instances', { from });
+    return {
+      security: e['security'] as LeshanInstances['security'],
+      server: e['server'] as LeshanInstances['server'],
+    };
   }
 
   /** Stops the client (optionally de-registering) and the JVM; kills it if it does not exit within 5 s. */

@@ -44,11 +44,15 @@ import org.eclipse.leshan.core.model.ObjectLoader;
 import org.eclipse.leshan.core.model.ObjectModel;
 import org.eclipse.leshan.core.model.StaticModel;
 import org.eclipse.leshan.core.node.LwM2mNode;
+import org.eclipse.leshan.core.node.LwM2mObject;
+import org.eclipse.leshan.core.node.LwM2mObjectInstance;
+import org.eclipse.leshan.core.node.LwM2mResource;
 import org.eclipse.leshan.core.node.LwM2mPath;
 import org.eclipse.leshan.core.node.TimestampedLwM2mNodes;
 import org.eclipse.leshan.core.request.BootstrapRequest;
 import org.eclipse.leshan.core.request.ContentFormat;
 import org.eclipse.leshan.core.request.DeregisterRequest;
+import org.eclipse.leshan.core.request.ReadRequest;
 import org.eclipse.leshan.core.request.RegisterRequest;
 import org.eclipse.leshan.core.request.UpdateRequest;
 import org.eclipse.leshan.core.response.SendResponse;
@@ -57,7 +61,7 @@ import org.eclipse.leshan.core.util.datatype.ULong;
 /**
  * An Eclipse Leshan LwM2M client driven over stdin/stdout with JSON lines, for interoperability tests. Commands
  * (one JSON object a line, "cmd" plus arguments, optional "id" echoed in the "ok"/"error" answer): start, set, send,
- * update, deregister, rebind, stop. Events: see Events and the README of the TypeScript driver (leshan-client.ts).
+ * update, deregister, rebind, instances, stop. Events: see Events and the README of the TypeScript driver (leshan-client.ts).
  * The LwM2M behaviour (registration engine, codecs, observe, DTLS) is Leshan's and Californium's own.
  */
 public final class HarnessMain {
@@ -139,6 +143,9 @@ public final class HarnessMain {
         case "rebind":
             rebind(c.path("update").asBoolean(false));
             break;
+        case "instances":
+            instances();
+            break;
         case "stop":
             destroy(c.path("deregister").asBoolean(false));
             Events.emit("stopped");
@@ -211,8 +218,22 @@ public final class HarnessMain {
             // creates the LwM2M server's Security and Server instances through these classes.
             initializer.setClassForObject(0, Security.class);
             initializer.setClassForObject(1, Server.class);
-            initializer.setInstancesForObject(0, bootstrapSecurity(bootstrap.path("uri").asText(),
-                    bootstrap.path("security")));
+            Security bs = bootstrapSecurity(bootstrap.path("uri").asText(), bootstrap.path("security"));
+            if (!uri.isEmpty()) {
+                // Bootstrap account plus an LwM2M server account (ETS int-4: one the bootstrap must delete; int-6:
+                // a valid one, so the client registers without bootstrapping). Server /1/1 is not where a bootstrap
+                // server writes (/1/0), and a kept /0/1 would push its Security write to /0/2: a missing
+                // Bootstrap-Delete shows as a third instance.
+                bs.setId(0);
+                Security dm = security(uri, c.path("security"));
+                dm.setId(1);
+                Server server = new Server((int) SHORT_SERVER_ID, lifetime);
+                server.setId(1);
+                initializer.setInstancesForObject(0, bs, dm);
+                initializer.setInstancesForObject(1, server);
+            } else {
+                initializer.setInstancesForObject(0, bs);
+            }
         } else {
             initializer.setInstancesForObject(0, security(uri, c.path("security")));
             initializer.setInstancesForObject(1, new Server((int) SHORT_SERVER_ID, lifetime));
@@ -393,6 +414,42 @@ public final class HarnessMain {
         Events.emit(e);
         if (update)
             client.triggerRegistrationUpdate();
+    }
+
+    /**
+     * The client's Security (/0) and Server (/1) instances as they are now: what a bootstrap server left (ETS int-4
+     * checks the Bootstrap-Delete). Keys are never reported, only the URI, the Bootstrap-Server flag, the mode and the
+     * short server id (and the lifetime of a Server instance).
+     */
+    private void instances() {
+        ObjectNode e = Events.event("instances");
+        com.fasterxml.jackson.databind.node.ArrayNode security = e.putArray("security");
+        for (LwM2mObjectInstance i : read(0).getInstances().values()) {
+            ObjectNode o = security.addObject();
+            o.put("id", i.getId());
+            o.put("uri", String.valueOf(value(i, 0)));
+            o.put("bootstrap", Boolean.TRUE.equals(value(i, 1)));
+            o.put("mode", String.valueOf(value(i, 2)));
+            o.put("shortServerId", String.valueOf(value(i, 10)));
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode server = e.putArray("server");
+        for (LwM2mObjectInstance i : read(1).getInstances().values()) {
+            ObjectNode o = server.addObject();
+            o.put("id", i.getId());
+            o.put("shortServerId", String.valueOf(value(i, 0)));
+            o.put("lifetime", String.valueOf(value(i, 1)));
+        }
+        Events.emit(e);
+    }
+
+    private LwM2mObject read(int objectId) {
+        return (LwM2mObject) client.getObjectTree().getObjectEnabler(objectId)
+                .read(LwM2mServer.SYSTEM, new ReadRequest(objectId)).getContent();
+    }
+
+    private static Object value(LwM2mObjectInstance instance, int resourceId) {
+        LwM2mResource r = instance.getResource(resourceId);
+        return r == null ? null : r.getValue();
     }
 
     private static void code(ObjectNode e, ResponseCode code) {
