@@ -219,6 +219,7 @@ export class IngestApp {
       ownership,
       events,
       this.credentials,
+      directory,
       (peerKey) => this.dtls?.closeSession(peerKey),
       this.logger.child({ context: 'Revocation' }),
     );

@@ -104,6 +104,17 @@ describe('our LwM2M client bootstraps (PSK) from our bootstrap server, then regi
     (await partners.waitFor((e) => e.type.startsWith('device.bootstrap'), count)) as BootstrapEvent[];
 
   it('gets a PSK account different from its bootstrap key and registers with it (int-1)', async () => {
+    // A factory-fresh device first tries its LwM2M server without security and is refused (its tenant refuses
+    // NoSec); the ingest must not judge its Register right after the bootstrap by what it remembered of that try.
+    const plain = new Lwm2mClient({
+      endpoint: device.endpoint,
+      server: udpPeer('127.0.0.1', ingest.coapPort()),
+      tree: tree(),
+      transport: new UdpTransport(),
+    });
+    await expect(plain.register()).rejects.toThrow(/4\.03/);
+    await plain.stop();
+
     const account = await bootstrapOnce();
     expect(account).toMatchObject({
       serverUri: `coaps://127.0.0.1:${ingest.coapsPort()}`,

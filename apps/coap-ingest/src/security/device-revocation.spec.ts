@@ -23,6 +23,10 @@ function revocationServing(peer: Peer | undefined) {
     { end: (id: string) => (done.push(`end ${id}`), Promise.resolve()) } as unknown as RegistrationOwnership,
     { deregistered: () => (done.push('event'), Promise.resolve()) } as unknown as RegistrationEvents,
     { clear: () => done.push('clear') } as unknown as CredentialLookup,
+    {
+      resolve: () => Promise.resolve(null),
+      forget: (endpoint?: string) => done.push(`forget ${endpoint ?? '*'}`),
+    },
     (key) => done.push(`close ${key}`),
     { info: () => undefined } as unknown as Logger,
   );
@@ -47,13 +51,20 @@ describe('DeviceRevocation', () => {
   it('drops the registration and session made with the old credential', async () => {
     const { revocation, done } = revocationServing(pskPeer('old'));
     await revocation.apply(changed());
-    expect(done).toEqual(['clear', 'close dtls-old', 'event', 'deregister reg-1', 'end reg-1']);
+    expect(done).toEqual([
+      'clear',
+      'forget lyon-sl-1',
+      'close dtls-old',
+      'event',
+      'deregister reg-1',
+      'end reg-1',
+    ]);
   });
 
   it("keeps the rotation's new registration (its session used the promoted identity), forgetting the cache", async () => {
     const { revocation, done } = revocationServing(pskPeer('new'));
     await revocation.apply(changed({ keepPskIdentity: 'new' }));
-    expect(done).toEqual(['clear']);
+    expect(done).toEqual(['clear', 'forget lyon-sl-1']);
   });
 
   it('drops a registration made with the old credential when a rotation promoted another identity', async () => {
@@ -67,6 +78,12 @@ describe('DeviceRevocation', () => {
     const { revocation, done } = revocationServing(pskPeer('old'));
     await revocation.apply(changed({ tenant: 'porto' }));
     await revocation.apply(changed({ endpoint: 'lyon-sl-2' }));
-    expect(done).toEqual(['clear', 'clear']);
+    expect(done).toEqual(['clear', 'forget lyon-sl-1', 'clear', 'forget lyon-sl-2']);
+  });
+
+  it('forgets every cached credential and resolution after a resubscription (messages may have been missed)', () => {
+    const { revocation, done } = revocationServing(undefined);
+    revocation.resubscribed();
+    expect(done).toEqual(['clear', 'forget *']);
   });
 });

@@ -3,6 +3,7 @@ import { type RegistrationEvents, type RegistrationStore } from '@smartcity/lwm2
 import { type Logger } from '@smartcity/platform-observability';
 import { type RegistrationOwnership } from '../lwm2m/ownership';
 import { type LocalRegistrations } from '../registration/local-registrations';
+import { type DeviceDirectory } from '../tenancy/device-directory';
 import { type CredentialLookup } from './credential-lookup';
 
 /** Closes a device's DTLS session (the coaps transport), when it has one here. */
@@ -21,12 +22,16 @@ export class DeviceRevocation {
     private readonly ownership: RegistrationOwnership,
     private readonly events: RegistrationEvents,
     private readonly credentials: CredentialLookup,
+    private readonly directory: DeviceDirectory,
     private readonly closeSession: SessionCloser,
     private readonly logger: Logger,
   ) {}
 
   async apply(change: DeviceChange): Promise<void> {
     this.credentials.clear();
+    // The device's security mode may have changed (NoSec -> PSK after its first bootstrap): the next Register must
+    // not be judged by this process's memo of the old one (the Redis entry was invalidated by the publisher).
+    this.directory.forget?.(change.endpoint);
     // The instance serving the device acts (every instance gets the message). A registration nobody serves any
     // more is caught where it would come back: Update and takeover re-check that the device is still allowed.
     const owned = this.local.getByEndpoint(change.endpoint);
@@ -47,5 +52,6 @@ export class DeviceRevocation {
   /** After a (re)subscription some messages may have been missed: forget every cached credential. */
   resubscribed(): void {
     this.credentials.clear();
+    this.directory.forget?.();
   }
 }

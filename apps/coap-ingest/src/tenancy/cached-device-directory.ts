@@ -43,6 +43,11 @@ export class CachedDeviceDirectory implements BatchDeviceDirectory {
     return hit !== undefined ? Promise.resolve(hit) : this.batches.load(endpoint);
   }
 
+  forget(endpoint?: string): void {
+    if (endpoint === undefined) this.memo.clear();
+    else this.memo.delete(endpoint);
+  }
+
   async resolveMany(endpoints: readonly string[]): Promise<Map<string, DeviceRecord | null>> {
     const now = Date.now();
     const out = new Map<string, DeviceRecord | null>();

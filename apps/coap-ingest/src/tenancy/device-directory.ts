@@ -25,6 +25,11 @@ export interface DeviceDirectory {
    * it. Null when no tenant owns or accepts it.
    */
   resolve(endpoint: string): Promise<DeviceRecord | null>;
+  /**
+   * Forgets what this process remembers of the endpoint (or of every endpoint), on a device change: the shared
+   * cache is invalidated by the publisher, an in-process memo only here. Directories without one do nothing.
+   */
+  forget?(endpoint?: string): void;
 }
 
 /** A directory that answers many endpoints in one lookup (coalesced registration storms). */

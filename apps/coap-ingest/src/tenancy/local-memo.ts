@@ -24,6 +24,14 @@ export class LocalMemo<V> {
     this.entries.set(key, { value, until: now + this.ttlMs });
   }
 
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
   get size(): number {
     return this.entries.size;
   }
