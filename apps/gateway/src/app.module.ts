@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { type Authenticator } from '@smartcity/platform-auth';
-import { CredentialKeyring, DeviceCredentialRepository } from '@smartcity/platform-db';
+import { BootstrapRepository, CredentialKeyring, DeviceCredentialRepository } from '@smartcity/platform-db';
 import { type KafkaClient } from '@smartcity/platform-kafka';
 import { type Logger } from '@smartcity/platform-observability';
 import { type Redis } from '@smartcity/platform-redis';
@@ -13,6 +13,7 @@ import { Counter, type Registry } from 'prom-client';
 import { AlarmsRepository } from './alarms/alarms.repository';
 import { AlarmsService } from './alarms/alarms.service';
 import { PolicyGuard } from './auth/policy.guard';
+import { BootstrapService } from './bootstrap/bootstrap.service';
 import { type GatewayConfig } from './config/gateway.config';
 import { CredentialsService } from './credentials/credentials.service';
 import { TenantDb } from './db/tenant-db.service';
@@ -81,6 +82,7 @@ const DATA_PROVIDERS: Provider[] = [
   QuotasRepository,
   QuotasService,
   CredentialsService,
+  BootstrapService,
   ...COMMAND_PROVIDERS,
 ];
 
@@ -102,6 +104,10 @@ export class AppModule {
       {
         provide: DeviceCredentialRepository,
         useValue: new DeviceCredentialRepository(new CredentialKeyring(infra.config.CREDENTIAL_KEYS)),
+      },
+      {
+        provide: BootstrapRepository,
+        useValue: new BootstrapRepository(new CredentialKeyring(infra.config.CREDENTIAL_KEYS)),
       },
       {
         provide: KEYCLOAK_ADMIN,
@@ -146,19 +152,20 @@ export class AppModule {
       imports: [
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
-          inject: [TenantDb, DevicesRepository, AlarmsRepository, QuotasService],
+          inject: [TenantDb, DevicesRepository, AlarmsRepository, QuotasService, BootstrapRepository],
           useFactory: (
             db: TenantDb,
             devices: DevicesRepository,
             alarms: AlarmsRepository,
             quotas: QuotasService,
+            bootstrap: BootstrapRepository,
           ) =>
             buildGraphqlOptions({
               countApiCall: (tenant) => quotas.countApiCall(tenant),
               config: infra.config,
               logger: infra.logger,
               authenticator: infra.authenticator,
-              loaderDeps: { db, devices, alarms },
+              loaderDeps: { db, devices, alarms, bootstrap },
               errorsByCode,
               liveConnections: infra.liveConnections,
             }),

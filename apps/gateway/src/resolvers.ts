@@ -1,4 +1,9 @@
 import { AlarmsResolver } from './alarms/alarms.resolver';
+import { BootstrapResolver } from './bootstrap/bootstrap.resolver';
+import {
+  DeviceBootstrapFieldsResolver,
+  DeviceBootstrapResolver,
+} from './bootstrap/device-bootstrap.resolver';
 import { CommandsResolver } from './commands/commands.resolver';
 import { CredentialsResolver } from './credentials/credentials.resolver';
 import { TenantSecurityResolver } from './credentials/tenant-security.resolver';
@@ -26,4 +31,7 @@ export const RESOLVERS = [
   SubscriptionsResolver,
   CommandsResolver,
   QuotasResolver,
+  BootstrapResolver,
+  DeviceBootstrapResolver,
+  DeviceBootstrapFieldsResolver,
 ] as const;

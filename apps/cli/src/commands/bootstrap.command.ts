@@ -5,12 +5,11 @@ import { isTenantSlug } from '@smartcity/platform-contracts';
 import {
   BootstrapRepository,
   type BootstrapOverride,
-  checkPskIdentity,
+  checkBootstrapLines,
   createPool,
   CredentialInputError,
   CredentialKeyring,
   isBootstrapIdentityTaken,
-  parsePskKeyHex,
   type TxClient,
   withPlatformAdmin,
 } from '@smartcity/platform-db';
@@ -116,9 +115,7 @@ export const command: CliCommand = {
 
 /** Parses a vendor batch (pure): `endpoint,identity,keyHex` per line. Errors name the line, never the key. */
 export function parseBatch(text: string): BatchLine[] {
-  const out: BatchLine[] = [];
-  const endpoints = new Set<string>();
-  const identities = new Set<string>();
+  const found: { line: number; endpoint: string; identity: string; keyHex: string }[] = [];
   const lines = text.split(/\r?\n/);
   if (lines.length > MAX_LINES + 1) throw new CliUsageError(`a batch has at most ${MAX_LINES} lines`);
   lines.forEach((raw, i) => {
@@ -126,29 +123,22 @@ export function parseBatch(text: string): BatchLine[] {
     const text = raw.trim();
     if (text === '' || text.startsWith('#')) return;
     const fields = text.split(',').map((f) => f.trim());
-    if (out.length === 0 && fields[0]?.toLowerCase() === 'endpoint') return;
+    if (found.length === 0 && fields[0]?.toLowerCase() === 'endpoint') return;
     if (fields.length !== 3) throw new CliUsageError(`line ${line}: expected endpoint,identity,keyHex`);
     const [endpoint, identity, keyHex] = fields as [string, string, string];
-    if (endpoint.length < 1 || endpoint.length > 255 || /[\u0000-\u001f\u007f]/.test(endpoint))
-      throw new CliUsageError(`line ${line}: the endpoint must be 1..255 printable characters`);
-    let key: Buffer;
-    try {
-      checkPskIdentity(identity);
-      key = parsePskKeyHex(keyHex);
-    } catch (err) {
-      if (err instanceof CredentialInputError) throw new CliUsageError(`line ${line}: ${err.message}`);
-      throw err;
-    }
-    if (endpoints.has(endpoint))
-      throw new CliUsageError(`line ${line}: endpoint "${endpoint}" is listed twice`);
-    if (identities.has(identity))
-      throw new CliUsageError(`line ${line}: identity "${identity}" is listed twice`);
-    endpoints.add(endpoint);
-    identities.add(identity);
-    out.push({ line, endpoint, identity, key });
+    found.push({ line, endpoint, identity, keyHex });
   });
-  if (out.length === 0) throw new CliUsageError('the batch has no credential lines');
-  return out;
+  if (found.length === 0) throw new CliUsageError('the batch has no credential lines');
+  try {
+    // The same checks as GraphQL importBootstrapCredentials (libs/platform/db bootstrap-input).
+    return checkBootstrapLines(found, (i) => `line ${found[i]!.line}`).map((c, i) => ({
+      ...c,
+      line: found[i]!.line,
+    }));
+  } catch (err) {
+    if (err instanceof CredentialInputError) throw new CliUsageError(err.message);
+    throw err;
+  }
 }
 
 async function readBatch(file: string | undefined): Promise<BatchLine[]> {

@@ -154,6 +154,15 @@ export class DevicesRepository {
     return rows.map((r) => r.endpoint);
   }
 
+  /** Ids of the transaction's tenant's devices by endpoint name (RLS: no other tenant's names). */
+  async idsByEndpoint(tx: TxClient, endpoints: readonly string[]): Promise<Map<string, string>> {
+    const { rows } = await tx.query<{ id: string; endpoint: string }>(
+      'SELECT id, endpoint FROM devices WHERE endpoint = ANY($1::text[])',
+      [endpoints],
+    );
+    return new Map(rows.map((r) => [r.endpoint, r.id]));
+  }
+
   /** Deletes devices created earlier in this transaction (provisioning that could not complete them). */
   async deleteByIds(tx: TxClient, ids: readonly string[]): Promise<void> {
     await tx.query('DELETE FROM devices WHERE id = ANY($1::uuid[])', [ids]);

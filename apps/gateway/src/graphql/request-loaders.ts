@@ -1,4 +1,5 @@
 import { type Principal } from '@smartcity/platform-auth';
+import { type BootstrapDeviceStatus, type BootstrapRepository } from '@smartcity/platform-db';
 import DataLoader from 'dataloader';
 import { type AlarmRow } from '../alarms/alarm.rows';
 import { type AlarmsRepository } from '../alarms/alarms.repository';
@@ -13,6 +14,7 @@ export interface LoaderDeps {
   readonly db: TenantDb;
   readonly devices: DevicesRepository;
   readonly alarms: AlarmsRepository;
+  readonly bootstrap: BootstrapRepository;
 }
 
 function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
@@ -35,6 +37,7 @@ export class RequestLoaders {
   private devicesLoader?: DataLoader<string, DeviceRow | null>;
   private stateLoader?: DataLoader<string, StateRow[]>;
   private activeAlarmsLoader?: DataLoader<string, AlarmRow[]>;
+  private bootstrapLoader?: DataLoader<string, BootstrapDeviceStatus | null>;
 
   constructor(
     private readonly deps: LoaderDeps,
@@ -102,6 +105,21 @@ export class RequestLoaders {
         const rows = await this.deps.db.inTenant(this.tenant, (tx) => this.deps.alarms.activeOf(tx, ids));
         const byDevice = groupBy(rows, (r) => r.deviceId);
         return ids.map((id) => byDevice.get(id) ?? []);
+      },
+      { maxBatchSize: 1000, cache: this.cache },
+    ));
+  }
+
+  /** Bootstrap credential status per device id (never a key); only for devices already authorized. */
+  get bootstrap(): DataLoader<string, BootstrapDeviceStatus | null> {
+    return (this.bootstrapLoader ??= new DataLoader(
+      async (ids) => {
+        const tenant = this.tenant;
+        const rows = await this.deps.db.inTenant(tenant, (tx) =>
+          this.deps.bootstrap.statusOf(tx, tenant, ids),
+        );
+        const byDevice = new Map(rows.map((r) => [r.deviceId, r]));
+        return ids.map((id) => byDevice.get(id) ?? null);
       },
       { maxBatchSize: 1000, cache: this.cache },
     ));

@@ -13,3 +13,4 @@ export * from './credentials/credential-input';
 export * from './credentials/credential-keyring';
 export * from './credentials/device-credentials.repository';
 export * from './bootstrap/bootstrap.repository';
+export * from './bootstrap/bootstrap-input';

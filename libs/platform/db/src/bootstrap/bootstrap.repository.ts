@@ -41,6 +41,20 @@ export type BootstrapOverride = Partial<Pick<BootstrapServerConfig, 'serverUri' 
 /** The device a bootstrap PSK identity belongs to, with the key (for the handshake only). */
 export type BootstrapPskOwner = CredentialOwner & { readonly key: Buffer };
 
+/** A tenant's configuration as stored, with when it last changed. */
+export type StoredBootstrapConfig = BootstrapServerConfig & { readonly updatedAt: Date };
+
+/** What is known of a device's bootstrap credential: never the key (the application role cannot read it). */
+export interface BootstrapDeviceStatus {
+  readonly deviceId: string;
+  readonly identity: string;
+  readonly batch: string | null;
+  readonly createdAt: Date;
+  readonly lastBootstrapAt: Date | null;
+  /** The device's override of the tenant's configuration, when it has one. */
+  readonly override: (BootstrapOverride & { readonly updatedAt: Date }) | null;
+}
+
 const SERVER_URI = /^coaps?:\/\/\S{1,250}$/;
 const BINDING = /^[UMHTSNQ]{1,6}$/;
 const MAX_LIFETIME_S = 365 * 24 * 3600;
@@ -203,5 +217,89 @@ export class BootstrapRepository {
       decommissioned: row.decommissioned,
       key: this.keyring.open({ sealed: row.psk_key_sealed, keyId: row.key_id }, aad(row.device_id)),
     };
+  }
+
+  /** The tenant's configuration as stored; undefined when it has none. */
+  async getConfig(tx: TxClient, tenantId: string): Promise<StoredBootstrapConfig | undefined> {
+    const { rows } = await tx.query<{
+      server_uri: string;
+      lifetime: number;
+      binding: string;
+      short_server_id: number;
+      updated_at: Date;
+    }>(
+      `SELECT server_uri, lifetime, binding, short_server_id, updated_at FROM bootstrap_configs
+       WHERE tenant_id = $1`,
+      [tenantId],
+    );
+    const row = rows[0];
+    return row
+      ? {
+          serverUri: row.server_uri,
+          lifetime: row.lifetime,
+          binding: row.binding,
+          shortServerId: row.short_server_id,
+          updatedAt: row.updated_at,
+        }
+      : undefined;
+  }
+
+  /**
+   * The bootstrap credentials (identity, batch, times; never the key) and overrides of these devices of the tenant;
+   * devices without a bootstrap credential are left out. The tenant is named as well as set for RLS, so the owner
+   * path (CLI) cannot mix tenants either.
+   */
+  async statusOf(
+    tx: TxClient,
+    tenantId: string,
+    deviceIds: readonly string[],
+  ): Promise<BootstrapDeviceStatus[]> {
+    if (deviceIds.length === 0) return [];
+    const { rows } = await tx.query<{
+      device_id: string;
+      psk_identity: string;
+      batch: string | null;
+      created_at: Date;
+      last_bootstrap_at: Date | null;
+      o_device_id: string | null;
+      o_server_uri: string | null;
+      o_lifetime: number | null;
+      o_binding: string | null;
+      o_updated_at: Date | null;
+    }>(
+      `SELECT b.device_id, b.psk_identity, b.batch, b.created_at, b.last_bootstrap_at,
+              o.device_id AS o_device_id, o.server_uri AS o_server_uri, o.lifetime AS o_lifetime,
+              o.binding AS o_binding, o.updated_at AS o_updated_at
+       FROM bootstrap_credentials b
+       LEFT JOIN bootstrap_device_overrides o ON o.device_id = b.device_id AND o.tenant_id = b.tenant_id
+       WHERE b.tenant_id = $1 AND b.device_id = ANY($2::uuid[])`,
+      [tenantId, deviceIds],
+    );
+    return rows.map((r) => ({
+      deviceId: r.device_id,
+      identity: r.psk_identity,
+      batch: r.batch,
+      createdAt: r.created_at,
+      lastBootstrapAt: r.last_bootstrap_at,
+      override:
+        r.o_device_id === null
+          ? null
+          : {
+              ...(r.o_server_uri !== null ? { serverUri: r.o_server_uri } : {}),
+              ...(r.o_lifetime !== null ? { lifetime: r.o_lifetime } : {}),
+              ...(r.o_binding !== null ? { binding: r.o_binding } : {}),
+              updatedAt: r.o_updated_at!,
+            },
+    }));
+  }
+
+  /** Which of these bootstrap PSK identities the tenant's own devices have (to tell a foreign one apart). */
+  async ownedIdentities(tx: TxClient, tenantId: string, identities: readonly string[]): Promise<Set<string>> {
+    if (identities.length === 0) return new Set();
+    const { rows } = await tx.query<{ psk_identity: string }>(
+      'SELECT psk_identity FROM bootstrap_credentials WHERE tenant_id = $1 AND psk_identity = ANY($2::text[])',
+      [tenantId, identities],
+    );
+    return new Set(rows.map((r) => r.psk_identity));
   }
 }
