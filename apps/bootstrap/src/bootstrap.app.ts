@@ -1,6 +1,7 @@
 import { type Clock, CoapEndpoint, formatPeer, systemClock } from '@smartcity/coap';
 import { type DtlsServerTransport } from '@smartcity/dtls';
 import {
+  BootstrapAuthorityRepository,
   BootstrapRepository,
   createPool,
   CredentialKeyring,
@@ -22,6 +23,7 @@ import { PgBootstrapDevices } from './bootstrap/pg-bootstrap-devices';
 import { type BootstrapConfig } from './config/bootstrap.config';
 import { BootstrapMetrics } from './metrics/bootstrap.metrics';
 import { createBootstrapDtls } from './security/bootstrap-dtls';
+import { VendorAuthorities } from './security/vendor-authorities';
 
 /**
  * Composition root of the bootstrap server (LwM2M Core 1.1.1 §6.1): coaps with the vendors' bootstrap PSKs, the
@@ -37,6 +39,8 @@ export class BootstrapApp {
   private readonly dtls: DtlsServerTransport;
   private readonly pool: Pool;
   private readonly redis: Redis;
+  private readonly vendors: VendorAuthorities;
+  private vendorRefresh: NodeJS.Timeout | undefined;
   private ops: OpsServer | undefined;
   private started = false;
   private stopping = false;
@@ -64,6 +68,8 @@ export class BootstrapApp {
     });
     const keyring = new CredentialKeyring(config.CREDENTIAL_KEYS);
     const bootstrap = new BootstrapRepository(keyring);
+    const authorityRepository = new BootstrapAuthorityRepository();
+    this.vendors = new VendorAuthorities(this.pool, authorityRepository);
     this.dtls = createBootstrapDtls({
       config,
       pool: this.pool,
@@ -83,7 +89,10 @@ export class BootstrapApp {
     });
     this.handler = new BootstrapHandler(
       this.coaps,
-      new PgBootstrapDevices(this.pool, bootstrap, new DeviceCredentialRepository(keyring), this.redis),
+      new PgBootstrapDevices(this.pool, bootstrap, new DeviceCredentialRepository(keyring), this.redis, {
+        authorities: this.vendors,
+        repository: authorityRepository,
+      }),
       this.metrics,
       this.logger.child({ context: 'Bootstrap' }),
       clock,
@@ -97,6 +106,15 @@ export class BootstrapApp {
   }
 
   async start(options: { ops?: boolean } = {}): Promise<void> {
+    if (this.config.COAPS_PRIVATE_KEY_FILE) {
+      await this.reloadVendorAuthorities();
+      this.vendorRefresh = setInterval(() => {
+        this.reloadVendorAuthorities().catch((err: unknown) =>
+          this.logger.warn({ err }, 'vendor CA reload failed; the previous ones stay in use'),
+        );
+      }, this.config.VENDOR_CA_REFRESH_MS);
+      this.vendorRefresh.unref();
+    }
     await this.coaps.start(this.handler.handle);
     if (options.ops !== false) {
       this.ops = await startOpsServer({
@@ -108,6 +126,12 @@ export class BootstrapApp {
     }
     this.started = true;
     this.logger.info({ coaps: this.coaps.localAddress(), ops: this.ops?.port }, 'bootstrap server started');
+  }
+
+  /** Reloads the tenants' vendor CAs: the DTLS trust anchors of X.509 bootstrap and the tenant check after it. */
+  async reloadVendorAuthorities(): Promise<void> {
+    await this.vendors.load();
+    this.dtls.setTrustAnchors(this.vendors.anchors());
   }
 
   coapsPort(): number {
@@ -127,6 +151,7 @@ export class BootstrapApp {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    clearInterval(this.vendorRefresh);
     await this.coaps.drain(this.config.SHUTDOWN_DRAIN_MS);
     await this.handler.stop();
     await this.coaps.close();

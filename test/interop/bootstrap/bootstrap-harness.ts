@@ -1,9 +1,15 @@
 import { BootstrapApp } from '../../../apps/bootstrap/src/bootstrap.app';
-import { loadBootstrapConfig } from '../../../apps/bootstrap/src/config/bootstrap.config';
+import {
+  type BootstrapConfig,
+  loadBootstrapConfig,
+} from '../../../apps/bootstrap/src/config/bootstrap.config';
 import { logger } from '../../../apps/coap-ingest/src/testing/ingest-harness';
 
 /** The bootstrap server in-process on a free coaps port, silent, without its ops server (the interop tests' one). */
-export async function startTestBootstrap(run: string): Promise<BootstrapApp> {
+export async function startTestBootstrap(
+  run: string,
+  overrides: Partial<BootstrapConfig> = {},
+): Promise<BootstrapApp> {
   const bootstrap = new BootstrapApp(
     {
       ...loadBootstrapConfig({}),
@@ -13,6 +19,7 @@ export async function startTestBootstrap(run: string): Promise<BootstrapApp> {
       LOG_LEVEL: 'silent',
       INSTANCE_ID: `test-bootstrap-${run}`,
       SHUTDOWN_DRAIN_MS: 1000,
+      ...overrides,
     },
     { logger },
   );

@@ -85,6 +85,7 @@ function world(
   const facts: SequenceFacts[] = [];
   const devices: BootstrapDevices = {
     byPskIdentity: (identity) => Promise.resolve((options.devices ?? { 'vendor-1': lamp })[identity]),
+    byCertificate: () => Promise.resolve(undefined),
     plan: (d) => {
       planned.push(d);
       return Promise.resolve(options.noConfig ? undefined : account);

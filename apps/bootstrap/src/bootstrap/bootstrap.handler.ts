@@ -6,6 +6,7 @@ import {
   CoapCode,
   CoapOption,
   type Peer,
+  type PeerIdentity,
   uintOption,
   uriPathOf,
   uriQueryOf,
@@ -24,10 +25,18 @@ export interface BootstrapDevice {
   readonly decommissioned: boolean;
 }
 
+/** A device's verified certificate chain as the DTLS transport reports it. */
+export type X509Identity = Extract<PeerIdentity, { kind: 'x509' }>;
+
 /** What the handler needs from storage; PgBootstrapDevices in the app, a fake in unit tests. */
 export interface BootstrapDevices {
   /** The device whose bootstrap PSK identity this is, or undefined. */
   byPskIdentity(identity: string): Promise<BootstrapDevice | undefined>;
+  /**
+   * The device a verified vendor certificate names as `endpoint` (its CN or a subjectAltName), in the tenant whose
+   * vendor CA issued it; created there first when that CA creates devices. Undefined otherwise.
+   */
+  byCertificate(identity: X509Identity, endpoint: string): Promise<BootstrapDevice | undefined>;
   /**
    * The device's LwM2M server account for this sequence: its configuration, and a new LwM2M server PSK stored as
    * its device credential (so the ingest accepts it). Undefined: its tenant has no bootstrap configuration.
@@ -58,7 +67,7 @@ interface Session {
  * - 2.04 once the sequence is planned (configuration read, new LwM2M server credential stored); the Deletes,
  *   Writes and Finish follow from this server, in the device's DTLS session (§6.1.3);
  * - 4.00 without a valid `ep` (or with a malformed `pct`); 4.15 for a `pct` we cannot write;
- * - 4.01 without an authenticated credential (only reachable over a transport without DTLS);
+ * - 4.01 without an authenticated credential (only reachable over a transport without DTLS, or a raw public key);
  * - 4.03, one answer without diagnostic, when the credential's device is not `ep`, is decommissioned, or is
  *   unknown: endpoint names cannot be probed (the credential decides the device, as at the ingest);
  * - 4.04 when the device's tenant has no bootstrap configuration; 4.04/4.05 for other paths and methods;
@@ -104,9 +113,14 @@ export class BootstrapHandler {
     if (!query) return this.answer(exchange, CoapCode.BadRequest, 'ep is required, once; pct is a number');
     const format = writeFormatFor(query.pct);
     if (format === undefined) return this.answer(exchange, CoapCode.UnsupportedContentFormat);
-    if (peer.identity?.kind !== 'psk') return this.answer(exchange, CoapCode.Unauthorized);
+    const identity = peer.identity;
+    if (identity?.kind !== 'psk' && identity?.kind !== 'x509')
+      return this.answer(exchange, CoapCode.Unauthorized);
 
-    const device = await this.devices.byPskIdentity(peer.identity.identity);
+    const device =
+      identity.kind === 'psk'
+        ? await this.devices.byPskIdentity(identity.identity)
+        : await this.devices.byCertificate(identity, query.ep);
     if (!device || device.decommissioned || !sameEndpoint(device.endpoint, query.ep)) {
       return this.answer(exchange, CoapCode.Forbidden);
     }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  type BootstrapAuthorityRepository,
   type BootstrapRepository,
   type DeviceCredentialRepository,
   generatePskKey,
@@ -13,7 +14,8 @@ import { publishDeviceChange, type Redis } from '@smartcity/platform-redis';
 import { type Pool } from 'pg';
 import { bootstrapEvent, bootstrapEventEntry, type SequenceFacts } from './bootstrap-event';
 import { type BootstrapOutcome } from './bootstrap-sequence';
-import { type BootstrapDevice, type BootstrapDevices } from './bootstrap.handler';
+import { type VendorAuthorities } from '../security/vendor-authorities';
+import { type BootstrapDevice, type BootstrapDevices, type X509Identity } from './bootstrap.handler';
 import { type ServerAccount } from './bootstrap-writes';
 
 /**
@@ -26,7 +28,28 @@ export class PgBootstrapDevices implements BootstrapDevices {
     private readonly bootstrap: BootstrapRepository,
     private readonly credentials: DeviceCredentialRepository,
     private readonly redis: Redis,
+    private readonly vendors: {
+      readonly authorities: VendorAuthorities;
+      readonly repository: BootstrapAuthorityRepository;
+    },
   ) {}
+
+  /**
+   * An X.509 bootstrap (thingsboard#16173 done right): the endpoint must be the certificate's CN or a SAN (LwM2M
+   * Transport 1.1.1 §5.2.9.3); the tenants whose vendor CA issued the chain are looked in, and the device is created
+   * when exactly one of them creates devices from its CA and no device has the endpoint yet.
+   */
+  async byCertificate(identity: X509Identity, endpoint: string): Promise<BootstrapDevice | undefined> {
+    if (identity.commonName !== endpoint && !identity.subjectAltNames.includes(endpoint)) return undefined;
+    const issuers = this.vendors.authorities.issuersOf(identity.chain);
+    const creators = issuers.filter((i) => i.createDevices);
+    for (const issuer of issuers) {
+      const create = creators.length === 1 && creators[0]!.tenantId === issuer.tenantId;
+      const owner = await this.vendors.repository.x509Device(this.pool, issuer.tenantId, endpoint, create);
+      if (owner) return owner;
+    }
+    return undefined;
+  }
 
   byPskIdentity(identity: string): Promise<BootstrapDevice | undefined> {
     return this.bootstrap.resolvePsk(this.pool, identity).then((owner) =>

@@ -19,6 +19,15 @@ export const bootstrapConfigSchema = z.object({
   /** CoAP over DTLS 1.2 (RFC 7252 §9). 5784 locally, beside the ingest's 5684; '0' for a free port (tests). */
   COAPS_PORT: port(5784),
   COAPS_HOST: z.string().default('::'),
+  /**
+   * The server's ECDSA P-256 key and certificate chain (PEM files, leaf first) for X.509 bootstrap
+   * (TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, RFC 7251): devices with a vendor certificate check this chain, and their
+   * chain must end at a tenant's vendor CA. Without them only PSK bootstrap credentials are served.
+   */
+  COAPS_PRIVATE_KEY_FILE: z.string().optional(),
+  COAPS_CERTIFICATE_FILE: z.string().optional(),
+  /** How often the tenants' vendor CAs are reloaded (ms): an imported or removed CA takes effect within it. */
+  VENDOR_CA_REFRESH_MS: positiveInt(30_000),
   /** Accept TLS_PSK_WITH_AES_128_CBC_SHA256 too (legacy devices without CCM). */
   COAPS_LEGACY_CBC: z
     .enum(['true', 'false'])

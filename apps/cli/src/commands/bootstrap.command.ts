@@ -18,12 +18,14 @@ import { closeRedis, createRedis, invalidateDeviceDirectory } from '@smartcity/p
 import { type Pool } from 'pg';
 import { z } from 'zod';
 import { CliUsageError, type CliCommand } from '../cli-command';
+import { BOOTSTRAP_CA_USAGE, bootstrapCertificateAuthorities } from './bootstrap-ca';
 
 const USAGE =
   'bootstrap import <tenant> <file.csv> [--batch <name>]' +
   ' | bootstrap config <tenant> --server-uri <coaps://host:port> [--lifetime <s>] [--binding U] [--short-server-id <n>]' +
   ' | bootstrap config <tenant> --endpoint <endpoint> [--server-uri <uri>] [--lifetime <s>] [--binding U]' +
-  ' | bootstrap show <tenant>';
+  ' | bootstrap show <tenant> | ' +
+  BOOTSTRAP_CA_USAGE;
 
 const envSchema = z.object({
   DATABASE_OWNER_URL: secret(z.string().min(1).default(LOCAL_STACK.databaseOwnerUrl)),
@@ -60,6 +62,7 @@ export const command: CliCommand = {
   summary: 'bootstrap credentials (vendor CSV batches) and bootstrap configuration of a tenant',
   async run(args, io) {
     const [action, ...rest] = args;
+    if (action === 'ca') return vendorAuthorities(rest, io);
     if (action !== 'import' && action !== 'config' && action !== 'show')
       throw new CliUsageError(`usage: ${USAGE}`);
     const { values, positionals } = parse(rest);
@@ -112,6 +115,20 @@ export const command: CliCommand = {
     }
   },
 };
+
+/** `bootstrap ca <add|list|remove> <tenant> ...` (vendor CAs of X.509 bootstrap credentials). */
+async function vendorAuthorities(args: string[], io: Parameters<CliCommand['run']>[1]): Promise<number> {
+  const [verb, tenant, ...rest] = args;
+  if (!tenant || !isTenantSlug(tenant)) throw new CliUsageError(`usage: ${BOOTSTRAP_CA_USAGE}`);
+  const env = loadConfig(envSchema);
+  const pool = createPool({ connectionString: env.DATABASE_OWNER_URL, applicationName: 'cli', max: 2 });
+  try {
+    await requireTenant(pool, tenant);
+    return await bootstrapCertificateAuthorities(verb, tenant, rest, pool, io);
+  } finally {
+    await pool.end();
+  }
+}
 
 /** Parses a vendor batch (pure): `endpoint,identity,keyHex` per line. Errors name the line, never the key. */
 export function parseBatch(text: string): BatchLine[] {

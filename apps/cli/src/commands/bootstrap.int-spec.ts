@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -142,5 +143,52 @@ describe('bootstrap from the CLI', () => {
     expect(() => parseBatch(`a,id-a,${key}\na,id-b,${key}`)).toThrow('line 2: endpoint "a" is listed twice');
     expect(() => parseBatch(`a,id,${key}\nb,id,${key}`)).toThrow('line 2: identity "id" is listed twice');
     expect(() => parseBatch('# nothing\n')).toThrow('the batch has no credential lines');
+  });
+
+  /** A self-signed P-256 certificate made with openssl, a CA or not (basicConstraints). */
+  const certificate = (name: string, ca: boolean) => {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '2',
+        '-keyout',
+        join(dir, `${name}.key`),
+        '-out',
+        join(dir, `${name}.pem`),
+        '-subj',
+        `/CN=${name}`,
+        '-addext',
+        `basicConstraints=critical,CA:${ca ? 'TRUE' : 'FALSE'}`,
+      ],
+      { stdio: 'pipe' },
+    );
+    return join(dir, `${name}.pem`);
+  };
+
+  it('adds, lists and removes a vendor CA of X.509 bootstrap; refuses what is not a CA and other tenants see none', async () => {
+    const vendor = certificate(`cli-vendor-${run6}`, true);
+    const leaf = certificate(`cli-leaf-${run6}`, false);
+    const added = await run(bootstrap, ['ca', 'add', city, vendor, '--create-devices']);
+    expect(added).toMatchObject({ code: 0 });
+    const sha = /sha256=([0-9a-f]{64})/.exec(added.out)?.[1];
+    expect(added.out).toContain('create-devices=true');
+    expect((await run(bootstrap, ['ca', 'list', city])).out).toContain(`sha256=${sha}`);
+    expect((await run(bootstrap, ['ca', 'list', other])).out).toBe('');
+    expect(await run(bootstrap, ['ca', 'add', city, leaf])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/not a CA/),
+    });
+    expect(await run(bootstrap, ['ca', 'remove', other, sha!])).toMatchObject({ code: 2 });
+    expect(await run(bootstrap, ['ca', 'remove', city, sha!])).toMatchObject({ code: 0 });
+    expect((await run(bootstrap, ['ca', 'list', city])).out).toBe('');
+    expect(await run(bootstrap, ['ca', 'frobnicate', city])).toMatchObject({ code: 2 });
   });
 });

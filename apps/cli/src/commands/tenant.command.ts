@@ -19,10 +19,10 @@ import {
   publishDeviceChanges,
   type Redis,
 } from '@smartcity/platform-redis';
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { type Pool } from 'pg';
 import { z } from 'zod';
+import { readCaPem } from './ca-file';
 import { CliUsageError, type CliCommand } from '../cli-command';
 import { KeycloakAdmin } from '../keycloak/keycloak-admin';
 import { deleteTenantEverywhere, exportTenantTo } from '../tenants/offboarding';
@@ -151,11 +151,7 @@ async function certificateAuthorities(
   }
   let changed: boolean;
   if (verb === 'add') {
-    const pem = await readFile(arg!, 'utf8').catch(() => {
-      throw new CliUsageError(`cannot read ${arg}`);
-    });
-    if ((pem.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length !== 1)
-      throw new CliUsageError(`${arg}: give one CA certificate in PEM (BEGIN CERTIFICATE)`);
+    const pem = await readCaPem(arg!);
     const ca = await withPlatformAdmin(pool, (tx) => repository.addCertificateAuthority(tx, slug, pem)).catch(
       (err: unknown) => {
         throw err instanceof CredentialInputError ? new CliUsageError(`${arg}: ${err.message}`) : err;

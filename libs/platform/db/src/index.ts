@@ -14,3 +14,4 @@ export * from './credentials/credential-keyring';
 export * from './credentials/device-credentials.repository';
 export * from './bootstrap/bootstrap.repository';
 export * from './bootstrap/bootstrap-input';
+export * from './bootstrap/bootstrap-authorities.repository';

@@ -73,6 +73,8 @@ export async function bootstrapClient(options: BootstrapClientOptions): Promise<
   const coap = new CoapEndpoint({ transport: options.transport, clock });
   let settle!: { resolve: (a: BootstrappedAccount) => void; reject: (e: Error) => void };
   const finished = new Promise<BootstrappedAccount>((resolve, reject) => (settle = { resolve, reject }));
+  // Observed by the race below or by the final await; never an unhandled rejection if the request fails first.
+  finished.catch(() => undefined);
 
   const onRequest = (exchange: CoapExchange): void => {
     const { request } = exchange;
@@ -159,10 +161,15 @@ export async function bootstrapClient(options: BootstrapClientOptions): Promise<
   );
   try {
     const query = [`ep=${options.endpoint}`, `pct=${options.preferredFormat ?? ContentFormat.SENML_CBOR}`];
-    const response = await coap.request(options.server, {
-      code: CoapCode.POST,
-      options: [...stringOptions(CoapOption.UriPath, ['bs']), ...stringOptions(CoapOption.UriQuery, query)],
-    });
+    // The deadline bounds the Bootstrap-Request too (a handshake the server refuses may never answer it): a
+    // timeout while it is pending rejects here rather than leaving `finished` rejected with nobody waiting.
+    const response = await Promise.race([
+      coap.request(options.server, {
+        code: CoapCode.POST,
+        options: [...stringOptions(CoapOption.UriPath, ['bs']), ...stringOptions(CoapOption.UriQuery, query)],
+      }),
+      finished.then(() => new Promise<never>(() => undefined)),
+    ]);
     if (response.message.code !== CoapCode.Changed) {
       const code = response.message.code;
       throw new BootstrapError(

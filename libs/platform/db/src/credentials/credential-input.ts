@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, type KeyObject, randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
 
 /**
  * Turning what an operator types (hex keys, PEM files, base64) into the repository's credential input, for every
@@ -120,4 +120,16 @@ export function parseSha256Hex(text: string): Buffer {
 /** The SHA-256 of a DER blob as lowercase hex. */
 export function sha256Hex(der: Buffer): string {
   return createHash('sha256').update(der).digest('hex');
+}
+
+/** A CA certificate (PEM or DER) an operator imports: device CAs of the LwM2M server, vendor CAs of bootstrap. */
+export function parseCertificateAuthority(certificate: string | Buffer): X509Certificate {
+  let ca: X509Certificate;
+  try {
+    ca = new X509Certificate(certificate);
+  } catch {
+    throw new CredentialInputError('not an X.509 certificate');
+  }
+  if (!ca.ca) throw new CredentialInputError('the certificate is not a CA (basicConstraints cA is not set)');
+  return ca;
 }

@@ -1,4 +1,4 @@
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { type Pool } from 'pg';
 import { type TxClient } from '../transaction';
 import { type CredentialKeyring } from './credential-keyring';
@@ -7,6 +7,7 @@ import {
   isPskIdentity,
   MAX_PSK_BYTES,
   MIN_PSK_BYTES,
+  parseCertificateAuthority,
   sha256Hex,
 } from './credential-input';
 
@@ -233,14 +234,7 @@ export class DeviceCredentialRepository {
     tenantId: string,
     certificate: string | Buffer,
   ): Promise<CertificateAuthorityInfo> {
-    let ca: X509Certificate;
-    try {
-      ca = new X509Certificate(certificate);
-    } catch {
-      throw new CredentialInputError('not an X.509 certificate');
-    }
-    if (!ca.ca)
-      throw new CredentialInputError('the certificate is not a CA (basicConstraints cA is not set)');
+    const ca = parseCertificateAuthority(certificate);
     await tx.query(
       `INSERT INTO tenant_certificate_authorities (tenant_id, sha256, certificate_der, subject) VALUES ($1, $2, $3, $4)
        ON CONFLICT DO NOTHING`,
