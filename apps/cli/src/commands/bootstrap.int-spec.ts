@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { LOCAL_STACK } from '@smartcity/platform-config';
 import { BootstrapRepository, createPool, CredentialKeyring, withTenant } from '@smartcity/platform-db';
 import { CliUsageError, type CliCommand } from '../cli-command';
+import { selfSignedPemFile } from '../testing/self-signed';
 import { command as bootstrap, parseBatch } from './bootstrap.command';
 
 jest.setTimeout(60_000);
@@ -145,37 +145,9 @@ describe('bootstrap from the CLI', () => {
     expect(() => parseBatch('# nothing\n')).toThrow('the batch has no credential lines');
   });
 
-  /** A self-signed P-256 certificate made with openssl, a CA or not (basicConstraints). */
-  const certificate = (name: string, ca: boolean) => {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-days',
-        '2',
-        '-keyout',
-        join(dir, `${name}.key`),
-        '-out',
-        join(dir, `${name}.pem`),
-        '-subj',
-        `/CN=${name}`,
-        '-addext',
-        `basicConstraints=critical,CA:${ca ? 'TRUE' : 'FALSE'}`,
-      ],
-      { stdio: 'pipe' },
-    );
-    return join(dir, `${name}.pem`);
-  };
-
   it('adds, lists and removes a vendor CA of X.509 bootstrap; refuses what is not a CA and other tenants see none', async () => {
-    const vendor = certificate(`cli-vendor-${run6}`, true);
-    const leaf = certificate(`cli-leaf-${run6}`, false);
+    const vendor = selfSignedPemFile(dir, 'vendor', `cli-vendor-${run6}`);
+    const leaf = selfSignedPemFile(dir, 'leaf', `cli-leaf-${run6}`, false);
     const added = await run(bootstrap, ['ca', 'add', city, vendor, '--create-devices']);
     expect(added).toMatchObject({ code: 0 });
     const sha = /sha256=([0-9a-f]{64})/.exec(added.out)?.[1];

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +16,7 @@ import {
   type DeviceChange,
 } from '@smartcity/platform-redis';
 import { CliUsageError, type CliCommand } from '../cli-command';
+import { selfSignedPemFile } from '../testing/self-signed';
 import { command as provision } from './provision.command';
 import { command as tenant } from './tenant.command';
 
@@ -201,30 +201,7 @@ describe('credentials from the CLI', () => {
     const x509 = await run(provision, [city, `${city}-x509`, '--x509']);
     expect(x509.code).toBe(0);
     expect(x509.err).toContain(`tenant ca add ${city}`);
-    const caFile = join(dir, 'ca.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        join(dir, 'ca.key'),
-        '-out',
-        caFile,
-        '-days',
-        '30',
-        '-subj',
-        `/CN=CLI CA ${run8}`,
-        '-addext',
-        'basicConstraints=critical,CA:TRUE',
-      ],
-      { stdio: 'pipe' },
-    );
+    const caFile = selfSignedPemFile(dir, 'ca', `CLI CA ${run8}`);
     const added = await run(tenant, ['ca', 'add', city, caFile]);
     expect(added.code).toBe(0);
     const sha = /^sha256=([0-9a-f]{64}) subject="CN=CLI CA [0-9a-f]+"\n$/.exec(added.out)?.[1];
