@@ -3,7 +3,9 @@ import {
   type BootstrapConfig,
   loadBootstrapConfig,
 } from '../../../apps/bootstrap/src/config/bootstrap.config';
-import { logger } from '../../../apps/coap-ingest/src/testing/ingest-harness';
+import { LOCAL_STACK } from '@smartcity/platform-config';
+import { BootstrapRepository, CredentialKeyring, withPlatformAdmin } from '@smartcity/platform-db';
+import { type IngestTestWorld, logger } from '../../../apps/coap-ingest/src/testing/ingest-harness';
 
 /** The bootstrap server in-process on a free coaps port, silent, without its ops server (the interop tests' one). */
 export async function startTestBootstrap(
@@ -25,4 +27,28 @@ export async function startTestBootstrap(
   );
   await bootstrap.start({ ops: false });
   return bootstrap;
+}
+
+/** A device's vendor bootstrap PSK, as a vendor batch lists it. */
+export interface VendorPsk {
+  readonly deviceId: string;
+  readonly identity: string;
+  readonly key: Buffer;
+}
+
+/**
+ * Imports vendor bootstrap PSKs into the run's tenant (as `bootstrap import` does) and sets its bootstrap
+ * configuration: its devices are given `serverUri` (the test's ingest), binding U.
+ */
+export async function importVendorBatch(
+  world: IngestTestWorld,
+  devices: readonly VendorPsk[],
+  config: { readonly serverUri: string; readonly lifetime: number; readonly shortServerId: number },
+  batch?: string,
+): Promise<void> {
+  const repository = new BootstrapRepository(new CredentialKeyring(LOCAL_STACK.credentialKeys));
+  await withPlatformAdmin(world.owner, async (tx) => {
+    if (devices.length > 0) await repository.setCredentials(tx, world.tenant, devices, batch);
+    await repository.setConfig(tx, world.tenant, { ...config, binding: 'U' });
+  });
 }

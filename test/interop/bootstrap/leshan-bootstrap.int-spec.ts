@@ -7,16 +7,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { LOCAL_STACK } from '@smartcity/platform-config';
-import {
-  BootstrapRepository,
-  CredentialKeyring,
-  DeviceCredentialRepository,
-  withPlatformAdmin,
-} from '@smartcity/platform-db';
+import { CredentialKeyring, DeviceCredentialRepository } from '@smartcity/platform-db';
 import { type BootstrapApp } from '../../../apps/bootstrap/src/bootstrap.app';
 import { type IngestApp } from '../../../apps/coap-ingest/src/ingest.app';
 import { IngestTestWorld } from '../../../apps/coap-ingest/src/testing/ingest-harness';
-import { startTestBootstrap } from './bootstrap-harness';
+import { importVendorBatch, startTestBootstrap } from './bootstrap-harness';
 import { LeshanClientPeer, type LeshanEvent } from '../leshan-client/leshan-client';
 
 /** Timeouts for a 2-core box shared with Kafka, PostgreSQL, Redis, Keycloak and a JVM per Leshan client. */
@@ -83,25 +78,16 @@ describe('bootstrap server with the Leshan client (LwM2M-1.1-int-1: bootstrap wi
     for (const d of [lamp, intruder, neighbour]) deviceIds.set(d.endpoint, await world.provision(d.endpoint));
     ingest = await world.startIngest();
     await world.readUplinks();
-    const repository = new BootstrapRepository(keyring);
-    await withPlatformAdmin(world.owner, async (tx) => {
-      await repository.setCredentials(
-        tx,
-        world.tenant,
-        [lamp, intruder, neighbour].map((d) => ({
-          deviceId: deviceIds.get(d.endpoint)!,
-          identity: d.identity,
-          key: d.key,
-        })),
-        'vendor-batch-1',
-      );
-      await repository.setConfig(tx, world.tenant, {
-        serverUri: `coaps://127.0.0.1:${ingest.coapsPort()}`,
-        lifetime: 300,
-        binding: 'U',
-        shortServerId: 1,
-      });
-    });
+    await importVendorBatch(
+      world,
+      [lamp, intruder, neighbour].map((d) => ({
+        deviceId: deviceIds.get(d.endpoint)!,
+        identity: d.identity,
+        key: d.key,
+      })),
+      { serverUri: `coaps://127.0.0.1:${ingest.coapsPort()}`, lifetime: 300, shortServerId: 1 },
+      'vendor-batch-1',
+    );
     bootstrap = await startTestBootstrap(world.run);
   }, TIMEOUTS.setup);
 

@@ -11,13 +11,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CoapCode, CoapEndpoint, UdpTransport } from '@smartcity/coap';
-import { LOCAL_STACK } from '@smartcity/platform-config';
-import { BootstrapRepository, CredentialKeyring, withPlatformAdmin } from '@smartcity/platform-db';
 import { type BootstrapApp } from '../../../apps/bootstrap/src/bootstrap.app';
 import { type IngestApp } from '../../../apps/coap-ingest/src/ingest.app';
 import { IngestTestWorld } from '../../../apps/coap-ingest/src/testing/ingest-harness';
 import { LeshanClientPeer, type LeshanEvent, type LeshanStartOptions } from '../leshan-client/leshan-client';
-import { startTestBootstrap } from './bootstrap-harness';
+import { importVendorBatch, startTestBootstrap } from './bootstrap-harness';
 
 /** Timeouts for a 2-core box shared with Kafka, PostgreSQL, Redis, Keycloak and a JVM per Leshan client. */
 const TIMEOUTS = { test: 180_000, setup: 240_000, event: 60_000 } as const;
@@ -98,25 +96,16 @@ describe('ETS bootstrap cases with the Leshan client (LwM2M-1.1-int-0, int-4, in
     );
     ingest = await world.startIngest();
     await world.readUplinks();
-    const repository = new BootstrapRepository(new CredentialKeyring(LOCAL_STACK.credentialKeys));
-    await withPlatformAdmin(world.owner, async (tx) => {
-      // Every device has a valid bootstrap credential: int-6 would succeed in bootstrapping too, had it tried.
-      await repository.setCredentials(
-        tx,
-        world.tenant,
-        [fresh, stale, registered].map((d) => ({
-          deviceId: deviceIds.get(d.endpoint)!,
-          identity: d.identity,
-          key: d.key,
-        })),
-      );
-      await repository.setConfig(tx, world.tenant, {
-        serverUri: `coaps://127.0.0.1:${ingest.coapsPort()}`,
-        lifetime: 300,
-        binding: 'U',
-        shortServerId: SHORT_SERVER_ID,
-      });
-    });
+    // Every device has a valid bootstrap credential: int-6 would succeed in bootstrapping too, had it tried.
+    await importVendorBatch(
+      world,
+      [fresh, stale, registered].map((d) => ({
+        deviceId: deviceIds.get(d.endpoint)!,
+        identity: d.identity,
+        key: d.key,
+      })),
+      { serverUri: `coaps://127.0.0.1:${ingest.coapsPort()}`, lifetime: 300, shortServerId: SHORT_SERVER_ID },
+    );
     bootstrap = await startTestBootstrap(world.run);
   }, TIMEOUTS.setup);
 

@@ -8,17 +8,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { LOCAL_STACK } from '@smartcity/platform-config';
-import {
-  BootstrapRepository,
-  CredentialKeyring,
-  DeviceCredentialRepository,
-  withPlatformAdmin,
-} from '@smartcity/platform-db';
+import { CredentialKeyring, DeviceCredentialRepository } from '@smartcity/platform-db';
 import { type BootstrapApp } from '../../../apps/bootstrap/src/bootstrap.app';
 import { type IngestApp } from '../../../apps/coap-ingest/src/ingest.app';
 import { IngestTestWorld } from '../../../apps/coap-ingest/src/testing/ingest-harness';
 import { LeshanClientPeer } from '../leshan-client/leshan-client';
-import { startTestBootstrap } from './bootstrap-harness';
+import { importVendorBatch, startTestBootstrap } from './bootstrap-harness';
 
 /** Timeouts for a 2-core box shared with Kafka, PostgreSQL, Redis, Keycloak and a JVM per Leshan client. */
 const TIMEOUTS = { test: 240_000, setup: 240_000, event: 60_000 } as const;
@@ -45,17 +40,10 @@ describe('server-initiated bootstrap with the Leshan client (LwM2M-1.1-int-5) ro
     deviceId = await world.provision(lamp.endpoint);
     ingest = await world.startIngest();
     await world.readUplinks();
-    const repository = new BootstrapRepository(keyring);
-    await withPlatformAdmin(world.owner, async (tx) => {
-      await repository.setCredentials(tx, world.tenant, [
-        { deviceId, identity: lamp.identity, key: lamp.key },
-      ]);
-      await repository.setConfig(tx, world.tenant, {
-        serverUri: `coaps://127.0.0.1:${ingest.coapsPort()}`,
-        lifetime: 300,
-        binding: 'U',
-        shortServerId: 1,
-      });
+    await importVendorBatch(world, [{ deviceId, identity: lamp.identity, key: lamp.key }], {
+      serverUri: `coaps://127.0.0.1:${ingest.coapsPort()}`,
+      lifetime: 300,
+      shortServerId: 1,
     });
     bootstrap = await startTestBootstrap(world.run);
   }, TIMEOUTS.setup);

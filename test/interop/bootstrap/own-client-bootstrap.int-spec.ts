@@ -9,14 +9,12 @@ import { randomBytes } from 'node:crypto';
 import { udpPeer, UdpTransport } from '@smartcity/coap';
 import { DtlsClientTransport } from '@smartcity/dtls';
 import { bootstrapClient, Lwm2mClient, ObjectTree } from '@smartcity/lwm2m-client';
-import { LOCAL_STACK } from '@smartcity/platform-config';
 import { type BootstrapEvent } from '@smartcity/platform-contracts';
-import { BootstrapRepository, CredentialKeyring, withPlatformAdmin } from '@smartcity/platform-db';
 import { loadBundledRegistry } from '@smartcity/ucifi-model';
 import { type BootstrapApp } from '../../../apps/bootstrap/src/bootstrap.app';
 import { type IngestApp } from '../../../apps/coap-ingest/src/ingest.app';
 import { IngestTestWorld } from '../../../apps/coap-ingest/src/testing/ingest-harness';
-import { startTestBootstrap } from './bootstrap-harness';
+import { importVendorBatch, startTestBootstrap } from './bootstrap-harness';
 import { PartnerEventsReader } from './partner-events-reader';
 
 jest.setTimeout(120_000);
@@ -47,17 +45,10 @@ describe('our LwM2M client bootstraps (PSK) from our bootstrap server, then regi
     const deviceId = await world.provision(device.endpoint);
     ingest = await world.startIngest();
     await world.readUplinks();
-    const repository = new BootstrapRepository(new CredentialKeyring(LOCAL_STACK.credentialKeys));
-    await withPlatformAdmin(world.owner, async (tx) => {
-      await repository.setCredentials(tx, world.tenant, [
-        { deviceId, identity: device.identity, key: device.key },
-      ]);
-      await repository.setConfig(tx, world.tenant, {
-        serverUri: `coaps://127.0.0.1:${ingest.coapsPort()}`,
-        lifetime: 120,
-        binding: 'U',
-        shortServerId: 7,
-      });
+    await importVendorBatch(world, [{ deviceId, identity: device.identity, key: device.key }], {
+      serverUri: `coaps://127.0.0.1:${ingest.coapsPort()}`,
+      lifetime: 120,
+      shortServerId: 7,
     });
     bootstrap = await startTestBootstrap(world.run);
     partners = new PartnerEventsReader(world);
