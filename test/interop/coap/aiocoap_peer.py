@@ -156,7 +156,11 @@ async def server(port, size):
     root.add_resource(["large"], Large(int(size)))
     root.add_resource(["sink"], Sink())
     root.add_resource(["obs"], counter)
-    ctx = await aiocoap.Context.create_server_context(root, bind=("127.0.0.1", int(port)))
+    # UDP only: aiocoap's default server transports also bind TCP and TLS on the same port number, which the test
+    # chose as a free UDP port only; a TCP listener already there made the peer exit ("address already in use").
+    ctx = await aiocoap.Context.create_server_context(
+        root, bind=("127.0.0.1", int(port)), transports=["udp6"]
+    )
     report(event="ready", port=int(port))
     async for line in stdin_lines():
         if line == "notify":
