@@ -4,6 +4,11 @@ export { DtlsClientTransport } from './transport/dtls-client-transport';
 export { type DtlsServerOptions, DEFAULT_SERVER_SUITES, DEFAULT_MTU } from './transport/server-options';
 export { type DtlsClientOptions, type DtlsClientCredentials } from './transport/client-options';
 export { type DtlsLimits, DEFAULT_LIMITS } from './transport/limits';
+export {
+  type DtlsServerSettings,
+  certificateFromSettings,
+  limitsFromSettings,
+} from './transport/server-settings';
 export { type DtlsMetrics } from './transport/metrics';
 export {
   type DtlsTransportEvents,

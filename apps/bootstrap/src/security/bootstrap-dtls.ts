@@ -1,6 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { type Clock, UdpTransport } from '@smartcity/coap';
-import { type CipherSuiteName, DtlsServerTransport } from '@smartcity/dtls';
+import {
+  certificateFromSettings,
+  type CipherSuiteName,
+  DtlsServerTransport,
+  limitsFromSettings,
+} from '@smartcity/dtls';
 import { type BootstrapRepository } from '@smartcity/platform-db';
 import { type Pool } from 'pg';
 import { type BootstrapConfig } from '../config/bootstrap.config';
@@ -24,8 +28,9 @@ export function createBootstrapDtls(deps: {
   readonly onSocketError: (err: Error) => void;
 }): DtlsServerTransport {
   const { config } = deps;
+  const certificate = certificateFromSettings(config);
   const suites: CipherSuiteName[] = ['TLS_PSK_WITH_AES_128_CCM_8'];
-  if (config.COAPS_PRIVATE_KEY_FILE) suites.push('TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8');
+  if (certificate) suites.push('TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8');
   if (config.COAPS_LEGACY_CBC) suites.push('TLS_PSK_WITH_AES_128_CBC_SHA256');
   return new DtlsServerTransport({
     transport: new UdpTransport({
@@ -39,28 +44,10 @@ export function createBootstrapDtls(deps: {
         return owner && !owner.decommissioned ? owner.key : undefined;
       },
     },
-    ...(config.COAPS_PRIVATE_KEY_FILE
-      ? {
-          certificate: {
-            privateKey: readFileSync(config.COAPS_PRIVATE_KEY_FILE),
-            ...(config.COAPS_CERTIFICATE_FILE
-              ? // One PEM bundle, leaf first: libs/dtls splits it into its certificates.
-                { certificateChain: [readFileSync(config.COAPS_CERTIFICATE_FILE, 'utf8')] }
-              : {}),
-          },
-          clientAuthentication: { trustAnchors: [] },
-        }
-      : {}),
+    ...(certificate ? { certificate, clientAuthentication: { trustAnchors: [] } } : {}),
     cipherSuites: suites,
     sessionResumption: false,
-    limits: {
-      maxSessions: config.COAPS_MAX_SESSIONS,
-      maxHandshakes: config.COAPS_MAX_HANDSHAKES,
-      maxHandshakesPerAddress: config.COAPS_MAX_HANDSHAKES_PER_ADDRESS,
-      handshakesPerSecondPerAddress: config.COAPS_HANDSHAKES_PER_ADDRESS_PER_S,
-      handshakeBurstPerAddress: config.COAPS_HANDSHAKE_BURST_PER_ADDRESS,
-      sessionIdleMs: config.COAPS_SESSION_IDLE_S * 1000,
-    },
+    limits: limitsFromSettings(config),
     metrics: deps.metrics.dtls,
     clock: deps.clock,
   });

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { type Clock, UdpTransport } from '@smartcity/coap';
 import {
+  certificateFromSettings,
   type CipherSuiteName,
   DEFAULT_SERVER_SUITES,
   type DtlsMetrics,
   DtlsServerTransport,
+  limitsFromSettings,
   type SealingKey,
 } from '@smartcity/dtls';
 import { type Redis } from '@smartcity/platform-redis';
@@ -31,6 +32,7 @@ export interface CoapsDeps {
  */
 export function createCoapsTransport(deps: CoapsDeps): DtlsServerTransport {
   const { config } = deps;
+  const certificate = certificateFromSettings(config);
   const suites: CipherSuiteName[] = [...DEFAULT_SERVER_SUITES];
   if (config.COAPS_LEGACY_CBC) suites.push('TLS_PSK_WITH_AES_128_CBC_SHA256');
   return new DtlsServerTransport({
@@ -46,16 +48,7 @@ export function createCoapsTransport(deps: CoapsDeps): DtlsServerTransport {
         return owner && !owner.decommissioned ? owner.key : undefined;
       },
     },
-    ...(config.COAPS_PRIVATE_KEY_FILE
-      ? {
-          certificate: {
-            privateKey: readFileSync(config.COAPS_PRIVATE_KEY_FILE),
-            ...(config.COAPS_CERTIFICATE_FILE
-              ? { certificateChain: splitPem(readFileSync(config.COAPS_CERTIFICATE_FILE, 'utf8')) }
-              : {}),
-          },
-        }
-      : {}),
+    ...(certificate ? { certificate } : {}),
     clientAuthentication: {
       trustAnchors: deps.authorities.all(),
       verifyRawPublicKey: async (spki) => {
@@ -71,14 +64,7 @@ export function createCoapsTransport(deps: CoapsDeps): DtlsServerTransport {
       sealingKeys: parseSealingKeys(config.COAPS_SESSION_KEYS),
       lifetimeMs: config.COAPS_SESSION_LIFETIME_S * 1000,
     },
-    limits: {
-      maxSessions: config.COAPS_MAX_SESSIONS,
-      maxHandshakes: config.COAPS_MAX_HANDSHAKES,
-      maxHandshakesPerAddress: config.COAPS_MAX_HANDSHAKES_PER_ADDRESS,
-      handshakesPerSecondPerAddress: config.COAPS_HANDSHAKES_PER_ADDRESS_PER_S,
-      handshakeBurstPerAddress: config.COAPS_HANDSHAKE_BURST_PER_ADDRESS,
-      sessionIdleMs: config.COAPS_SESSION_IDLE_S * 1000,
-    },
+    limits: limitsFromSettings(config),
     metrics: deps.metrics,
     clock: deps.clock,
   });
@@ -97,8 +83,4 @@ export function parseSealingKeys(spec: string): SealingKey[] {
         throw new Error('COAPS_SESSION_KEYS entries are id:base64 of 32 bytes');
       return { id: part.slice(0, colon), key };
     });
-}
-
-function splitPem(text: string): string[] {
-  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 }
