@@ -6,6 +6,7 @@ import {
 import { LOCAL_STACK } from '@smartcity/platform-config';
 import { BootstrapRepository, CredentialKeyring, withPlatformAdmin } from '@smartcity/platform-db';
 import { type IngestTestWorld, logger } from '../../../apps/coap-ingest/src/testing/ingest-harness';
+import { type LeshanStartOptions } from '../leshan-client/leshan-client';
 
 /** The bootstrap server in-process on a free coaps port, silent, without its ops server (the interop tests' one). */
 export async function startTestBootstrap(
@@ -51,4 +52,26 @@ export async function importVendorBatch(
     if (devices.length > 0) await repository.setCredentials(tx, world.tenant, devices, batch);
     await repository.setConfig(tx, world.tenant, { ...config, binding: 'U' });
   });
+}
+
+/**
+ * How the bootstrap tests start Leshan's client: it bootstraps from `bootstrapPort` over coaps with its vendor PSK,
+ * one attempt within a test (the engine would wait 10 minutes before trying again).
+ */
+export function leshanBootstrapStart(
+  bootstrapPort: number,
+  device: { readonly endpoint: string; readonly identity: string; readonly key: Buffer },
+): LeshanStartOptions {
+  return {
+    endpoint: device.endpoint,
+    bootstrap: {
+      uri: `coaps://127.0.0.1:${bootstrapPort}`,
+      security: { mode: 'psk', identity: device.identity, key: device.key },
+    },
+    lifetime: 300,
+    retryWaitMs: 600_000,
+    requestTimeoutMs: 40_000,
+    dtlsRetransmissionMs: 2000,
+    dtlsMaxRetransmissions: 3,
+  };
 }

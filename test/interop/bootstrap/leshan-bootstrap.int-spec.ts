@@ -11,7 +11,7 @@ import { CredentialKeyring, DeviceCredentialRepository } from '@smartcity/platfo
 import { type BootstrapApp } from '../../../apps/bootstrap/src/bootstrap.app';
 import { type IngestApp } from '../../../apps/coap-ingest/src/ingest.app';
 import { IngestTestWorld } from '../../../apps/coap-ingest/src/testing/ingest-harness';
-import { importVendorBatch, startTestBootstrap } from './bootstrap-harness';
+import { importVendorBatch, leshanBootstrapStart, startTestBootstrap } from './bootstrap-harness';
 import { LeshanClientPeer, type LeshanEvent } from '../leshan-client/leshan-client';
 
 /** Timeouts for a 2-core box shared with Kafka, PostgreSQL, Redis, Keycloak and a JVM per Leshan client. */
@@ -49,19 +49,9 @@ describe('bootstrap server with the Leshan client (LwM2M-1.1-int-1: bootstrap wi
   ): Promise<LeshanClientPeer> => {
     const leshan = await LeshanClientPeer.launch({ readyTimeoutMs: TIMEOUTS.event * 2 });
     clients.push(leshan);
-    await leshan.start({
-      endpoint,
-      bootstrap: {
-        uri: `coaps://127.0.0.1:${bootstrap.coapsPort()}`,
-        security: { mode: 'psk', identity: device.identity, key },
-      },
-      lifetime: 300,
-      // One attempt within the test: the engine waits 10 minutes before it tries again.
-      retryWaitMs: 600_000,
-      requestTimeoutMs: 40_000,
-      dtlsRetransmissionMs: 2000,
-      dtlsMaxRetransmissions: 3,
-    });
+    await leshan.start(
+      leshanBootstrapStart(bootstrap.coapsPort(), { endpoint, identity: device.identity, key }),
+    );
     return leshan;
   };
 

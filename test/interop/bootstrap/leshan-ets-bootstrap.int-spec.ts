@@ -15,7 +15,7 @@ import { type BootstrapApp } from '../../../apps/bootstrap/src/bootstrap.app';
 import { type IngestApp } from '../../../apps/coap-ingest/src/ingest.app';
 import { IngestTestWorld } from '../../../apps/coap-ingest/src/testing/ingest-harness';
 import { LeshanClientPeer, type LeshanEvent, type LeshanStartOptions } from '../leshan-client/leshan-client';
-import { importVendorBatch, startTestBootstrap } from './bootstrap-harness';
+import { importVendorBatch, leshanBootstrapStart, startTestBootstrap } from './bootstrap-harness';
 
 /** Timeouts for a 2-core box shared with Kafka, PostgreSQL, Redis, Keycloak and a JVM per Leshan client. */
 const TIMEOUTS = { test: 180_000, setup: 240_000, event: 60_000 } as const;
@@ -48,20 +48,7 @@ describe('ETS bootstrap cases with the Leshan client (LwM2M-1.1-int-0, int-4, in
   ): Promise<LeshanClientPeer> => {
     const leshan = await LeshanClientPeer.launch({ readyTimeoutMs: TIMEOUTS.event * 2 });
     clients.push(leshan);
-    await leshan.start({
-      endpoint: d.endpoint,
-      bootstrap: {
-        uri: `coaps://127.0.0.1:${bootstrap.coapsPort()}`,
-        security: { mode: 'psk', identity: d.identity, key: d.key },
-      },
-      ...account,
-      lifetime: 300,
-      // One attempt within the test: the engine waits 10 minutes before it tries again.
-      retryWaitMs: 600_000,
-      requestTimeoutMs: 40_000,
-      dtlsRetransmissionMs: 2000,
-      dtlsMaxRetransmissions: 3,
-    });
+    await leshan.start({ ...leshanBootstrapStart(bootstrap.coapsPort(), d), ...account });
     return leshan;
   };
 

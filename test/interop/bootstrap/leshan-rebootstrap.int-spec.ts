@@ -13,7 +13,7 @@ import { type BootstrapApp } from '../../../apps/bootstrap/src/bootstrap.app';
 import { type IngestApp } from '../../../apps/coap-ingest/src/ingest.app';
 import { IngestTestWorld } from '../../../apps/coap-ingest/src/testing/ingest-harness';
 import { LeshanClientPeer } from '../leshan-client/leshan-client';
-import { importVendorBatch, startTestBootstrap } from './bootstrap-harness';
+import { importVendorBatch, leshanBootstrapStart, startTestBootstrap } from './bootstrap-harness';
 
 /** Timeouts for a 2-core box shared with Kafka, PostgreSQL, Redis, Keycloak and a JVM per Leshan client. */
 const TIMEOUTS = { test: 240_000, setup: 240_000, event: 60_000 } as const;
@@ -56,18 +56,7 @@ describe('server-initiated bootstrap with the Leshan client (LwM2M-1.1-int-5) ro
 
   it('bootstraps, registers, is told to re-bootstrap, and registers again with a new key; the old one is gone', async () => {
     leshan = await LeshanClientPeer.launch({ readyTimeoutMs: TIMEOUTS.event * 2 });
-    await leshan.start({
-      endpoint: lamp.endpoint,
-      bootstrap: {
-        uri: `coaps://127.0.0.1:${bootstrap.coapsPort()}`,
-        security: { mode: 'psk', identity: lamp.identity, key: lamp.key },
-      },
-      lifetime: 300,
-      retryWaitMs: 600_000,
-      requestTimeoutMs: 40_000,
-      dtlsRetransmissionMs: 2000,
-      dtlsMaxRetransmissions: 3,
-    });
+    await leshan.start(leshanBootstrapStart(bootstrap.coapsPort(), lamp));
     const first = await leshan.waitFor((e) => BOOTSTRAP_OUTCOMES.includes(e.event), {
       from: 0,
       timeoutMs: TIMEOUTS.event,
