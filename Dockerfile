@@ -1,15 +1,26 @@
-# One image for every app (coap-ingest, decoder, gateway, simulator, cli); the Helm chart picks the entry point:
+# syntax=docker/dockerfile:1
+# One image for every app (coap-ingest, decoder, gateway, bootstrap, simulator, cli) and the migrations; the Helm
+# chart and deploy/compose pick the entry point:
 #   node -r ./tools/register.js apps/<app>/src/main.ts
-# The TypeScript sources run through SWC at load time (decorator metadata for NestJS, workspace path aliases).
-FROM node:20-bookworm-slim AS deps
+# The TypeScript sources run through SWC at load time (decorator metadata for NestJS, workspace path aliases), so
+# there is no build stage: the image is the sources plus the production dependencies of package-lock.json.
+# Checked by helm/check.sh -> deploy/compose/check.sh (`docker build --check` where a builder exists).
+ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+
+# Stage 1: production dependencies exactly as the lock file pins them. Only the workspaces' package.json files are
+# copied first, so this layer is rebuilt only when a manifest or the lock changes.
+FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY apps ./apps
 COPY libs ./libs
 RUN find apps libs -type f ! -name package.json -delete \
- && npm ci --omit=dev --no-audit --no-fund
+ && npm ci --omit=dev --no-audit --no-fund --loglevel=error \
+ && npm cache clean --force
 
-FROM node:20-bookworm-slim
+# Stage 2: the runtime. Files belong to root and are read-only for the app's user, so the container runs with a
+# read-only root filesystem (the chart mounts an emptyDir on /tmp).
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
@@ -17,6 +28,7 @@ COPY package.json tsconfig.base.json .swcrc ./
 COPY tools/register.js ./tools/register.js
 COPY apps ./apps
 COPY libs ./libs
-USER 1000
-EXPOSE 5683/udp 4000 9101 9102
+# The `node` user of the base image, by number so Kubernetes can verify runAsNonRoot.
+USER 1000:1000
+EXPOSE 5683/udp 5684/udp 5784/udp 4000 9101 9102 9103 9104
 CMD ["node", "-r", "./tools/register.js", "apps/gateway/src/main.ts"]
