@@ -16,6 +16,7 @@ import {
   startOpsServer,
 } from '@smartcity/platform-observability';
 import { closeRedis, createRedis, isRedisReady, type Redis } from '@smartcity/platform-redis';
+import { loadBundledRegistry } from '@smartcity/ucifi-model';
 import { type Pool } from 'pg';
 import { type Registry } from 'prom-client';
 import { BootstrapHandler } from './bootstrap/bootstrap.handler';
@@ -89,10 +90,17 @@ export class BootstrapApp {
     });
     this.handler = new BootstrapHandler(
       this.coaps,
-      new PgBootstrapDevices(this.pool, bootstrap, new DeviceCredentialRepository(keyring), this.redis, {
-        authorities: this.vendors,
-        repository: authorityRepository,
-      }),
+      new PgBootstrapDevices(
+        this.pool,
+        bootstrap,
+        new DeviceCredentialRepository(keyring),
+        this.redis,
+        {
+          authorities: this.vendors,
+          repository: authorityRepository,
+        },
+        loadBundledRegistry(),
+      ),
       this.metrics,
       this.logger.child({ context: 'Bootstrap' }),
       clock,

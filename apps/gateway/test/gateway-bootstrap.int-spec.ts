@@ -8,7 +8,8 @@ import { TEST_ENV } from './support/test-env.config';
 jest.setTimeout(120_000);
 
 const SET_CONFIG = `mutation($i: BootstrapConfigInput!) { setBootstrapConfig(input: $i) {
-  serverUri lifetime binding shortServerId updatedAt } }`;
+  serverUri lifetime binding shortServerId defaultMinPeriod defaultMaxPeriod
+  objectWrites { path values categories objectVersion } updatedAt } }`;
 const IMPORT = `mutation($b: String, $e: [BootstrapCredentialEntryInput!]!) {
   importBootstrapCredentials(batch: $b, entries: $e) { imported replaced } }`;
 const STATUS = `query($id: ID!) { device(id: $id) { id bootstrap { identity batch createdAt lastBootstrapAt
@@ -42,9 +43,18 @@ describe('bootstrap through GraphQL', () => {
     if (lyonConfigBefore) {
       const c = lyonConfigBefore;
       await owner.query(
-        `UPDATE bootstrap_configs SET server_uri = $1, lifetime = $2, binding = $3, short_server_id = $4
+        `UPDATE bootstrap_configs SET server_uri = $1, lifetime = $2, binding = $3, short_server_id = $4,
+                default_min_period = $5, default_max_period = $6, object_writes = $7
          WHERE tenant_id = 'lyon'`,
-        [c['server_uri'], c['lifetime'], c['binding'], c['short_server_id']],
+        [
+          c['server_uri'],
+          c['lifetime'],
+          c['binding'],
+          c['short_server_id'],
+          c['default_min_period'],
+          c['default_max_period'],
+          JSON.stringify(c['object_writes']),
+        ],
       );
     } else await owner.query("DELETE FROM bootstrap_configs WHERE tenant_id = 'lyon'");
     await seed?.cleanup();
@@ -74,6 +84,41 @@ describe('bootstrap through GraphQL', () => {
     expect(read.data).toEqual({ bootstrapConfig: { serverUri: 'coaps://127.0.0.1:5684', lifetime: 120 } });
     const bad = await gql(gateway, SET_CONFIG, { i: { serverUri: 'http://x' } }, { token: admin });
     expect(codesOf(bad)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('sets default observation periods and a typed uCIFI object write; refuses an untyped one', async () => {
+    const input = {
+      serverUri: 'coaps://127.0.0.1:5684',
+      defaultMinPeriod: 60,
+      defaultMaxPeriod: 900,
+      objectWrites: [{ path: '/3416/0', values: { '4': 40 }, categories: ['streetlight'] }],
+    };
+    const set = await gql(gateway, SET_CONFIG, { i: input }, { token: admin });
+    expect(set.errors).toEqual([]);
+    expect(set.data).toMatchObject({
+      setBootstrapConfig: {
+        defaultMinPeriod: 60,
+        defaultMaxPeriod: 900,
+        objectWrites: [
+          { path: '/3416/0', values: { '4': 40 }, categories: ['streetlight'], objectVersion: null },
+        ],
+      },
+    });
+    for (const objectWrites of [
+      [{ path: '/3416/0', values: { '4': 'bright' } }],
+      [{ path: '/0/1', values: { '0': 'coap://x' } }],
+    ]) {
+      const refused = await gql(gateway, SET_CONFIG, { i: { ...input, objectWrites } }, { token: admin });
+      expect(codesOf(refused)).toEqual(['BAD_USER_INPUT']);
+      expect(JSON.stringify(refused.errors)).toMatch(/objectWrites\[0\]/);
+    }
+    const periods = await gql(
+      gateway,
+      SET_CONFIG,
+      { i: { ...input, defaultMinPeriod: 900, defaultMaxPeriod: 60 } },
+      { token: admin },
+    );
+    expect(codesOf(periods)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('imports a batch and shows its status, never the key', async () => {

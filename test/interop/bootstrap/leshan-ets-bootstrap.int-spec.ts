@@ -103,7 +103,7 @@ describe('ETS bootstrap cases with the Leshan client (LwM2M-1.1-int-0, int-4, in
     await world.cleanup();
   });
 
-  it('int-0: bootstraps (Delete /0 and /1, Discover /0, Write /0/x and /1/0, Finish), then registers', async () => {
+  it('int-0: bootstraps (Delete /0 and /1, Discover /0, Write /0/x and /1/0, Read /1/0, Finish), then registers', async () => {
     const leshan = await launch(fresh);
     const outcome = await leshan.waitFor((e) => BOOTSTRAP_OUTCOMES.includes(e.event), {
       from: 0,
@@ -116,13 +116,15 @@ describe('ETS bootstrap cases with the Leshan client (LwM2M-1.1-int-0, int-4, in
     expect(uplinks.slice(0, 2)).toEqual(['POST /bs', 'POST /rd']);
     expect(String(leshan.since(0, 'uplink')[0]!['query'])).toContain(`ep=${fresh.endpoint}`);
     // §6.1.7.5 Delete of both objects, §6.1.7.2 Discover of /0 (the Bootstrap-Server's /0/0 is left, so the new
-    // Security instance takes /0/1), §6.1.7.4 Writes, §6.1.7.6 Finish: in this order, every one answered with success.
+    // Security instance takes /0/1), §6.1.7.4 Writes, §6.1.7.3 Read of the Server account written (a mismatch would
+    // fail the sequence before Finish), §6.1.7.6 Finish: in this order, every one answered with success.
     expect(requestsFrom(leshan, bootstrap.coapsPort())).toEqual([
       'DELETE /0',
       'DELETE /1',
       'GET /0',
       'PUT /0/1',
       'PUT /1/0',
+      'GET /1/0',
       'POST /bs',
     ]);
     const discover = leshan.since(0, 'request').find((e) => e['method'] === 'GET');
@@ -131,7 +133,7 @@ describe('ETS bootstrap cases with the Leshan client (LwM2M-1.1-int-0, int-4, in
       .since(0, 'response')
       .filter((e) => String(e['peer']).endsWith(`:${bootstrap.coapsPort()}`))
       .map((e) => e['code']);
-    expect(answers).toEqual(['2.02', '2.02', '2.05', '2.04', '2.04', '2.04']);
+    expect(answers).toEqual(['2.02', '2.02', '2.05', '2.04', '2.04', '2.05', '2.04']);
 
     const [registration] = await world.waitForUplinks(
       (u) => u.endpoint === fresh.endpoint && u.kind === 'registration',

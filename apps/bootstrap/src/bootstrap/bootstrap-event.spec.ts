@@ -10,12 +10,47 @@ const facts = {
   rotation: true,
 };
 const { event: validEvent } = partnerSchemaValidators();
+const FINISHED: BootstrapOutcome = {
+  outcome: 'finished',
+  securityInstance: 1,
+  serverInstance: 0,
+  objectWrites: [],
+  skipped: [],
+  verified: true,
+};
 
 describe('bootstrapEvent', () => {
   it.each<[BootstrapOutcome, object]>([
     [
-      { outcome: 'finished', securityInstance: 1, serverInstance: 0 },
-      { type: 'device.bootstrapped', bootstrap: { outcome: 'finished', writes: ['/0/1', '/1/0'] } },
+      FINISHED,
+      {
+        type: 'device.bootstrapped',
+        bootstrap: { outcome: 'finished', writes: ['/0/1', '/1/0'], verified: true },
+      },
+    ],
+    [
+      {
+        ...FINISHED,
+        objectWrites: ['/3416/0'],
+        skipped: [{ path: '/3418/0', code: '4.04' }],
+        verified: false,
+      },
+      {
+        type: 'device.bootstrapped',
+        bootstrap: {
+          outcome: 'finished',
+          writes: ['/0/1', '/1/0', '/3416/0'],
+          skipped: [{ path: '/3418/0', code: '4.04' }],
+          verified: false,
+        },
+      },
+    ],
+    [
+      { outcome: 'failed', step: 'read-server', code: '2.05', reason: 'read-back-mismatch' },
+      {
+        type: 'device.bootstrap-failed',
+        bootstrap: { outcome: 'failed', step: 'read-server', code: '2.05', reason: 'read-back-mismatch' },
+      },
     ],
     [
       { outcome: 'failed', step: 'finish', code: '4.06' },
@@ -52,9 +87,7 @@ describe('bootstrapEvent', () => {
   });
 
   it('goes to the tenant events topic, keyed by device, with the partner headers and no key material', () => {
-    const entry = bootstrapEventEntry(
-      bootstrapEvent(device, { outcome: 'finished', securityInstance: 1, serverInstance: 0 }, facts),
-    );
+    const entry = bootstrapEventEntry(bootstrapEvent(device, FINISHED, facts));
     expect(entry).toMatchObject({
       tenant: 'lyon',
       topic: 'city.lyon.events.v1',
@@ -65,11 +98,7 @@ describe('bootstrapEvent', () => {
   });
 
   it('the schema refuses what a bootstrap event must not carry', () => {
-    const event = bootstrapEvent(
-      device,
-      { outcome: 'finished', securityInstance: 1, serverInstance: 0 },
-      facts,
-    );
+    const event = bootstrapEvent(device, FINISHED, facts);
     expect(validEvent({ ...event, bootstrap: { ...event.bootstrap, pskKey: 'aa' } })).toBe(false);
     expect(validEvent({ ...event, type: 'device.bootstrap-maybe' })).toBe(false);
   });

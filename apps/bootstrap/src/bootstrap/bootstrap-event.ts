@@ -29,10 +29,18 @@ export function bootstrapEvent(
       ? {
           ...common,
           outcome: 'finished',
-          writes: [`/0/${outcome.securityInstance}`, `/1/${outcome.serverInstance}`],
+          writes: [`/0/${outcome.securityInstance}`, `/1/${outcome.serverInstance}`, ...outcome.objectWrites],
+          ...(outcome.skipped.length > 0 ? { skipped: outcome.skipped } : {}),
+          verified: outcome.verified,
         }
       : outcome.outcome === 'failed'
-        ? { ...common, outcome: 'failed', step: outcome.step, code: outcome.code }
+        ? {
+            ...common,
+            outcome: 'failed',
+            step: outcome.step,
+            code: outcome.code,
+            ...(outcome.reason ? { reason: outcome.reason } : {}),
+          }
         : { ...common, outcome: 'aborted', step: outcome.step, reason: outcome.reason.slice(0, 64) };
   return {
     id: `${device.deviceId}:bootstrap:${facts.startedAtMs}`,

@@ -6,6 +6,7 @@ import {
   SERVER_1_2,
   staticModelProvider,
 } from '@smartcity/lwm2m-core';
+import { type TypedObjectWrite } from '@smartcity/platform-db';
 
 /** What one device gets: its LwM2M server account (the platform generated the PSK for this sequence). */
 export interface ServerAccount {
@@ -13,6 +14,11 @@ export interface ServerAccount {
   readonly shortServerId: number;
   readonly lifetime: number;
   readonly binding: string;
+  /** Server resources 2 and 3 (Core 1.1.1 §E.2), seconds; null: not written. */
+  readonly defaultMinPeriod: number | null;
+  readonly defaultMaxPeriod: number | null;
+  /** Object instances written after the account, in order (the device's category's, typed by their models). */
+  readonly objectWrites: readonly TypedObjectWrite[];
   /** RFC 4279 identity and key the device will use with the LwM2M server (not the bootstrap credential). */
   readonly pskIdentity: string;
   readonly pskKey: Buffer;
@@ -68,8 +74,9 @@ export function securityInstance(
 }
 
 /**
- * The Server object instance (Core 1.1.1 §E.2): Short Server ID (0), Lifetime (1), Notification Storing When
- * Disabled or Offline (6, false: nothing is queued by default), Binding (7).
+ * The Server object instance (Core 1.1.1 §E.2): Short Server ID (0), Lifetime (1), Default Minimum and Maximum
+ * Period (2, 3: the observation attributes the device applies when an Observe names none, §5.1.2) when configured,
+ * Notification Storing When Disabled or Offline (6, false: nothing is queued by default), Binding (7).
  */
 export function serverInstance(
   instanceId: number,
@@ -81,8 +88,26 @@ export function serverInstance(
   const records: Lwm2mRecord[] = [
     { path: r(0), type: 'integer', value: account.shortServerId },
     { path: r(1), type: 'integer', value: account.lifetime },
+    ...(account.defaultMinPeriod === null
+      ? []
+      : [{ path: r(2), type: 'integer', value: account.defaultMinPeriod } as const]),
+    ...(account.defaultMaxPeriod === null
+      ? []
+      : [{ path: r(3), type: 'integer', value: account.defaultMaxPeriod } as const]),
     { path: r(6), type: 'boolean', value: false },
     { path: r(7), type: 'string', value: account.binding },
   ];
   return { path, payload: Buffer.from(encode(records, format, { path, models: MODELS })) };
+}
+
+/** One configured object write, encoded with the model that typed it (a uCIFI default, issue 18). */
+export function objectInstance(
+  write: TypedObjectWrite,
+  format: number,
+): { path: Lwm2mPath; payload: Buffer } {
+  const models = staticModelProvider([write.model]);
+  return {
+    path: write.path,
+    payload: Buffer.from(encode(write.records, format, { path: write.path, models })),
+  };
 }

@@ -11,9 +11,11 @@ import {
   type Peer,
   stringOptions,
   udpPeer,
+  uintOption,
   uintOptionOf,
   uriPathOf,
 } from '@smartcity/coap';
+import { ContentFormat } from '@smartcity/lwm2m-codec';
 import { createLogger } from '@smartcity/platform-observability';
 import { type SequenceFacts } from './bootstrap-event';
 import { type BootstrapOutcome } from './bootstrap-sequence';
@@ -23,7 +25,7 @@ import {
   BootstrapHandler,
   parseQuery,
 } from './bootstrap.handler';
-import { type ServerAccount } from './bootstrap-writes';
+import { type ServerAccount, serverInstance } from './bootstrap-writes';
 
 const SERVER_PORT = 5784;
 const logger = createLogger({ app: 'bootstrap-test', level: 'silent' });
@@ -65,6 +67,9 @@ const account: ServerAccount = {
   binding: 'U',
   pskIdentity: 'lyon-sl-1',
   pskKey: Buffer.alloc(16, 7),
+  defaultMinPeriod: null,
+  defaultMaxPeriod: null,
+  objectWrites: [],
 };
 
 function world(
@@ -110,6 +115,16 @@ function world(
       const path = '/' + uriPathOf(exchange.request).join('/');
       seen.push(`${exchange.request.code}:${path}`);
       if (behaviour.silent) return;
+      if (exchange.request.code === CoapCode.GET && path === '/1/0') {
+        // Bootstrap-Read of the account just written, answered with its Content-Format (Core 1.1.1 §6.1.7.3).
+        const { payload } = serverInstance(0, account, ContentFormat.TLV);
+        exchange.respond(
+          CoapCode.Content,
+          [uintOption(CoapOption.ContentFormat, ContentFormat.TLV)],
+          payload,
+        );
+        return;
+      }
       const code =
         exchange.request.code === CoapCode.DELETE
           ? CoapCode.Deleted
@@ -155,9 +170,19 @@ describe('BootstrapHandler (Bootstrap-Request, LwM2M Core 1.1.1 §6.1.7.1)', () 
       `${CoapCode.GET}:/0`,
       `${CoapCode.PUT}:/0/1`,
       `${CoapCode.PUT}:/1/0`,
+      `${CoapCode.GET}:/1/0`,
       `${CoapCode.POST}:/bs`,
     ]);
-    expect(w.ended).toEqual([{ outcome: 'finished', securityInstance: 1, serverInstance: 0 }]);
+    expect(w.ended).toEqual([
+      {
+        outcome: 'finished',
+        securityInstance: 1,
+        serverInstance: 0,
+        objectWrites: [],
+        skipped: [],
+        verified: true,
+      },
+    ]);
     // What the device's event says besides the outcome: the account's URI, never its key.
     expect(w.facts).toEqual([
       expect.objectContaining({

@@ -8,6 +8,7 @@ import {
   type Peer,
   type PeerIdentity,
   uintOption,
+  uintOptionOf,
   uriPathOf,
   uriQueryOf,
 } from '@smartcity/coap';
@@ -187,7 +188,12 @@ export class BootstrapHandler {
         }),
         aborted,
       ]);
-      return { code: response.message.code, payload: response.payload };
+      const contentFormat = uintOptionOf(response.message, CoapOption.ContentFormat);
+      return {
+        code: response.message.code,
+        payload: response.payload,
+        ...(contentFormat === undefined ? {} : { contentFormat }),
+      };
     };
   }
 

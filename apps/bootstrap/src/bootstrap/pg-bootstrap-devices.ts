@@ -7,10 +7,12 @@ import {
   isCredentialTaken,
   isPskIdentity,
   PARTNER_EVENTS_OUTBOX_SOURCE,
+  typeObjectWrites,
   withTenant,
   writeOutbox,
 } from '@smartcity/platform-db';
 import { publishDeviceChange, type Redis } from '@smartcity/platform-redis';
+import { type ModelRegistry } from '@smartcity/ucifi-model';
 import { type Pool } from 'pg';
 import { bootstrapEvent, bootstrapEventEntry, type SequenceFacts } from './bootstrap-event';
 import { type BootstrapOutcome } from './bootstrap-sequence';
@@ -32,6 +34,8 @@ export class PgBootstrapDevices implements BootstrapDevices {
       readonly authorities: VendorAuthorities;
       readonly repository: BootstrapAuthorityRepository;
     },
+    /** Types the configured object writes again before they are written (the models may have changed). */
+    private readonly models: ModelRegistry,
   ) {}
 
   /**
@@ -98,7 +102,11 @@ export class PgBootstrapDevices implements BootstrapDevices {
               key,
             });
           }
-          return { account: { ...config, pskIdentity, pskKey: key, rotation: staged }, staged };
+          const objectWrites = typeObjectWrites(config.objectWrites, this.models);
+          return {
+            account: { ...config, objectWrites, pskIdentity, pskKey: key, rotation: staged },
+            staged,
+          };
         });
         break;
       } catch (err) {

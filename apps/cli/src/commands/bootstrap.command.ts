@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { LOCAL_STACK, loadConfig, secret } from '@smartcity/platform-config';
 import { isTenantSlug } from '@smartcity/platform-contracts';
 import {
+  type BootstrapObjectWrite,
   BootstrapRepository,
   type BootstrapOverride,
   checkBootstrapLines,
@@ -11,10 +12,12 @@ import {
   CredentialKeyring,
   isBootstrapIdentityTaken,
   type TxClient,
+  typeObjectWrites,
   withPlatformAdmin,
 } from '@smartcity/platform-db';
 import { createLogger } from '@smartcity/platform-observability';
 import { closeRedis, createRedis, invalidateDeviceDirectory } from '@smartcity/platform-redis';
+import { loadBundledRegistry } from '@smartcity/ucifi-model';
 import { type Pool } from 'pg';
 import { z } from 'zod';
 import { CliUsageError, type CliCommand } from '../cli-command';
@@ -23,6 +26,7 @@ import { BOOTSTRAP_CA_USAGE, bootstrapCertificateAuthorities } from './bootstrap
 const USAGE =
   'bootstrap import <tenant> <file.csv> [--batch <name>]' +
   ' | bootstrap config <tenant> --server-uri <coaps://host:port> [--lifetime <s>] [--binding U] [--short-server-id <n>]' +
+  ' [--pmin <s>] [--pmax <s>] [--write <path>[@category,...]=<json values>]...' +
   ' | bootstrap config <tenant> --endpoint <endpoint> [--server-uri <uri>] [--lifetime <s>] [--binding U]' +
   ' | bootstrap show <tenant> | ' +
   BOOTSTRAP_CA_USAGE;
@@ -76,7 +80,8 @@ export const command: CliCommand = {
       await requireTenant(pool, tenant);
       if (action === 'show') {
         const { rows } = await pool.query(
-          `SELECT c.server_uri, c.lifetime, c.binding, c.short_server_id,
+          `SELECT c.server_uri, c.lifetime, c.binding, c.short_server_id, c.default_min_period,
+                  c.default_max_period, c.object_writes,
                   (SELECT count(*) FROM bootstrap_credentials b WHERE b.tenant_id = $1)::int AS bootstrap_credentials,
                   (SELECT count(*) FROM bootstrap_device_overrides o WHERE o.tenant_id = $1)::int AS overrides
            FROM (SELECT 1) one LEFT JOIN bootstrap_configs c ON c.tenant_id = $1`,
@@ -230,17 +235,43 @@ async function configure(
       return;
     }
     if (values['server-uri'] === undefined) throw new CliUsageError(`usage: ${USAGE}`);
+    const objectWrites = (values.write ?? []).map(objectWriteOf);
+    // Typed now against the object models (LwM2M Core 1.1.1 §6.1.7.4 writes them as the device's objects).
+    typeObjectWrites(objectWrites, loadBundledRegistry());
     await repository.setConfig(tx, tenant, {
       serverUri: values['server-uri'],
       lifetime: lifetime ?? 300,
       binding: values.binding ?? 'U',
       shortServerId:
         values['short-server-id'] !== undefined ? integer(values['short-server-id'], '--short-server-id') : 1,
+      defaultMinPeriod: values.pmin !== undefined ? integer(values.pmin, '--pmin') : null,
+      defaultMaxPeriod: values.pmax !== undefined ? integer(values.pmax, '--pmax') : null,
+      objectWrites,
     });
   } catch (err) {
     if (err instanceof CredentialInputError) throw new CliUsageError(err.message);
     throw err;
   }
+}
+
+/** `--write /3416/0@streetlight={"4":40}`: an object instance, the categories it is for (default all), its values. */
+export function objectWriteOf(text: string): BootstrapObjectWrite {
+  const match = /^(\/[0-9/]+?)(?:@([a-z0-9_,-]+))?=(.+)$/s.exec(text);
+  if (!match)
+    throw new CliUsageError('--write is <path>[@category,...]=<json values>, e.g. /3416/0={"4":40}');
+  let values: unknown;
+  try {
+    values = JSON.parse(match[3]!);
+  } catch {
+    throw new CliUsageError(`--write ${match[1]}: the values are not JSON`);
+  }
+  if (typeof values !== 'object' || values === null || Array.isArray(values))
+    throw new CliUsageError(`--write ${match[1]}: the values are a JSON object of resource id -> value`);
+  return {
+    path: match[1]!,
+    values: values as Record<string, unknown>,
+    categories: match[2] ? match[2].split(',').filter(Boolean) : [],
+  };
 }
 
 function integer(text: string, option: string): number {
@@ -259,6 +290,9 @@ function parse(args: string[]) {
         lifetime: { type: 'string' },
         binding: { type: 'string' },
         'short-server-id': { type: 'string' },
+        pmin: { type: 'string' },
+        pmax: { type: 'string' },
+        write: { type: 'string', multiple: true },
         endpoint: { type: 'string' },
       },
     });

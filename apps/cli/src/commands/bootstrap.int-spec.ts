@@ -110,6 +110,14 @@ describe('bootstrap from the CLI', () => {
         'coaps://ingest.example:5684',
         '--lifetime',
         '600',
+        '--pmin',
+        '60',
+        '--pmax',
+        '900',
+        '--write',
+        '/3416/0={"4":40}',
+        '--write',
+        '/3416/1@parking-sensor={"4":10}',
       ]),
     ).toMatchObject({ code: 0 });
     expect(
@@ -123,17 +131,41 @@ describe('bootstrap from the CLI', () => {
     );
     const id = (ep: string) => ids.rows.find((r) => r.endpoint === ep)!.id;
     const config = (ep: string) => withTenant(app, city, (tx) => repository.configFor(tx, city, id(ep)));
+    // The write for another category is not this device's (configFor filters by the device's category).
     expect(await config(`${city}-a`)).toEqual({
       serverUri: 'coaps://ingest.example:5684',
       lifetime: 60,
       binding: 'U',
       shortServerId: 1,
+      defaultMinPeriod: 60,
+      defaultMaxPeriod: 900,
+      objectWrites: [{ path: '/3416/0', values: { '4': 40 }, categories: [] }],
     });
     expect(await config(`${city}-b`)).toMatchObject({ lifetime: 600 });
     expect(await run(bootstrap, ['config', city, '--server-uri', 'http://nope'])).toMatchObject({ code: 2 });
+    for (const write of [
+      '/3416/0={"4":"bright"}',
+      '/3416/0',
+      '/3416/0=[1]',
+      '/1/0={"1":5}',
+      '/3416/0={"999":1}',
+    ]) {
+      const refused = await run(bootstrap, ['config', city, '--server-uri', 'coaps://x:1', '--write', write]);
+      expect({ write, code: refused.code }).toEqual({ write, code: 2 });
+    }
+    expect(
+      await run(bootstrap, ['config', city, '--server-uri', 'coaps://x:1', '--pmin', '900', '--pmax', '60']),
+    ).toMatchObject({ code: 2 });
     expect(await run(bootstrap, ['config', city, '--endpoint', `${other}-none`])).toMatchObject({ code: 2 });
     const shown = await run(bootstrap, ['show', city]);
-    expect(JSON.parse(shown.out)).toMatchObject({ lifetime: 600, bootstrap_credentials: 2, overrides: 1 });
+    expect(JSON.parse(shown.out)).toMatchObject({
+      lifetime: 600,
+      default_min_period: 60,
+      default_max_period: 900,
+      object_writes: [{ path: '/3416/0' }, { path: '/3416/1', categories: ['parking-sensor'] }],
+      bootstrap_credentials: 2,
+      overrides: 1,
+    });
   });
 
   it('parses a batch strictly: three fields, no duplicates, at least one line', () => {

@@ -1,4 +1,38 @@
 import { Field, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { JsonScalar } from '../common/json.scalar';
+
+@ObjectType({
+  description:
+    'An object instance the bootstrap server writes after the server account (LwM2M Core 1.1.1 §6.1.7.4), e.g. a ' +
+    'uCIFI lighting default. A device without the object answers 4.04 and the write is skipped (see its events).',
+})
+export class BootstrapObjectWrite {
+  @Field({ description: 'Object instance path, e.g. /3416/0 (not /0 or /1: the platform writes those).' })
+  path!: string;
+  @Field(() => JsonScalar, {
+    description:
+      'Resource id -> value, typed by the object model, e.g. {"4": 40}; multi-instance: {"5": {"0": 1}}.',
+  })
+  values!: Record<string, unknown>;
+  @Field(() => [String], {
+    description: 'Device categories it applies to; empty: every device of the tenant.',
+  })
+  categories!: readonly string[];
+  @Field(() => String, {
+    nullable: true,
+    description: 'Object version whose model types the values; default: the latest the platform knows.',
+  })
+  objectVersion?: string | null;
+}
+
+@InputType()
+export class BootstrapObjectWriteInput {
+  @Field() path!: string;
+  @Field(() => JsonScalar) values!: Record<string, unknown>;
+  @Field(() => [String], { nullable: true, description: 'Default: every category.' }) categories?:
+    string[] | null;
+  @Field(() => String, { nullable: true }) objectVersion?: string | null;
+}
 
 @ObjectType({
   description:
@@ -14,6 +48,17 @@ export class BootstrapConfig {
   @Field({ description: 'Binding (Server resource 7), e.g. U.' }) binding!: string;
   @Field(() => Int, { description: 'Short Server ID (Security resource 10, Server resource 0), 1..65534.' })
   shortServerId!: number;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Default Minimum Period in seconds for observations (Server resource 2); null: not written.',
+  })
+  defaultMinPeriod!: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Default Maximum Period in seconds for observations (Server resource 3); null: not written.',
+  })
+  defaultMaxPeriod!: number | null;
+  @Field(() => [BootstrapObjectWrite]) objectWrites!: readonly BootstrapObjectWrite[];
   @Field(() => Date) updatedAt!: Date;
 }
 
@@ -25,6 +70,18 @@ export class BootstrapConfigInput {
   @Field(() => String, { nullable: true, description: 'One or more of U, M, H, T, S, N, Q; default U.' })
   binding?: string | null;
   @Field(() => Int, { nullable: true, description: '1 to 65534; default 1.' }) shortServerId?: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Seconds; default: not written (the device keeps its own).',
+  })
+  defaultMinPeriod?: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Seconds, at least defaultMinPeriod; default: not written.',
+  })
+  defaultMaxPeriod?: number | null;
+  @Field(() => [BootstrapObjectWriteInput], { nullable: true, description: 'At most 16; default: none.' })
+  objectWrites?: BootstrapObjectWriteInput[] | null;
 }
 
 @ObjectType({

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type Principal } from '@smartcity/platform-auth';
 import {
   BootstrapRepository,
@@ -6,6 +6,7 @@ import {
   isBootstrapIdentityTaken,
   type StoredBootstrapConfig,
 } from '@smartcity/platform-db';
+import { type ModelRegistry } from '@smartcity/ucifi-model';
 import { tenantOf } from '../auth/permissions';
 import { isUuid } from '../common/cursor';
 import { type Command, type CommandOptions } from '../commands/command.models';
@@ -16,6 +17,7 @@ import { type Device } from '../devices/device.models';
 import { DevicesRepository } from '../devices/devices.repository';
 import { EndpointProbes } from '../devices/endpoint-probes';
 import { GatewayErrorCode, GatewayException } from '../errors/gateway.exception';
+import { MODEL_REGISTRY } from '../gateway.tokens';
 import {
   checkConfigInput,
   checkImportInput,
@@ -35,6 +37,7 @@ export class BootstrapService {
     private readonly devices: DevicesRepository,
     private readonly probes: EndpointProbes,
     private readonly commands: CommandsService,
+    @Inject(MODEL_REGISTRY) private readonly models: ModelRegistry,
   ) {}
 
   config(principal: Principal): Promise<StoredBootstrapConfig | undefined> {
@@ -44,7 +47,7 @@ export class BootstrapService {
 
   async setConfig(principal: Principal, input: ConfigFields): Promise<StoredBootstrapConfig> {
     const tenant = tenantOf(principal);
-    const config = checkConfigInput(input);
+    const config = checkConfigInput(input, this.models);
     const stored = await this.db.inTenant(tenant, async (tx) => {
       await this.bootstrap.setConfig(tx, tenant, config);
       return this.bootstrap.getConfig(tx, tenant);

@@ -1,3 +1,4 @@
+import { loadBundledRegistry } from '@smartcity/ucifi-model';
 import { GatewayErrorCode } from '../errors/gateway.exception';
 import {
   checkConfigInput,
@@ -23,13 +24,41 @@ const refusal = (fn: () => unknown) => {
   throw new Error('accepted');
 };
 
+const models = loadBundledRegistry();
+
 describe('checkConfigInput', () => {
-  it('fills the defaults (300 s, U, short server id 1)', () => {
-    expect(checkConfigInput({ serverUri: 'coaps://127.0.0.1:5684' })).toEqual({
+  it('fills the defaults (300 s, U, short server id 1, no periods, no object writes)', () => {
+    expect(checkConfigInput({ serverUri: 'coaps://127.0.0.1:5684' }, models)).toEqual({
       serverUri: 'coaps://127.0.0.1:5684',
       lifetime: 300,
       binding: 'U',
       shortServerId: 1,
+      defaultMinPeriod: null,
+      defaultMaxPeriod: null,
+      objectWrites: [],
+    });
+  });
+
+  it('keeps default periods and a typed object write (uCIFI lighting default, every category by default)', () => {
+    const config = checkConfigInput(
+      {
+        serverUri: 'coaps://x:1',
+        defaultMinPeriod: 60,
+        defaultMaxPeriod: 900,
+        objectWrites: [
+          { path: '/3416/0', values: { '4': 40 }, categories: ['streetlight'] },
+          { path: '/3416/1', values: { '4': 30 } },
+        ],
+      },
+      models,
+    );
+    expect(config).toMatchObject({
+      defaultMinPeriod: 60,
+      defaultMaxPeriod: 900,
+      objectWrites: [
+        { path: '/3416/0', values: { '4': 40 }, categories: ['streetlight'] },
+        { path: '/3416/1', values: { '4': 30 }, categories: [] },
+      ],
     });
   });
 
@@ -38,8 +67,25 @@ describe('checkConfigInput', () => {
     [{ serverUri: 'coaps://x:1', lifetime: 0 }, /lifetime/],
     [{ serverUri: 'coaps://x:1', binding: 'X' }, /binding/],
     [{ serverUri: 'coaps://x:1', shortServerId: 65535 }, /short server id/],
+    [{ serverUri: 'coaps://x:1', defaultMinPeriod: 900, defaultMaxPeriod: 60 }, /period/],
+    [
+      { serverUri: 'coaps://x:1', objectWrites: [{ path: '/1/0', values: { '1': 60 } }] },
+      /objectWrites\[0\]/,
+    ],
+    [
+      { serverUri: 'coaps://x:1', objectWrites: [{ path: '/3416/0', values: { '4': 'bright' } }] },
+      /objectWrites\[0\]/,
+    ],
+    [
+      { serverUri: 'coaps://x:1', objectWrites: [{ path: '/3416/0', values: { '999': 1 } }] },
+      /objectWrites\[0\]/,
+    ],
+    [
+      { serverUri: 'coaps://x:1', objectWrites: [{ path: '/65000/0', values: { '0': 1 } }] },
+      /objectWrites\[0\]/,
+    ],
   ])('refuses %j as BAD_USER_INPUT on input', (input, message) => {
-    const err = refusal(() => checkConfigInput(input));
+    const err = refusal(() => checkConfigInput(input, models));
     expect(err.code).toBe(GatewayErrorCode.BadUserInput);
     expect(err.message).toMatch(message);
     expect(err.details?.['argument']).toBe('input');

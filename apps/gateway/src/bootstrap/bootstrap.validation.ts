@@ -6,7 +6,9 @@ import {
   checkBootstrapLines,
   type CheckedBootstrapLine,
   CredentialInputError,
+  typeObjectWrites,
 } from '@smartcity/platform-db';
+import { type ModelRegistry } from '@smartcity/ucifi-model';
 import { GatewayException } from '../errors/gateway.exception';
 
 /** Lines per `importBootstrapCredentials` call: one tenant transaction of bounded size; bigger batches: call again. */
@@ -23,6 +25,16 @@ export interface ConfigFields {
   readonly lifetime?: number | null;
   readonly binding?: string | null;
   readonly shortServerId?: number | null;
+  readonly defaultMinPeriod?: number | null;
+  readonly defaultMaxPeriod?: number | null;
+  readonly objectWrites?: readonly ObjectWriteFields[] | null;
+}
+
+export interface ObjectWriteFields {
+  readonly path: string;
+  readonly values: Readonly<Record<string, unknown>>;
+  readonly categories?: readonly string[] | null;
+  readonly objectVersion?: string | null;
 }
 
 export type OverrideFields = {
@@ -35,15 +47,30 @@ export interface EntryFields {
   readonly keyHex: string;
 }
 
-/** The tenant's configuration with defaults; BAD_USER_INPUT naming `input`. */
-export function checkConfigInput(input: ConfigFields): BootstrapServerConfig {
+/**
+ * The tenant's configuration with defaults; BAD_USER_INPUT naming `input`. Object writes are typed against the
+ * platform's object models now (unknown object, resource or version, a value of the wrong type), so a bad one is
+ * refused here rather than at every device's bootstrap.
+ */
+export function checkConfigInput(input: ConfigFields, models: ModelRegistry): BootstrapServerConfig {
   const config = {
     serverUri: input.serverUri,
     lifetime: input.lifetime ?? DEFAULTS.lifetime,
     binding: input.binding ?? DEFAULTS.binding,
     shortServerId: input.shortServerId ?? DEFAULTS.shortServerId,
+    defaultMinPeriod: input.defaultMinPeriod ?? null,
+    defaultMaxPeriod: input.defaultMaxPeriod ?? null,
+    objectWrites: (input.objectWrites ?? []).map((w) => ({
+      path: w.path,
+      values: w.values,
+      categories: w.categories ?? [],
+      ...(w.objectVersion != null ? { objectVersion: w.objectVersion } : {}),
+    })),
   };
-  inputErrors(() => checkBootstrapConfig(config), 'input');
+  inputErrors(() => {
+    checkBootstrapConfig(config);
+    typeObjectWrites(config.objectWrites, models);
+  }, 'input');
   return config;
 }
 

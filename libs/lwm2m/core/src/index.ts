@@ -2,6 +2,7 @@ export * from './codec-error';
 export * from './core-object-versions';
 export * from './data-type';
 export * from './data-value';
+export * from './json-records';
 export * from './link-format';
 export * from './lwm2m-attributes';
 export * from './model';

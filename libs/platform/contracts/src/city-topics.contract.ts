@@ -89,9 +89,16 @@ export interface BootstrapEvent {
     readonly serverUri: string;
     /** A re-bootstrap of a device that had a credential: the new one replaces it once the device registers. */
     readonly rotation: boolean;
-    /** Object instances written (finished): the new Security and Server instances. */
+    /** Object instances written (finished): the new Security and Server instances, then the configured writes. */
     readonly writes?: readonly string[];
-    /** Where it stopped (failed, aborted), the device's CoAP code (failed) or why (aborted: timeout, superseded...). */
+    /** Configured object writes the device refused (finished), with its CoAP code (4.04: it lacks the object). */
+    readonly skipped?: readonly { readonly path: string; readonly code: string }[];
+    /** The device read its Server instance back as written (finished; false: it has no Bootstrap-Read, LwM2M 1.0). */
+    readonly verified?: boolean;
+    /**
+     * Where it stopped (failed, aborted), the device's CoAP code (failed) or why (aborted: timeout, superseded...;
+     * failed: read-back-mismatch when the device read back another account than the one written).
+     */
     readonly step?: string;
     readonly code?: string;
     readonly reason?: string;

@@ -15,3 +15,4 @@ export * from './credentials/device-credentials.repository';
 export * from './bootstrap/bootstrap.repository';
 export * from './bootstrap/bootstrap-input';
 export * from './bootstrap/bootstrap-authorities.repository';
+export * from './bootstrap/bootstrap-object-writes';

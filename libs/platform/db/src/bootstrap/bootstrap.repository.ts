@@ -34,7 +34,40 @@ export interface BootstrapServerConfig {
   readonly binding: string;
   /** Short Server ID (Security resource 10, Server resource 0), 1..65534 (Core 1.1.1 §E.2: 0 and 65535 reserved). */
   readonly shortServerId: number;
+  /**
+   * Default observation attributes (Server resources 2 "Default Minimum Period" and 3 "Default Maximum Period",
+   * seconds, Core 1.1.1 §E.2): what the device applies to an Observe without pmin/pmax. Undefined or null: not
+   * written.
+   */
+  readonly defaultMinPeriod?: number | null;
+  readonly defaultMaxPeriod?: number | null;
+  /** More object instances written after the account (Core 1.1.1 §6.1.7.4), in order. */
+  readonly objectWrites?: readonly BootstrapObjectWrite[];
 }
+
+/**
+ * One Bootstrap-Write of an object instance other than the account's (e.g. a uCIFI lamp controller's default
+ * dimming level, `{ path: '/3416/0', values: { 4: 80 }, categories: ['streetlight'] }`). The values are JSON as
+ * lwm2m-core `recordsFromJson` reads them; `checkObjectWrites` checks them against the object models.
+ */
+export interface BootstrapObjectWrite {
+  /** An object instance, `/object/instance`; not the Security (0) or Server (1) object. */
+  readonly path: string;
+  /** Resource id -> value. */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Only devices of these categories get it; empty: every device. */
+  readonly categories: readonly string[];
+  /** The object version whose model types the values; default: the latest the platform knows. */
+  readonly objectVersion?: string;
+}
+
+/** What a device gets: the account with its defaults resolved and only the object writes for its category. */
+export type DeviceBootstrapConfig = Required<
+  Omit<BootstrapServerConfig, 'defaultMinPeriod' | 'defaultMaxPeriod'>
+> & {
+  readonly defaultMinPeriod: number | null;
+  readonly defaultMaxPeriod: number | null;
+};
 
 export type BootstrapOverride = Partial<Pick<BootstrapServerConfig, 'serverUri' | 'lifetime' | 'binding'>>;
 
@@ -42,7 +75,7 @@ export type BootstrapOverride = Partial<Pick<BootstrapServerConfig, 'serverUri' 
 export type BootstrapPskOwner = CredentialOwner & { readonly key: Buffer };
 
 /** A tenant's configuration as stored, with when it last changed. */
-export type StoredBootstrapConfig = BootstrapServerConfig & { readonly updatedAt: Date };
+export type StoredBootstrapConfig = DeviceBootstrapConfig & { readonly updatedAt: Date };
 
 /** What is known of a device's bootstrap credential: never the key (the application role cannot read it). */
 export interface BootstrapDeviceStatus {
@@ -58,9 +91,17 @@ export interface BootstrapDeviceStatus {
 const SERVER_URI = /^coaps?:\/\/\S{1,250}$/;
 const BINDING = /^[UMHTSNQ]{1,6}$/;
 const MAX_LIFETIME_S = 365 * 24 * 3600;
+/** Explicit limits of the object writes (the table's CHECK allows 16 and 16 KiB of JSON). */
+export const MAX_OBJECT_WRITES = 16;
+const MAX_OBJECT_WRITES_JSON = 16_384;
+const MAX_WRITE_CATEGORIES = 16;
+const INSTANCE_PATH = /^\/(\d{1,5})\/(\d{1,5})$/;
+const CATEGORY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /** Checks a configuration (or an override's fields); the message is safe to show. */
-export function checkBootstrapConfig(config: BootstrapOverride & { shortServerId?: number }): void {
+export function checkBootstrapConfig(
+  config: BootstrapOverride & Omit<Partial<BootstrapServerConfig>, keyof BootstrapOverride>,
+): void {
   if (config.serverUri !== undefined && !SERVER_URI.test(config.serverUri))
     throw new CredentialInputError('the server URI is coap:// or coaps:// followed by host:port');
   if (
@@ -75,6 +116,54 @@ export function checkBootstrapConfig(config: BootstrapOverride & { shortServerId
     (!Number.isInteger(config.shortServerId) || config.shortServerId < 1 || config.shortServerId > 65534)
   )
     throw new CredentialInputError('the short server id is 1 to 65534');
+  const period = (name: string, v: number | null | undefined, min: number) => {
+    if (v != null && (!Number.isInteger(v) || v < min || v > MAX_LIFETIME_S))
+      throw new CredentialInputError(`the ${name} is ${min} to ${MAX_LIFETIME_S} seconds`);
+  };
+  period('default minimum period', config.defaultMinPeriod, 0);
+  period('default maximum period', config.defaultMaxPeriod, 1);
+  if (
+    config.defaultMinPeriod != null &&
+    config.defaultMaxPeriod != null &&
+    config.defaultMinPeriod > config.defaultMaxPeriod
+  )
+    throw new CredentialInputError('the default minimum period is not above the default maximum period');
+  if (config.objectWrites !== undefined) checkObjectWritesShape(config.objectWrites);
+}
+
+/**
+ * The shape of object writes (the models are checked by `checkObjectWrites`): at most 16, each an instance path
+ * outside the Security and Server objects (the account is the platform's to write), 1 to 64 resource ids, up to
+ * 16 categories, 16 KiB of JSON in all.
+ */
+function checkObjectWritesShape(writes: readonly BootstrapObjectWrite[]): void {
+  if (writes.length > MAX_OBJECT_WRITES)
+    throw new CredentialInputError(`at most ${MAX_OBJECT_WRITES} object writes`);
+  if (JSON.stringify(writes).length > MAX_OBJECT_WRITES_JSON)
+    throw new CredentialInputError(`the object writes take at most ${MAX_OBJECT_WRITES_JSON} bytes of JSON`);
+  writes.forEach((w, i) => {
+    const where = `objectWrites[${i}]`;
+    const m = INSTANCE_PATH.exec(w.path);
+    if (!m || Number(m[1]) > 65534 || Number(m[2]) > 65534)
+      throw new CredentialInputError(`${where}: the path is an object instance, /object/instance`);
+    if (m[1] === '0' || m[1] === '1')
+      throw new CredentialInputError(
+        `${where}: the Security (0) and Server (1) objects are the account the platform writes`,
+      );
+    const ids = typeof w.values === 'object' && w.values !== null ? Object.keys(w.values) : [];
+    if (ids.length < 1 || ids.length > 64 || Array.isArray(w.values))
+      throw new CredentialInputError(`${where}: give 1 to 64 resource values`);
+    if (
+      !Array.isArray(w.categories) ||
+      w.categories.length > MAX_WRITE_CATEGORIES ||
+      !w.categories.every((c) => typeof c === 'string' && CATEGORY.test(c))
+    )
+      throw new CredentialInputError(
+        `${where}: up to ${MAX_WRITE_CATEGORIES} categories of lower-case letters, digits, - and _`,
+      );
+    if (w.objectVersion !== undefined && !/^\d{1,3}\.\d{1,3}$/.test(w.objectVersion))
+      throw new CredentialInputError(`${where}: the object version is major.minor`);
+  });
 }
 
 /** True for the error of a bootstrap PSK identity another device already has. */
@@ -128,11 +217,23 @@ export class BootstrapRepository {
   async setConfig(tx: TxClient, tenantId: string, config: BootstrapServerConfig): Promise<void> {
     checkBootstrapConfig(config);
     await tx.query(
-      `INSERT INTO bootstrap_configs (tenant_id, server_uri, lifetime, binding, short_server_id)
-       VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO bootstrap_configs (tenant_id, server_uri, lifetime, binding, short_server_id,
+                                      default_min_period, default_max_period, object_writes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
        ON CONFLICT (tenant_id) DO UPDATE SET server_uri = EXCLUDED.server_uri, lifetime = EXCLUDED.lifetime,
-         binding = EXCLUDED.binding, short_server_id = EXCLUDED.short_server_id, updated_at = now()`,
-      [tenantId, config.serverUri, config.lifetime, config.binding, config.shortServerId],
+         binding = EXCLUDED.binding, short_server_id = EXCLUDED.short_server_id,
+         default_min_period = EXCLUDED.default_min_period, default_max_period = EXCLUDED.default_max_period,
+         object_writes = EXCLUDED.object_writes, updated_at = now()`,
+      [
+        tenantId,
+        config.serverUri,
+        config.lifetime,
+        config.binding,
+        config.shortServerId,
+        config.defaultMinPeriod ?? null,
+        config.defaultMaxPeriod ?? null,
+        JSON.stringify(config.objectWrites ?? []),
+      ],
     );
   }
 
@@ -161,34 +262,34 @@ export class BootstrapRepository {
     );
   }
 
-  /** What the device gets: its overrides over its tenant's configuration; undefined when the tenant has none. */
+  /**
+   * What the device gets: its overrides over its tenant's configuration, with the object writes for its category;
+   * undefined when the tenant has none.
+   */
   async configFor(
     tx: TxClient,
     tenantId: string,
     deviceId: string,
-  ): Promise<BootstrapServerConfig | undefined> {
-    const { rows } = await tx.query<{
-      server_uri: string;
-      lifetime: number;
-      binding: string;
-      short_server_id: number;
-    }>(
+  ): Promise<DeviceBootstrapConfig | undefined> {
+    const { rows } = await tx.query<ConfigRow & { category: string | null }>(
       `SELECT COALESCE(o.server_uri, c.server_uri) AS server_uri, COALESCE(o.lifetime, c.lifetime) AS lifetime,
-              COALESCE(o.binding, c.binding) AS binding, c.short_server_id
+              COALESCE(o.binding, c.binding) AS binding, c.short_server_id, c.default_min_period,
+              c.default_max_period, c.object_writes, c.updated_at, d.category
        FROM bootstrap_configs c
        LEFT JOIN bootstrap_device_overrides o ON o.device_id = $2 AND o.tenant_id = c.tenant_id
+       LEFT JOIN devices d ON d.id = $2 AND d.tenant_id = c.tenant_id
        WHERE c.tenant_id = $1`,
       [tenantId, deviceId],
     );
     const row = rows[0];
-    return row
-      ? {
-          serverUri: row.server_uri,
-          lifetime: row.lifetime,
-          binding: row.binding,
-          shortServerId: row.short_server_id,
-        }
-      : undefined;
+    if (!row) return undefined;
+    const { updatedAt: _, ...config } = configOfRow(row);
+    return {
+      ...config,
+      objectWrites: config.objectWrites.filter(
+        (w) => w.categories.length === 0 || (row.category !== null && w.categories.includes(row.category)),
+      ),
+    };
   }
 
   /** Records that the device finished a bootstrap sequence (Bootstrap-Finish answered 2.04). */
@@ -221,27 +322,13 @@ export class BootstrapRepository {
 
   /** The tenant's configuration as stored; undefined when it has none. */
   async getConfig(tx: TxClient, tenantId: string): Promise<StoredBootstrapConfig | undefined> {
-    const { rows } = await tx.query<{
-      server_uri: string;
-      lifetime: number;
-      binding: string;
-      short_server_id: number;
-      updated_at: Date;
-    }>(
-      `SELECT server_uri, lifetime, binding, short_server_id, updated_at FROM bootstrap_configs
-       WHERE tenant_id = $1`,
+    const { rows } = await tx.query<ConfigRow>(
+      `SELECT server_uri, lifetime, binding, short_server_id, default_min_period, default_max_period,
+              object_writes, updated_at
+       FROM bootstrap_configs WHERE tenant_id = $1`,
       [tenantId],
     );
-    const row = rows[0];
-    return row
-      ? {
-          serverUri: row.server_uri,
-          lifetime: row.lifetime,
-          binding: row.binding,
-          shortServerId: row.short_server_id,
-          updatedAt: row.updated_at,
-        }
-      : undefined;
+    return rows[0] ? configOfRow(rows[0]) : undefined;
   }
 
   /**
@@ -302,4 +389,28 @@ export class BootstrapRepository {
     );
     return new Set(rows.map((r) => r.psk_identity));
   }
+}
+
+interface ConfigRow {
+  server_uri: string;
+  lifetime: number;
+  binding: string;
+  short_server_id: number;
+  default_min_period: number | null;
+  default_max_period: number | null;
+  object_writes: BootstrapObjectWrite[];
+  updated_at: Date;
+}
+
+function configOfRow(row: ConfigRow): StoredBootstrapConfig {
+  return {
+    serverUri: row.server_uri,
+    lifetime: row.lifetime,
+    binding: row.binding,
+    shortServerId: row.short_server_id,
+    defaultMinPeriod: row.default_min_period,
+    defaultMaxPeriod: row.default_max_period,
+    objectWrites: row.object_writes,
+    updatedAt: row.updated_at,
+  };
 }
