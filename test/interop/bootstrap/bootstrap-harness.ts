@@ -4,7 +4,12 @@ import {
   loadBootstrapConfig,
 } from '../../../apps/bootstrap/src/config/bootstrap.config';
 import { LOCAL_STACK } from '@smartcity/platform-config';
-import { BootstrapRepository, CredentialKeyring, withPlatformAdmin } from '@smartcity/platform-db';
+import {
+  type BootstrapServerConfig,
+  BootstrapRepository,
+  CredentialKeyring,
+  withPlatformAdmin,
+} from '@smartcity/platform-db';
 import { type IngestTestWorld, logger } from '../../../apps/coap-ingest/src/testing/ingest-harness';
 import { type LeshanStartOptions } from '../leshan-client/leshan-client';
 
@@ -44,7 +49,7 @@ export interface VendorPsk {
 export async function importVendorBatch(
   world: IngestTestWorld,
   devices: readonly VendorPsk[],
-  config: { readonly serverUri: string; readonly lifetime: number; readonly shortServerId: number },
+  config: Omit<BootstrapServerConfig, 'binding'>,
   batch?: string,
 ): Promise<void> {
   const repository = new BootstrapRepository(new CredentialKeyring(LOCAL_STACK.credentialKeys));

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { udpPeer, UdpTransport } from '@smartcity/coap';
 import { DtlsClientTransport } from '@smartcity/dtls';
 import { bootstrapClient, Lwm2mClient, ObjectTree } from '@smartcity/lwm2m-client';
+import { staticModelProvider } from '@smartcity/lwm2m-core';
 import { type BootstrapEvent } from '@smartcity/platform-contracts';
 import { loadBundledRegistry } from '@smartcity/ucifi-model';
 import { type BootstrapApp } from '../../../apps/bootstrap/src/bootstrap.app';
@@ -49,6 +50,13 @@ describe('our LwM2M client bootstraps (PSK) from our bootstrap server, then regi
       serverUri: `coaps://127.0.0.1:${ingest.coapsPort()}`,
       lifetime: 120,
       shortServerId: 7,
+      defaultMinPeriod: 30,
+      defaultMaxPeriod: 600,
+      // A uCIFI lighting default (the device has 3416) and a Device object write it refuses 4.04 (not in `objects`).
+      objectWrites: [
+        { path: '/3416/0', values: { '4': 40 }, categories: [] },
+        { path: '/3/0', values: { '14': '+01:00' }, categories: [] },
+      ],
     });
     bootstrap = await startTestBootstrap(world.run);
     partners = new PartnerEventsReader(world);
@@ -71,6 +79,7 @@ describe('our LwM2M client bootstraps (PSK) from our bootstrap server, then regi
         credentials: { psk: { identity: device.identity, key: device.key } },
       }),
       timeoutMs: 60_000,
+      objects: staticModelProvider([loadBundledRegistry().latest(3416)!]),
     });
 
   const clientWith = (account: { pskIdentity?: string; pskKey?: Buffer; lifetime?: number }) => {
@@ -114,7 +123,11 @@ describe('our LwM2M client bootstraps (PSK) from our bootstrap server, then regi
       shortServerId: 7,
       lifetime: 120,
       binding: 'U',
+      defaultMinPeriod: 30,
+      defaultMaxPeriod: 600,
     });
+    expect(account.objectWrites.map((w) => w.path)).toEqual(['/3416/0']);
+    expect(account.objectWrites[0]!.records.find((r) => r.path.resourceId === 4)?.value).toBe(40);
     expect(account.pskKey!.equals(device.key)).toBe(false);
     first = account;
     firstClient = clientWith(account);
@@ -130,7 +143,14 @@ describe('our LwM2M client bootstraps (PSK) from our bootstrap server, then regi
       expect.objectContaining({
         type: 'device.bootstrapped',
         endpoint: device.endpoint,
-        bootstrap: expect.objectContaining({ outcome: 'finished', rotation: false }),
+        bootstrap: expect.objectContaining({
+          outcome: 'finished',
+          rotation: false,
+          writes: ['/0/1', '/1/0', '/3416/0'],
+          skipped: [{ path: '/3/0', code: '4.04' }],
+          // The Bootstrap-Read of /1/0 showed the account written (Core 1.1.1 §6.1.7.3).
+          verified: true,
+        }),
       }),
     ]);
   });

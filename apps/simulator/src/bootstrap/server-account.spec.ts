@@ -1,7 +1,13 @@
 import { deviceAccountOf, parseServerUri, ServerAccountError } from './server-account';
 
 const psk = { securityMode: 0, pskIdentity: 'lyon-sl-0001', pskKey: Buffer.alloc(16, 7) };
-const account = { serverUri: 'coaps://127.0.0.1:5684', shortServerId: 1, lifetime: 300, binding: 'U' };
+const account = {
+  serverUri: 'coaps://127.0.0.1:5684',
+  shortServerId: 1,
+  lifetime: 300,
+  binding: 'U',
+  objectWrites: [],
+};
 
 describe('deviceAccountOf', () => {
   it('takes the server address, PSK and lifetime of a coaps PSK account', () => {

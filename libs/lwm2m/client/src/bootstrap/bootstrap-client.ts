@@ -14,6 +14,7 @@ import {
 } from '@smartcity/coap';
 import { ContentFormat } from '@smartcity/lwm2m-codec';
 import {
+  type ModelProvider,
   Lwm2mPath,
   type Lwm2mRecord,
   SECURITY_1_2,
@@ -33,6 +34,11 @@ export interface BootstrappedAccount {
   readonly shortServerId: number;
   readonly lifetime: number;
   readonly binding: string;
+  /** Default Minimum/Maximum Period of observations (Server resources 2 and 3), when the server wrote them. */
+  readonly defaultMinPeriod?: number;
+  readonly defaultMaxPeriod?: number;
+  /** Instances of the device's other objects the server wrote (e.g. a uCIFI lighting default), in write order. */
+  readonly objectWrites: readonly { readonly path: string; readonly records: readonly Lwm2mRecord[] }[];
 }
 
 export class BootstrapError extends Error {
@@ -50,6 +56,11 @@ export interface BootstrapClientOptions {
   readonly timeoutMs?: number;
   readonly clock?: Clock;
   readonly codec?: PayloadCodec;
+  /**
+   * Models of the device's objects other than /0 and /1 that a bootstrap server may write (§6.1.7.4); writes to
+   * objects it does not know are answered 4.04 Not Found.
+   */
+  readonly objects?: ModelProvider;
 }
 
 const MODELS = staticModelProvider([SECURITY_1_2, SERVER_1_2]);
@@ -57,6 +68,8 @@ const MODELS = staticModelProvider([SECURITY_1_2, SERVER_1_2]);
 const BOOTSTRAP_INSTANCE = 0;
 /** Explicit limit: instances a bootstrap server may create per object in one sequence. */
 const MAX_INSTANCES = 8;
+/** Explicit limit: instances of other objects a bootstrap server may write in one sequence. */
+const MAX_OBJECT_WRITES = 16;
 
 /**
  * Client-initiated bootstrap (LwM2M Core 1.1.1 §6.1.3) on its own CoAP endpoint: Bootstrap-Request `POST /bs?ep&pct`,
@@ -70,6 +83,10 @@ export async function bootstrapClient(options: BootstrapClientOptions): Promise<
   const codec = options.codec ?? defaultPayloadCodec();
   const security = new Map<number, Lwm2mRecord[]>();
   const servers = new Map<number, Lwm2mRecord[]>();
+  const objectWrites = new Map<string, Lwm2mRecord[]>();
+  const models: ModelProvider = {
+    getObjectModel: (id) => MODELS.getObjectModel(id) ?? options.objects?.getObjectModel(id),
+  };
   const coap = new CoapEndpoint({ transport: options.transport, clock });
   let settle!: { resolve: (a: BootstrappedAccount) => void; reject: (e: Error) => void };
   const finished = new Promise<BootstrappedAccount>((resolve, reject) => (settle = { resolve, reject }));
@@ -80,7 +97,7 @@ export async function bootstrapClient(options: BootstrapClientOptions): Promise<
     const { request } = exchange;
     const segments = uriPathOf(request);
     if (segments.length === 1 && segments[0] === 'bs' && request.code === CoapCode.POST) {
-      const account = accountOf(security, servers);
+      const account = accountOf(security, servers, objectWrites);
       if (!account) {
         exchange.respond(CoapCode.NotAcceptable);
         settle.reject(new BootstrapError('Bootstrap-Finish: no consistent LwM2M server account was written'));
@@ -91,7 +108,8 @@ export async function bootstrapClient(options: BootstrapClientOptions): Promise<
       return;
     }
     const path = Lwm2mPath.tryParse('/' + segments.join('/'));
-    if (!path || (path.objectId !== 0 && path.objectId !== 1 && path.level !== 'root')) {
+    const other = path !== undefined && path.level !== 'root' && path.objectId !== 0 && path.objectId !== 1;
+    if (!path || (other && !options.objects?.getObjectModel(path.objectId!))) {
       exchange.respond(CoapCode.NotFound);
       return;
     }
@@ -103,8 +121,9 @@ export async function bootstrapClient(options: BootstrapClientOptions): Promise<
         exchange.respond(CoapCode.Deleted);
         return;
       case CoapCode.GET: {
-        if (uintOptionOf(request, CoapOption.Accept) !== ContentFormat.LINK) {
-          exchange.respond(CoapCode.MethodNotAllowed);
+        const accept = uintOptionOf(request, CoapOption.Accept);
+        if (accept !== ContentFormat.LINK) {
+          readServer(exchange, path, accept);
           return;
         }
         // Bootstrap-Discover (§6.1.7.2): the objects and their instances.
@@ -123,7 +142,6 @@ export async function bootstrapClient(options: BootstrapClientOptions): Promise<
       }
       case CoapCode.PUT: {
         const format = uintOptionOf(request, CoapOption.ContentFormat);
-        const store = path.objectId === 0 ? security : servers;
         if (path.level !== 'instance' || format === undefined || !codec.canDecode(format)) {
           exchange.respond(
             format === undefined || codec.canDecode(format)
@@ -136,6 +154,11 @@ export async function bootstrapClient(options: BootstrapClientOptions): Promise<
           exchange.respond(CoapCode.BadRequest);
           return;
         }
+        if (other) {
+          writeObject(exchange, path, format);
+          return;
+        }
+        const store = path.objectId === 0 ? security : servers;
         if (!store.has(path.instanceId!) && store.size >= MAX_INSTANCES) {
           exchange.respond(CoapCode.BadRequest);
           return;
@@ -152,6 +175,47 @@ export async function bootstrapClient(options: BootstrapClientOptions): Promise<
       default:
         exchange.respond(CoapCode.MethodNotAllowed);
     }
+  };
+
+  /**
+   * Bootstrap-Read (§6.1.7.3) is for the Server object (and Access Control, which this client has not): an instance
+   * written in this sequence, in the format asked for (default TLV). Reading anything else is 4.05.
+   */
+  const readServer = (exchange: CoapExchange, path: Lwm2mPath, accept: number | undefined): void => {
+    const format = accept ?? ContentFormat.TLV;
+    if (path.objectId !== 1 || path.level !== 'instance') {
+      exchange.respond(CoapCode.MethodNotAllowed);
+      return;
+    }
+    const records = servers.get(path.instanceId!);
+    if (!records) {
+      exchange.respond(CoapCode.NotFound);
+      return;
+    }
+    if (!codec.canEncode(format)) {
+      exchange.respond(CoapCode.NotAcceptable);
+      return;
+    }
+    exchange.respond(
+      CoapCode.Content,
+      [uintOption(CoapOption.ContentFormat, format)],
+      Buffer.from(codec.encode(records, format, path, MODELS)),
+    );
+  };
+  /** A write of another object's instance (§6.1.7.4): kept, bounded, and returned with the account. */
+  const writeObject = (exchange: CoapExchange, path: Lwm2mPath, format: number): void => {
+    const key = path.toString();
+    if (!objectWrites.has(key) && objectWrites.size >= MAX_OBJECT_WRITES) {
+      exchange.respond(CoapCode.BadRequest);
+      return;
+    }
+    try {
+      objectWrites.set(key, codec.decode(exchange.request.payload, format, path, models));
+    } catch {
+      exchange.respond(CoapCode.BadRequest);
+      return;
+    }
+    exchange.respond(CoapCode.Changed);
   };
 
   await coap.start(onRequest);
@@ -194,6 +258,7 @@ function forget(store: Map<number, Lwm2mRecord[]>, path: Lwm2mPath): void {
 function accountOf(
   security: ReadonlyMap<number, Lwm2mRecord[]>,
   servers: ReadonlyMap<number, Lwm2mRecord[]>,
+  objectWrites: ReadonlyMap<string, Lwm2mRecord[]>,
 ): BootstrappedAccount | undefined {
   const value = (records: readonly Lwm2mRecord[], id: number) =>
     records.find((r) => r.path.resourceId === id)?.value;
@@ -205,6 +270,8 @@ function accountOf(
     if (!server || typeof uri !== 'string') continue;
     const identity = value(records, 3);
     const key = value(records, 5);
+    const pmin = value(server, 2);
+    const pmax = value(server, 3);
     return {
       serverUri: uri,
       securityMode: Number(value(records, 2) ?? 3),
@@ -213,6 +280,9 @@ function accountOf(
       shortServerId: ssid,
       lifetime: Number(value(server, 1) ?? 86_400),
       binding: String(value(server, 7) ?? 'U'),
+      ...(pmin !== undefined ? { defaultMinPeriod: Number(pmin) } : {}),
+      ...(pmax !== undefined ? { defaultMaxPeriod: Number(pmax) } : {}),
+      objectWrites: [...objectWrites].map(([path, written]) => ({ path, records: written })),
     };
   }
   return undefined;
