@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { createWaterMetrics, type WaterMetrics } from './water/water.metrics';
 
 /** The decoder's Prometheus metrics (names prefixed `decoder_`). */
 export interface DecoderMetrics {
@@ -16,6 +17,7 @@ export interface DecoderMetrics {
   readonly alarmsRaised: Counter;
   readonly retentionDeleted: Counter;
   readonly rollupHours: Counter;
+  readonly water: WaterMetrics;
 }
 
 export function createDecoderMetrics(registry: Registry): DecoderMetrics {
@@ -92,5 +94,6 @@ export function createDecoderMetrics(registry: Registry): DecoderMetrics {
       help: 'Tenant-hours recomputed into telemetry_hourly',
       registers,
     }),
+    water: createWaterMetrics(registry),
   };
 }

@@ -68,6 +68,8 @@ export const decoderConfigSchema = z.object({
   DECODER_COMM_LOSS_INTERVAL_MS: positiveInt(30_000),
   DECODER_ROLLUP_INTERVAL_MS: positiveInt(60_000),
   DECODER_RETENTION_INTERVAL_MS: positiveInt(3_600_000),
+  /** Water job (night-flow leaks, district balance; apps/decoder/src/water): runs this often, 5 min by default. */
+  DECODER_WATER_INTERVAL_MS: positiveInt(300_000),
   /** Disable the background jobs (tests and benchmarks that run several decoders). */
   DECODER_JOBS_ENABLED: bool(true),
 });

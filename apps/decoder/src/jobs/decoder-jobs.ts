@@ -7,9 +7,10 @@ import { CommunicationLossJob } from './communication-loss.job';
 import { PeriodicJob } from './periodic-job';
 import { RetentionJob } from './retention.job';
 import { RollupJob } from './rollup.job';
+import { WaterJob } from '../water/water.job';
 
 /**
- * The decoder's background work: communication-loss alarms, hourly rollups, retention. Each run takes a
+ * The decoder's background work: communication-loss alarms, hourly rollups, retention, water (issue 24). Each run takes a
  * PostgreSQL advisory lock so that, with several decoder instances, one instance runs each job at a time.
  * Alarm events go to the outbox with the alarms (`onEvents` wakes its relay).
  */
@@ -17,6 +18,7 @@ export class DecoderJobs {
   readonly communicationLoss: PeriodicJob;
   readonly rollup: PeriodicJob;
   readonly retention: PeriodicJob;
+  readonly water: PeriodicJob;
 
   constructor(
     config: DecoderConfig,
@@ -29,6 +31,7 @@ export class DecoderJobs {
     const commLoss = new CommunicationLossJob(pool, config.DECODER_COMM_LOSS_GRACE_S);
     const rollup = new RollupJob(pool);
     const retention = new RetentionJob(pool);
+    const water = new WaterJob(pool, logger, metrics.water);
 
     this.communicationLoss = new PeriodicJob(
       'communication-loss',
@@ -64,15 +67,30 @@ export class DecoderJobs {
       },
       log,
     );
+    this.water = new PeriodicJob(
+      'water',
+      config.DECODER_WATER_INTERVAL_MS,
+      async () => {
+        const outcome = await withAdvisoryLock(pool, 'decoder:water', () => water.run());
+        if (outcome && outcome.alarms.length > 0) onEvents();
+      },
+      log,
+    );
   }
 
   start(): void {
     this.communicationLoss.start();
     this.rollup.start();
     this.retention.start();
+    this.water.start();
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.communicationLoss.stop(), this.rollup.stop(), this.retention.stop()]);
+    await Promise.all([
+      this.communicationLoss.stop(),
+      this.rollup.stop(),
+      this.retention.stop(),
+      this.water.stop(),
+    ]);
   }
 }
