@@ -5,7 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliUsageError, type CliCommand } from './cli-command';
+import { CliUsageError, type CliCommand, helpOf } from './cli-command';
 
 function loadCommands(): Map<string, CliCommand> {
   const commands = new Map<string, CliCommand>();
@@ -39,6 +39,10 @@ async function main(argv: string[]): Promise<number> {
   if (!command) {
     process.stderr.write(`unknown command "${name}"; run with --help for the list\n`);
     return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(helpOf(command) + '\n');
+    return 0;
   }
   try {
     return await command.run(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });

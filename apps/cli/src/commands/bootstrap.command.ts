@@ -63,6 +63,7 @@ export interface BatchLine {
  */
 export const command: CliCommand = {
   name: 'bootstrap',
+  usage: USAGE,
   summary: 'bootstrap credentials (vendor CSV batches) and bootstrap configuration of a tenant',
   async run(args, io) {
     const [action, ...rest] = args;

@@ -6,15 +6,20 @@ import { cliModelProvider } from '../lwm2m/model-provider';
 import { recordsToJsonText } from '../lwm2m/record-json';
 
 const USAGE =
-  'usage: decode --format <number|name> --path </3/0> --hex <payload> [--object-version 1.1 | 3416=2.0,...] [--now <ISO-8601>]';
+  'decode --format <number|name> --path </3/0> --hex <payload> [--object-version 1.1 | 3416=2.0,...] [--now <ISO-8601>]';
 
 export const command: CliCommand = {
   name: 'decode',
+  usage: USAGE,
   summary: 'decode an LwM2M payload (hex) into JSON records sorted by path',
   async run(args, io) {
-    const { contentFormat, path, objectVersions, values } = parseCodecOptions(args, ['hex', 'now'], USAGE);
+    const { contentFormat, path, objectVersions, values } = parseCodecOptions(
+      args,
+      ['hex', 'now'],
+      `usage: ${USAGE}`,
+    );
     const hex = values['hex'];
-    if (hex === undefined) throw new CliUsageError(`--hex is required; ${USAGE}`);
+    if (hex === undefined) throw new CliUsageError(`--hex is required; usage: ${USAGE}`);
     const payload = fromHex(hex);
     if (!payload) throw new CliUsageError('--hex: expected pairs of hexadecimal digits');
     let now: number | undefined;

@@ -6,15 +6,16 @@ import { parseCodecOptions } from '../lwm2m/cli-options';
 import { cliModelProvider } from '../lwm2m/model-provider';
 import { recordsFromJson } from '../lwm2m/record-json';
 
-const USAGE = 'usage: encode --format <number|name> --path </3/0> [--object-version 1.1] < records.json';
+const USAGE = 'encode --format <number|name> --path </3/0> [--object-version 1.1] < records.json';
 /** Stdin larger than this is refused: the CLI is for payloads, not bulk files. */
 const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
 export const command: CliCommand = {
   name: 'encode',
+  usage: USAGE,
   summary: 'encode JSON records (as printed by decode) read on stdin into a payload printed as hex',
   async run(args, io) {
-    const { contentFormat, path, objectVersions } = parseCodecOptions(args, [], USAGE);
+    const { contentFormat, path, objectVersions } = parseCodecOptions(args, [], `usage: ${USAGE}`);
     const text = await readAll(io.stdin);
     let doc: unknown;
     try {

@@ -30,6 +30,7 @@ const USAGE = `graphql [--user lyon-operator] [--password smartcity-demo] [--ten
  */
 export const command: CliCommand = {
   name: 'graphql',
+  usage: USAGE,
   summary:
     'run a GraphQL query as a demo user (token from Keycloak), e.g. --example streetlight|water|alarms',
   async run(args, io) {

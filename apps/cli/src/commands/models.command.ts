@@ -5,7 +5,7 @@ import { categoryOf, MetricCatalog } from '@smartcity/ucifi-normalize';
 import { CliUsageError, type CliCommand } from '../cli-command';
 
 const USAGE =
-  'usage: models [--json]  |  models --object <id> [--version <X.Y>] [--diff <from X.Y>] [--json]' +
+  'models [--json]  |  models --object <id> [--version <X.Y>] [--diff <from X.Y>] [--json]' +
   '   (no --version = newest version)';
 
 function table(rows: readonly (readonly string[])[]): string {
@@ -30,6 +30,7 @@ function parseObjectId(text: string): number {
 
 export const command: CliCommand = {
   name: 'models',
+  usage: USAGE,
   summary: 'list the DDF object models (id, name, versions), or the resources of one object version',
   async run(args, io) {
     let values: { object?: string; version?: string; diff?: string; json?: boolean };
@@ -46,13 +47,13 @@ export const command: CliCommand = {
         allowPositionals: false,
       }));
     } catch (err) {
-      throw new CliUsageError(`${(err as Error).message}; ${USAGE}`);
+      throw new CliUsageError(`${(err as Error).message}; usage: ${USAGE}`);
     }
     const registry = loadBundledRegistry();
 
     if (values.object === undefined) {
       if (values.version !== undefined || values.diff !== undefined) {
-        throw new CliUsageError(`--version and --diff need --object; ${USAGE}`);
+        throw new CliUsageError(`--version and --diff need --object; usage: ${USAGE}`);
       }
       const objects = registry.objectIds().map((id) => ({
         id,

@@ -6,7 +6,7 @@ import { deviceViews, MeasurementNormalizer } from '@smartcity/ucifi-normalize';
 import { CliUsageError, type CliCommand } from '../cli-command';
 
 const USAGE =
-  'usage: normalize --format <n|name> --hex <payload> [--path /3424/0] [--versions 3416=2.0,3418=2.1] ' +
+  'normalize --format <n|name> --hex <payload> [--path /3424/0] [--versions 3416=2.0,3418=2.1] ' +
   '[--tenant t] [--device d] [--endpoint ep] [--received-at <ISO 8601|ms>] [--views]';
 
 /** Names accepted for --format besides the CoAP Content-Format number. */
@@ -23,7 +23,7 @@ const FORMAT_NAMES: Readonly<Record<string, number>> = {
 };
 
 function parseFormat(text: string | undefined): number {
-  if (text === undefined) throw new CliUsageError(`--format is required; ${USAGE}`);
+  if (text === undefined) throw new CliUsageError(`--format is required; usage: ${USAGE}`);
   const named = FORMAT_NAMES[text.toLowerCase()];
   if (named !== undefined) return named;
   if (/^\d{1,5}$/.test(text) && Number(text) <= 65535) return Number(text);
@@ -57,6 +57,7 @@ function parseReceivedAt(text: string | undefined): number {
 
 export const command: CliCommand = {
   name: 'normalize',
+  usage: USAGE,
   summary: 'decode a payload and print the normalized measurement records (or --views) as JSON',
   async run(args, io) {
     let values: Record<string, string | boolean | undefined>;
@@ -78,11 +79,11 @@ export const command: CliCommand = {
         allowPositionals: false,
       }));
     } catch (err) {
-      throw new CliUsageError(`${(err as Error).message}; ${USAGE}`);
+      throw new CliUsageError(`${(err as Error).message}; usage: ${USAGE}`);
     }
     const contentFormat = parseFormat(values['format'] as string | undefined);
     const hex = values['hex'] as string | undefined;
-    if (hex === undefined) throw new CliUsageError(`--hex is required; ${USAGE}`);
+    if (hex === undefined) throw new CliUsageError(`--hex is required; usage: ${USAGE}`);
     const payload = fromHex(hex);
     if (!payload) throw new CliUsageError('--hex: not an even number of hexadecimal digits');
     const path = Lwm2mPath.tryParse(values['path'] as string);

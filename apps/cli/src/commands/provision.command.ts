@@ -59,6 +59,7 @@ interface Planned {
  */
 export const command: CliCommand = {
   name: 'provision',
+  usage: USAGE,
   summary: 'provision (or remove) LwM2M endpoints of a tenant, with their PSK/RPK/X.509 credential',
   async run(args, io) {
     const { values, positionals } = parse(args);

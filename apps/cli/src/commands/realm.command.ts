@@ -33,6 +33,7 @@ const envSchema = z.object({
  */
 export const command: CliCommand = {
   name: 'realm',
+  usage: USAGE,
   summary: 'apply deploy/local/keycloak/realm-smartcity.json to the running Keycloak (roles, groups, users)',
   async run(args, io) {
     const [action, flag, value] = args;

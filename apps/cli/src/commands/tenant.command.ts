@@ -59,6 +59,7 @@ const PARTNER_TOPIC_PARTITIONS = 6;
  */
 export const command: CliCommand = {
   name: 'tenant',
+  usage: USAGE,
   summary: 'create, list, export or delete cities (tenants): rows, partner topics, organization, Redis',
   async run(args, io) {
     const [action, ...rest] = args;

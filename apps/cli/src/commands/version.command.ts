@@ -4,6 +4,7 @@ import { type CliCommand } from '../cli-command';
 
 export const command: CliCommand = {
   name: 'version',
+  usage: 'version',
   summary: 'print the platform version',
   async run(_args, io) {
     const pkg = JSON.parse(readFileSync(join(__dirname, '../../../../package.json'), 'utf8')) as {
