@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { type z } from 'zod';
+import { bootstrapConfigSchema } from '../../apps/bootstrap/src/config/bootstrap.config';
 import { ingestConfigSchema } from '../../apps/coap-ingest/src/config/ingest.config';
 import { decoderConfigSchema } from '../../apps/decoder/src/config/decoder.config';
 import { gatewayConfigSchema } from '../../apps/gateway/src/config/gateway.config';
@@ -27,6 +28,7 @@ interface Manifest {
 
 const ROOT = join(__dirname, '..', '..');
 const SCHEMAS: Record<string, z.ZodObject> = {
+  bootstrap: bootstrapConfigSchema,
   'coap-ingest': ingestConfigSchema,
   decoder: decoderConfigSchema,
   gateway: gatewayConfigSchema,
@@ -59,7 +61,7 @@ describe('helm chart', () => {
       containersOf('Deployment')
         .map((c) => c.name)
         .sort(),
-    ).toEqual(['coap-ingest', 'decoder', 'gateway']);
+    ).toEqual(['bootstrap', 'coap-ingest', 'decoder', 'gateway']);
     expect(containersOf('Job').map((c) => c.name)).toEqual(['migrate']);
   });
 
@@ -91,7 +93,10 @@ describe('helm chart', () => {
     const coap = manifests.find((m) => m.kind === 'Service' && m.metadata.name.endsWith('coap-ingest'));
     expect(coap?.spec).toMatchObject({
       sessionAffinity: 'ClientIP',
-      ports: [expect.objectContaining({ protocol: 'UDP', port: 5683 })],
+      ports: [
+        expect.objectContaining({ protocol: 'UDP', port: 5683 }),
+        expect.objectContaining({ protocol: 'UDP', port: 5684 }),
+      ],
     });
   });
 });
