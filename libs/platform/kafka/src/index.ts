@@ -4,3 +4,4 @@ export * from './kafka-consumer';
 export * from './kafka-producer';
 export * from './kafka.errors';
 export { kafkaLogLevel, pinoLogCreator } from './kafka-log.adapter';
+export * from './kafka-tracing';

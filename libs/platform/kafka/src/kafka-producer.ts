@@ -1,7 +1,16 @@
 import { type MessageContract, SCHEMA_VERSION_HEADER } from '@smartcity/platform-contracts';
+import {
+  activeContext,
+  contextWithSpan,
+  failSpan,
+  SpanKind,
+  TRACING_DISABLED,
+  type Tracing,
+} from '@smartcity/platform-observability';
 import { CompressionTypes, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
 import { type KafkaClient } from './kafka-client';
 import { KafkaError, KafkaErrorCode } from './kafka.errors';
+import { sendAttributes } from './kafka-tracing';
 
 /** One message to produce. `value` is already encoded (see `sendTyped` for contract-typed values). */
 export interface OutgoingMessage {
@@ -37,6 +46,11 @@ export interface ProducerOptions {
   readonly retries?: number;
   /** Observer of each produce request, for metrics. */
   readonly onRequest?: (event: { messages: number; durationMs: number; ok: boolean }) => void;
+  /**
+   * Tracing: each `send` gets a PRODUCER span `send <topic>`, child of the caller's active span, and its
+   * `traceparent`/`tracestate` go into the headers of the send's messages. Default off (no span, no header).
+   */
+  readonly tracing?: Tracing;
 }
 
 /** The producing side as the apps see it: resolves only when Kafka acknowledged with acks=all. */
@@ -83,6 +97,7 @@ export class KafkaProducer implements MessageProducer {
   private connected = false;
   private closed = false;
   private healthy = false;
+  private readonly tracing: Tracing;
 
   constructor(
     private readonly client: KafkaClient,
@@ -92,6 +107,7 @@ export class KafkaProducer implements MessageProducer {
     this.maxBatchMessages = options.maxBatchMessages ?? 2000;
     this.maxBatchBytes = options.maxBatchBytes ?? 900 * 1024;
     this.sendTimeoutMs = options.sendTimeoutMs ?? 1500;
+    this.tracing = options.tracing ?? TRACING_DISABLED;
     this.producer = client.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -123,6 +139,40 @@ export class KafkaProducer implements MessageProducer {
       return Promise.reject(new KafkaError(KafkaErrorCode.Closed, 'producer is closed'));
     }
     if (messages.length === 0) return Promise.resolve();
+    // Tracing off: one boolean test, then the untraced path (no span, no copy of the headers).
+    if (this.tracing.enabled) return this.sendTraced(topic, messages);
+    return this.enqueue(topic, messages);
+  }
+
+  /**
+   * One PRODUCER span per send (for the ingest: per device message, a child of its CoAP request span), ended when
+   * Kafka acknowledged or the send failed. The produce request that carries it may hold many sends (coalescing):
+   * its latency is the send span's duration.
+   */
+  private sendTraced(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    const parent = activeContext();
+    const span = this.tracing.tracer.startSpan(
+      `send ${topic}`,
+      { kind: SpanKind.PRODUCER, attributes: sendAttributes(topic, messages.length, messages[0]?.key) },
+      parent,
+    );
+    const ctx = contextWithSpan(span, parent);
+    const traced = messages.map((m) => {
+      const headers: Record<string, string> = { ...m.headers };
+      this.tracing.inject(headers, ctx);
+      return { key: m.key, value: m.value, headers };
+    });
+    return this.enqueue(topic, traced).then(
+      () => span.end(),
+      (err: unknown) => {
+        failSpan(span, err);
+        span.end();
+        throw err;
+      },
+    );
+  }
+
+  private enqueue(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const deadline = Date.now() + this.sendTimeoutMs;
       this.queue.push({ topic, messages, resolve, reject, deadline, settled: false });
