@@ -50,6 +50,7 @@ import { KeycloakAdminClient } from './tenants/keycloak-admin.client';
 import { KEYCLOAK_ADMIN } from './tenants/keycloak-admin.token';
 import { TenantsRepository } from './tenants/tenants.repository';
 import { TenantsService } from './tenants/tenants.service';
+import { WATER_PROVIDERS } from './water/water.providers';
 
 /** Connections and clients main.ts opens (and closes on shutdown); the module only uses them. */
 export interface GatewayInfrastructure {
@@ -84,6 +85,7 @@ const DATA_PROVIDERS: Provider[] = [
   CredentialsService,
   BootstrapService,
   ...COMMAND_PROVIDERS,
+  ...WATER_PROVIDERS,
 ];
 
 @Module({})

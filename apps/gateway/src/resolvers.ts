@@ -15,6 +15,7 @@ import { MeResolver } from './me/me.resolver';
 import { QuotasResolver } from './quotas/quotas.resolver';
 import { TelemetryResolver } from './telemetry/telemetry.resolver';
 import { TenantsResolver } from './tenants/tenants.resolver';
+import { WaterAreasResolver } from './water/water-areas.resolver';
 
 /** Every resolver of the API: the app module registers them and the schema export builds the schema from them. */
 export const RESOLVERS = [
@@ -34,4 +35,5 @@ export const RESOLVERS = [
   BootstrapResolver,
   DeviceBootstrapResolver,
   DeviceBootstrapFieldsResolver,
+  WaterAreasResolver,
 ] as const;

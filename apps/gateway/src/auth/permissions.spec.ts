@@ -94,6 +94,16 @@ const MATRIX: Array<[Permission, Record<Role, boolean>]> = [
     },
   ],
   [
+    P.ManageWaterAreas,
+    {
+      'platform-admin': true,
+      'city-admin': true,
+      'city-operator': false,
+      'city-viewer': false,
+      utility: true,
+    },
+  ],
+  [
     P.ReadKpis,
     { 'platform-admin': true, 'city-admin': true, 'city-operator': true, 'city-viewer': true, utility: true },
   ],

@@ -30,6 +30,8 @@ export enum Permission {
   ManageCredentials = 'credentials:manage',
   /** A tenant's NoSec setting, read and written: its own city admins and platform admins (any tenant). */
   ManageTenantSecurity = 'tenant-security:manage',
+  /** Create, change and delete district metered areas (issue 24): city admins and water utilities. */
+  ManageWaterAreas = 'water-areas:manage',
 }
 
 /** Device commands: city operators and admins only (issue 9 "RBAC"); viewers and utilities are refused. */
@@ -56,11 +58,13 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     Permission.ReadUsage,
     Permission.ManageCredentials,
     Permission.ManageTenantSecurity,
+    Permission.ManageWaterAreas,
   ]),
   'city-operator': new Set([...READ, Permission.HandleAlarms, ...COMMANDS]),
   'city-viewer': new Set(READ),
-  // Read only, and only the device categories of its utility domains (see categoryScope).
-  utility: new Set(READ),
+  // Read only, and only the device categories of its utility domains (see categoryScope); its water areas too,
+  // made of the meters it sees.
+  utility: new Set([...READ, Permission.ManageWaterAreas]),
 };
 
 /** Permissions that act on one tenant's data: the request must have a tenant (membership or header). */
