@@ -1,0 +1,5 @@
+export * from './catalogue';
+export { rangeOf } from './cases';
+export * from './device-under-test';
+export * from './model';
+export * from './report';
