@@ -96,6 +96,18 @@ module.exports = [
     },
   },
   {
+    // The console is browser code with its own compiler options (DOM, JSX, bundler resolution): its own tsconfig,
+    // type-checked by its build (`npm run build -w apps/console`), so the type-aware rules read that one.
+    files: ['apps/console/**/*.ts', 'apps/console/**/*.tsx'],
+    languageOptions: {
+      parserOptions: { project: ['./apps/console/tsconfig.json'], tsconfigRootDir: __dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
     // Config modules are the one place allowed to read the environment.
     files: ['**/config/**/*.ts', '**/*.config.ts', 'test/**/*.ts', 'bench/**/*.ts', 'tools/**/*.ts'],
     rules: { 'no-restricted-properties': 'off' },

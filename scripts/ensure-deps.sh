@@ -8,3 +8,5 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
   echo "    npm ci took $(( $(date +%s) - start ))s"
 fi
+# Debian's Chromium for the console's browser tests (test/e2e/console.int-spec.ts).
+bash scripts/ensure-browser.sh
