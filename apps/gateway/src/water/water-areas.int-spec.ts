@@ -411,7 +411,7 @@ describe('water areas (GraphQL, real gateway)', () => {
     const { rows } = await owner.query<{ id: string }>(
       `INSERT INTO alarms (tenant_id, device_id, type, severity, message, source_path, raised_at, status, cleared_at)
        VALUES ('lyon', $1, 'area_loss_rate_rise', 'MAJOR', 'nrw up', $2, now() - interval '1 hour', 'ACTIVE', NULL),
-              ('lyon', $3, 'leak_suspected_from_flow', 'MINOR', 'night flow', '/3424/0/7', now(), 'ACTIVE', NULL),
+              ('lyon', $3, 'leak_suspected_from_flow', 'MINOR', 'night flow', '/3424/0', now(), 'ACTIVE', NULL),
               ('lyon', $1, 'area_night_flow_rise', 'MAJOR', 'old', $2, now() - interval '2 days', 'CLEARED', now())
        RETURNING id`,
       [dev['in1'], `/water-area/${polygonArea.id}`, dev['in2']],
