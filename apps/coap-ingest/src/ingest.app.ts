@@ -14,9 +14,12 @@ import { ensureTopics, KafkaClient, KafkaProducer } from '@smartcity/platform-ka
 import {
   createLogger,
   createMetricsRegistry,
+  createTracing,
   type Logger,
   type OpsServer,
   startOpsServer,
+  type Tracing,
+  tracingSettingsFrom,
 } from '@smartcity/platform-observability';
 import {
   CERTIFICATE_AUTHORITY_CHANGES_CHANNEL,
@@ -76,6 +79,9 @@ export class IngestApp {
   coaps: CoapEndpoint | undefined;
   readonly requests: DeviceRequestService;
   readonly store: RedisRegistrationStore;
+  /** Spans of this ingest (TRACING_ENABLED; off: the disabled tracing, nothing allocated per request). */
+  readonly tracing: Tracing;
+  private readonly ownsTracing: boolean;
   private readonly redis: Redis;
   private readonly pool: Pool;
   private readonly kafka: KafkaClient;
@@ -103,8 +109,13 @@ export class IngestApp {
       directory?: DeviceDirectory;
       /** Route broker connections elsewhere (see KafkaClientOptions.connectVia). */
       kafkaConnectVia?: (broker: { host: string; port: number }) => { host: string; port: number };
+      /** Tests: an in-memory exporting tracing instead of the one the configuration describes. */
+      tracing?: Tracing;
     } = {},
   ) {
+    this.ownsTracing = !deps.tracing;
+    this.tracing =
+      deps.tracing ?? createTracing(tracingSettingsFrom(config, 'coap-ingest', config.INSTANCE_ID));
     this.logger =
       deps.logger ??
       createLogger({ app: 'coap-ingest', level: config.LOG_LEVEL, base: { instance: config.INSTANCE_ID } });
@@ -133,6 +144,7 @@ export class IngestApp {
         this.metrics.kafkaLatency.observe({ outcome: ok ? 'ok' : 'error' }, durationMs / 1000);
         this.metrics.kafkaBatchSize.observe(messages);
       },
+      tracing: this.tracing,
     });
     this.store = new RedisRegistrationStore(this.redis, {
       prefix: config.REDIS_KEY_PREFIX,
@@ -178,10 +190,24 @@ export class IngestApp {
       this.quotas,
     );
     const payloads = new PayloadCheck();
-    const sink = new NotificationSink(this.local, publisher, this.metrics, this.logger, now, payloads);
-    this.requests = new DeviceRequestService(this.local, sink, this.metrics, this.logger, clock, {
-      awakeWindowMs: config.QUEUE_AWAKE_WINDOW_S * 1000,
-    });
+    const sink = new NotificationSink(
+      this.local,
+      publisher,
+      this.metrics,
+      this.logger,
+      now,
+      payloads,
+      this.tracing,
+    );
+    this.requests = new DeviceRequestService(
+      this.local,
+      sink,
+      this.metrics,
+      this.logger,
+      clock,
+      { awakeWindowMs: config.QUEUE_AWAKE_WINDOW_S * 1000 },
+      this.tracing,
+    );
     const observations = new ObservationService(
       this.requests,
       sink,
@@ -256,6 +282,7 @@ export class IngestApp {
       ),
       { maxPayloadBytes: config.MAX_PAYLOAD_BYTES, unavailableRetryAfterS: config.UNAVAILABLE_RETRY_AFTER_S },
       this.logger.child({ context: 'Lwm2m' }),
+      this.tracing,
     );
     this.expiry = new ExpiryWorker(this.store, publisher, this.metrics, this.logger, {
       intervalMs: config.EXPIRY_INTERVAL_MS,
@@ -382,6 +409,8 @@ export class IngestApp {
     await closeRedis(this.redis);
     await this.pool.end().catch(() => undefined);
     await this.ops?.close();
+    // Last: the spans of the drained requests are exported before the process exits.
+    if (this.ownsTracing) await this.tracing.shutdown().catch(() => undefined);
   }
 
   private endpoints(): CoapEndpoint[] {

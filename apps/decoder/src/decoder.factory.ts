@@ -1,6 +1,11 @@
 import { createPool } from '@smartcity/platform-db';
 import { KafkaClient } from '@smartcity/platform-kafka';
-import { createLogger, createMetricsRegistry } from '@smartcity/platform-observability';
+import {
+  createLogger,
+  createMetricsRegistry,
+  createTracing,
+  tracingSettingsFrom,
+} from '@smartcity/platform-observability';
 import { closeRedis, createRedis } from '@smartcity/platform-redis';
 import { loadBundledRegistry } from '@smartcity/ucifi-model';
 import { MeasurementNormalizer } from '@smartcity/ucifi-normalize';
@@ -26,6 +31,7 @@ export function createDecoderDeps(config: DecoderConfig): DecoderDeps {
     config,
     logger,
     registry: createMetricsRegistry('decoder'),
+    tracing: createTracing(tracingSettingsFrom(config, 'decoder', instanceId)),
     pool,
     kafka: new KafkaClient({ clientId: instanceId, brokers: config.KAFKA_BROKERS, logger }),
     redis: createRedis({ url: config.REDIS_URL, logger, name: instanceId }),
@@ -40,4 +46,5 @@ export function createDecoderDeps(config: DecoderConfig): DecoderDeps {
 export async function closeDecoderDeps(deps: DecoderDeps): Promise<void> {
   await closeRedis(deps.redis);
   await deps.pool.end();
+  await deps.tracing?.shutdown().catch(() => undefined);
 }

@@ -1,5 +1,5 @@
 import { ensureTopics, KafkaConsumer, type KafkaClient, KafkaProducer } from '@smartcity/platform-kafka';
-import { type Logger } from '@smartcity/platform-observability';
+import { type Logger, TRACING_DISABLED, type Tracing } from '@smartcity/platform-observability';
 import { OutboxRelay, pingDatabase } from '@smartcity/platform-db';
 import { isRedisReady, type Redis } from '@smartcity/platform-redis';
 import { type Pool } from 'pg';
@@ -35,6 +35,8 @@ export interface DecoderDeps {
   readonly kafka: KafkaClient;
   readonly redis: Redis;
   readonly processor: UplinkProcessor;
+  /** Spans of the uplinks (default off): process, decode and write, continuing the ingest's trace. */
+  readonly tracing?: Tracing;
 }
 
 /**
@@ -60,6 +62,7 @@ export class Decoder {
 
   constructor(deps: DecoderDeps) {
     const { config, logger, registry, pool, kafka, redis, processor } = deps;
+    const tracing = deps.tracing ?? TRACING_DISABLED;
     this.config = config;
     this.logger = logger;
     this.pool = pool;
@@ -108,6 +111,7 @@ export class Decoder {
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       isRunning: () => this.running,
       writeConcurrency: config.DECODER_WRITE_CONCURRENCY,
+      tracing,
     });
     this.accumulator = new BatchAccumulator<PipelineItem>(
       {
@@ -130,6 +134,7 @@ export class Decoder {
       decode,
       this.metrics,
       config.DECODER_BATCH_MAX_VALUES,
+      tracing,
     );
     this.jobs = new DecoderJobs(config, pool, this.metrics, logger, () => this.outbox.kick());
   }

@@ -1,4 +1,11 @@
-import { type BatchControl, type ConsumedBatch, type KafkaConsumer } from '@smartcity/platform-kafka';
+import {
+  type BatchControl,
+  type ConsumedBatch,
+  type ConsumedMessage,
+  type KafkaConsumer,
+  startProcessSpan,
+} from '@smartcity/platform-kafka';
+import { contextWithSpan, failSpan, TRACING_DISABLED, type Tracing } from '@smartcity/platform-observability';
 import { type BatchAccumulator } from './batching/batch-accumulator';
 import { type DecoderMetrics } from './decoder.metrics';
 import { itemWeight, type PipelineItem } from './uplink-pipeline';
@@ -25,6 +32,7 @@ export class UplinkConsumer {
     private readonly decode: (item: PipelineItem) => DecodedUplink,
     private readonly metrics: DecoderMetrics,
     private readonly maxWeight: number,
+    private readonly tracing: Tracing = TRACING_DISABLED,
   ) {}
 
   start(): Promise<void> {
@@ -45,8 +53,10 @@ export class UplinkConsumer {
         value: m.value,
         headers: m.headers,
       };
+      // Tracing off: one boolean test per message, no span.
+      if (this.tracing.enabled) item.span = startProcessSpan(this.tracing, batch, m);
       try {
-        item.decoded = this.decode(item);
+        item.decoded = item.span ? this.decodeTraced(item, m) : this.decode(item);
         this.metrics.messages.inc({ kind: item.decoded.message.kind });
         const replaced = item.decoded.kind === 'data' ? item.decoded.timesReplaced : undefined;
         if (replaced?.future) this.metrics.timesReplaced.inc({ bound: 'future' }, replaced.future);
@@ -78,12 +88,50 @@ export class UplinkConsumer {
         } catch (err) {
           // Later chunks may still complete, but their offsets cannot be committed past this one.
           await Promise.allSettled(flushed.slice(i + 1));
+          for (const chunk of chunks.slice(i)) endSpans(chunk.items, err);
           throw err;
         }
         control.markDone(chunks[i]!.lastOffset);
+        endSpans(chunks[i]!.items);
       }
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  /** The decode as a child span of the message's process span (which continues the ingest's send span). */
+  private decodeTraced(item: PipelineItem, m: ConsumedMessage): DecodedUplink {
+    const span = this.tracing.tracer.startSpan(
+      'decode uplink',
+      { attributes: { 'messaging.message.body.size': m.value?.length ?? 0 } },
+      contextWithSpan(item.span!),
+    );
+    try {
+      const decoded = this.decode(item);
+      span.setAttributes({
+        'lwm2m.uplink.kind': decoded.message.kind,
+        'lwm2m.endpoint': decoded.message.endpoint,
+        'smartcity.tenant': decoded.message.tenant,
+        ...(decoded.kind === 'data' ? { 'smartcity.values': decoded.values.length } : {}),
+      });
+      return decoded;
+    } catch (err) {
+      failSpan(span, err);
+      throw err;
+    } finally {
+      span.end();
+    }
+  }
+}
+
+/**
+ * A message's process span ends once its chunk was flushed (written, published) and its offset may be committed,
+ * or with the flush's error (it will be redelivered, and traced again then).
+ */
+function endSpans(items: readonly PipelineItem[], err?: unknown): void {
+  for (const item of items) {
+    if (!item.span) continue;
+    if (err !== undefined) failSpan(item.span, err);
+    item.span.end();
   }
 }

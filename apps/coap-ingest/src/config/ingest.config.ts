@@ -11,6 +11,7 @@ import {
   type EnvSource,
 } from '@smartcity/platform-config';
 import { TOPICS } from '@smartcity/platform-contracts';
+import { tracingConfigShape } from '@smartcity/platform-observability';
 import { z } from 'zod';
 
 /**
@@ -140,6 +141,11 @@ export const ingestConfigSchema = z.object({
   DOWNLINK_SWEEP_INTERVAL_MS: positiveInt(1000),
   /** Endpoints served concurrently by one instance (commands of one endpoint always run one at a time). */
   DOWNLINK_MAX_CONCURRENT_ENDPOINTS: positiveInt(2000),
+  /**
+   * OpenTelemetry tracing (issue 22), off by default: TRACING_ENABLED, TRACING_SAMPLE_RATIO (share of CoAP requests
+   * that start a recorded trace), OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME (default `coap-ingest`).
+   */
+  ...tracingConfigShape,
 });
 
 export type IngestConfig = z.infer<typeof ingestConfigSchema> & { INSTANCE_ID: string };

@@ -10,7 +10,15 @@ import { ContentFormat } from '@smartcity/lwm2m-codec';
 import { Lwm2mPath } from '@smartcity/lwm2m-core';
 import { type Lwm2mRequest, opensObservation, toCoapRequest } from '@smartcity/lwm2m-server';
 import { type DownlinkAnyOperation, type DownlinkStatus } from '@smartcity/platform-contracts';
-import { type Logger } from '@smartcity/platform-observability';
+import {
+  type Logger,
+  type Span,
+  SpanKind,
+  TRACING_DISABLED,
+  type Tracing,
+  withSpan,
+} from '@smartcity/platform-observability';
+import { coapMethodName, peerAttributes, recordResponseCode } from '../tracing/coap-spans';
 import { type IngestMetrics } from '../metrics/ingest.metrics';
 import { type LocalRegistrations, type OwnedRegistration } from '../registration/local-registrations';
 import { type NotificationSink } from '../uplink/notification-sink';
@@ -40,6 +48,7 @@ export class DeviceRequestService {
     private readonly logger: Logger,
     private readonly clock: Clock,
     private readonly options: { awakeWindowMs: number; responseTimeoutMs?: number },
+    private readonly tracing: Tracing = TRACING_DISABLED,
   ) {}
 
   /** Runs an operation on an owned endpoint; `deadline` bounds how long it may wait for the device to wake up. */
@@ -96,11 +105,13 @@ export class DeviceRequestService {
     const observing = opensObservation(request);
     const paths = 'paths' in operation ? operation.paths : [key];
     try {
-      const { message, payload, token } = await owned.via.request(owned.peer, {
-        ...shape,
-        ...(this.options.responseTimeoutMs ? { timeoutMs: this.options.responseTimeoutMs } : {}),
-        ...(observing ? { onNotification: this.notifications.listener(owned.registration.id, paths) } : {}),
-      });
+      const { message, payload, token } = await this.traced(owned, shape.code, key, () =>
+        owned.via.request(owned.peer, {
+          ...shape,
+          ...(this.options.responseTimeoutMs ? { timeoutMs: this.options.responseTimeoutMs } : {}),
+          ...(observing ? { onNotification: this.notifications.listener(owned.registration.id, paths) } : {}),
+        }),
+      );
       if (observing && message.code === CoapCode.Content) {
         const previous = owned.observations.get(key);
         if (previous && !previous.equals(token)) owned.via.forget(owned.peer, previous);
@@ -156,15 +167,46 @@ export class DeviceRequestService {
             paths: compositePaths(op.paths),
           };
     try {
-      const { message } = await owned.via.request(owned.peer, {
-        ...toCoapRequest(request, owned.registration.rootPath),
-        token,
-      });
+      const shape = toCoapRequest(request, owned.registration.rootPath);
+      const { message } = await this.traced(owned, shape.code, key, () =>
+        owned.via.request(owned.peer, { ...shape, token }),
+      );
       return { status: 'completed', coapCode: formatCode(message.code) };
     } catch (err) {
       // The token is forgotten either way: the next notification gets a Reset, which cancels it too.
       return this.failure(owned, err);
     }
+  }
+
+  /**
+   * The request to the device as a CLIENT span `CoAP <method>` (child of the active downlink span), with the
+   * device's response code; a timeout or Reset ends it as an error. Tracing off: just the request.
+   */
+  private traced<R extends { message: { code: number } }>(
+    owned: OwnedRegistration,
+    method: number,
+    path: string,
+    request: () => Promise<R>,
+  ): Promise<R> {
+    if (!this.tracing.enabled) return request();
+    return withSpan(
+      this.tracing,
+      `CoAP ${coapMethodName(method)}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'coap.method': coapMethodName(method),
+          'lwm2m.path': path,
+          'lwm2m.endpoint': owned.registration.endpoint,
+          ...peerAttributes(owned.peer),
+        },
+      },
+      async (span: Span | undefined) => {
+        const response = await request();
+        if (span) recordResponseCode(span, response.message.code);
+        return response;
+      },
+    );
   }
 
   private failure(owned: OwnedRegistration, err: unknown): DeviceRequestResult {

@@ -3,10 +3,19 @@ import {
   type DownlinkResult,
   DOWNLINK_SCHEMA_VERSION,
 } from '@smartcity/platform-contracts';
-import { type Logger } from '@smartcity/platform-observability';
+import {
+  hasActiveSpan,
+  type Logger,
+  runInContext,
+  SpanKind,
+  TRACING_DISABLED,
+  type Tracing,
+  withSpan,
+} from '@smartcity/platform-observability';
 import { type LocalRegistrations, type OwnedRegistration } from '../registration/local-registrations';
 import { type DownlinkQueue } from './downlink-queue';
 import { type DeviceRequestResult, type DeviceRequestService } from './device-request.service';
+import { type TracedDownlinkRequest } from './downlink-trace';
 
 /** Where the outcomes go (`lwm2m.downlink-result.v1`). */
 export interface DownlinkResultSink {
@@ -19,6 +28,12 @@ export interface DownlinkExecutorOptions {
   readonly responseTimeoutMs: number;
   /** How often a wait for a sleeping device re-checks that it is awake (a notification) or moved (ms). */
   readonly awakePollMs?: number;
+  /**
+   * Tracing: a span per executed request, child of the context queued with it (the gateway's command trace), holding
+   * the CoAP request to the device (DeviceRequestService) and the sends of its outcomes to
+   * `lwm2m.downlink-result.v1`, whose headers carry the trace back to the gateway.
+   */
+  readonly tracing?: Tracing;
 }
 
 type Outcome = Omit<DownlinkResult, 'v' | 'id' | 'tenant' | 'endpoint' | 'op' | 'instanceId' | 'completedAt'>;
@@ -31,6 +46,7 @@ type Outcome = Omit<DownlinkResult, 'v' | 'id' | 'tenant' | 'endpoint' | 'op' | 
  */
 export class DownlinkExecutor {
   private readonly draining = new Map<string, { again: boolean }>();
+  private readonly tracing: Tracing;
 
   constructor(
     private readonly queue: DownlinkQueue,
@@ -39,7 +55,9 @@ export class DownlinkExecutor {
     private readonly results: DownlinkResultSink,
     private readonly logger: Logger,
     private readonly options: DownlinkExecutorOptions,
-  ) {}
+  ) {
+    this.tracing = options.tracing ?? TRACING_DISABLED;
+  }
 
   get activeEndpoints(): number {
     return this.draining.size;
@@ -73,8 +91,35 @@ export class DownlinkExecutor {
     }
   }
 
-  /** Executes one taken request and publishes its outcome; false when it went back to the queue (lost owner). */
-  private async executeOne(request: DownlinkRequest): Promise<boolean> {
+  /**
+   * Executes one taken request and publishes its outcome; false when it went back to the queue (lost owner). Traced:
+   * parented explicitly to the request's own context, never to the active one (a drain may start inside a device's
+   * Register request, whose span is not this command's).
+   */
+  private executeOne(request: TracedDownlinkRequest): Promise<boolean> {
+    if (!this.tracing.enabled) return this.executeUntraced(request);
+    return withSpan(
+      this.tracing,
+      `downlink ${request.operation.op}`,
+      {
+        kind: SpanKind.INTERNAL,
+        parent: this.tracing.extract(request.trace ?? {}),
+        attributes: {
+          'lwm2m.endpoint': request.endpoint,
+          'smartcity.tenant': request.tenant,
+          'smartcity.command.id': request.id,
+          'lwm2m.operation': request.operation.op,
+        },
+      },
+      async (span) => {
+        const kept = await this.executeUntraced(request);
+        if (!kept) span?.addEvent('requeued: the endpoint moved to another instance');
+        return kept;
+      },
+    );
+  }
+
+  private async executeUntraced(request: TracedDownlinkRequest): Promise<boolean> {
     const owned = this.local.getByEndpoint(request.endpoint);
     if (!owned) {
       await this.queue.requeueHead(request);
@@ -154,7 +199,17 @@ export class DownlinkExecutor {
     });
   }
 
-  async finish(request: DownlinkRequest, outcome: Outcome): Promise<void> {
+  async finish(request: TracedDownlinkRequest, outcome: Outcome): Promise<void> {
+    // Outside an execution (the sweeper expiring a request) the outcome's send continues the request's own trace.
+    if (this.tracing.enabled && request.trace && !hasActiveSpan()) {
+      const parent = this.tracing.extract(request.trace);
+      await runInContext(parent, () => this.publishOutcome(request, outcome));
+      return;
+    }
+    await this.publishOutcome(request, outcome);
+  }
+
+  private async publishOutcome(request: DownlinkRequest, outcome: Outcome): Promise<void> {
     await this.results.publish({
       v: DOWNLINK_SCHEMA_VERSION,
       id: request.id,

@@ -1,6 +1,7 @@
 import { type DownlinkRequest, downlinkRequest } from '@smartcity/platform-contracts';
 import { type Redis, RedisScripts } from '@smartcity/platform-redis';
 import { ENQUEUE, REQUEUE_HEAD, TAKE_EXPIRED, TAKE_NEXT } from './downlink-queue.scripts';
+import { traceCarrierOf, type TracedDownlinkRequest } from './downlink-trace';
 
 /**
  * Requests, and the guard that keeps a command id from being queued twice, outlive the deadline in Redis by this
@@ -28,20 +29,20 @@ export class DownlinkQueue {
     return `${this.prefix}dl:drain`;
   }
 
-  async enqueue(request: DownlinkRequest): Promise<boolean> {
+  async enqueue(request: TracedDownlinkRequest): Promise<boolean> {
     return (await this.scripts.run(ENQUEUE, this.args(request))) === 1;
   }
 
-  async requeueHead(request: DownlinkRequest): Promise<void> {
+  async requeueHead(request: TracedDownlinkRequest): Promise<void> {
     await this.scripts.run(REQUEUE_HEAD, this.args(request));
   }
 
-  async takeNext(endpoint: string): Promise<DownlinkRequest | undefined> {
+  async takeNext(endpoint: string): Promise<TracedDownlinkRequest | undefined> {
     const json = await this.scripts.run(TAKE_NEXT, [this.prefix, endpoint]);
     return typeof json === 'string' ? parse(json) : undefined;
   }
 
-  async takeExpired(now: number, limit: number): Promise<DownlinkRequest[]> {
+  async takeExpired(now: number, limit: number): Promise<TracedDownlinkRequest[]> {
     const rows = (await this.scripts.run(TAKE_EXPIRED, [
       this.prefix,
       String(now),
@@ -59,13 +60,19 @@ export class DownlinkQueue {
     await this.redis.publish(this.drainChannel, `${owner} ${endpoint}`);
   }
 
-  private args(r: DownlinkRequest): string[] {
+  private args(r: TracedDownlinkRequest): string[] {
     const ttl = Math.max(1, Math.ceil((r.deadline - Date.now()) / 1000) + RETENTION_AFTER_DEADLINE_S);
     return [this.prefix, r.id, r.endpoint, JSON.stringify(r), String(r.deadline), String(ttl)];
   }
 }
 
-/** Records were validated when consumed; parsing again keeps a hand-edited Redis value from reaching a device. */
-function parse(json: string): DownlinkRequest {
-  return downlinkRequest.parse(JSON.parse(json));
+/**
+ * Records were validated when consumed; parsing again keeps a hand-edited Redis value from reaching a device. The
+ * trace context queued with the request (tracing on) comes back beside it.
+ */
+function parse(json: string): TracedDownlinkRequest {
+  const raw = JSON.parse(json) as { trace?: unknown };
+  const request: DownlinkRequest = downlinkRequest.parse(raw);
+  const trace = traceCarrierOf(raw.trace);
+  return trace ? { ...request, trace } : request;
 }

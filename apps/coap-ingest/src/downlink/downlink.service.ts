@@ -6,8 +6,20 @@ import {
   topicSpec,
   TOPICS,
 } from '@smartcity/platform-contracts';
-import { ensureTopics, KafkaClient, KafkaConsumer, KafkaProducer } from '@smartcity/platform-kafka';
-import { type Logger } from '@smartcity/platform-observability';
+import {
+  ensureTopics,
+  KafkaClient,
+  KafkaConsumer,
+  KafkaProducer,
+  startProcessSpan,
+} from '@smartcity/platform-kafka';
+import {
+  contextWithSpan,
+  type Logger,
+  type Span,
+  TRACING_DISABLED,
+  type Tracing,
+} from '@smartcity/platform-observability';
 import { closeRedis, createRedis, type Redis } from '@smartcity/platform-redis';
 import { type IngestConfig } from '../config/ingest.config';
 import { type LocalRegistrations } from '../registration/local-registrations';
@@ -15,6 +27,7 @@ import { type RegistrationStore } from '@smartcity/lwm2m-server';
 import { type DeviceRequestService } from './device-request.service';
 import { DownlinkExecutor } from './downlink-executor';
 import { DownlinkQueue } from './downlink-queue';
+import { type TracedDownlinkRequest } from './downlink-trace';
 
 /** What the downlink routing needs from a running ingest (IngestApp provides it). */
 export interface IngestParts {
@@ -23,6 +36,8 @@ export interface IngestParts {
   readonly local: LocalRegistrations;
   readonly requests: DeviceRequestService;
   readonly store: RegistrationStore;
+  /** Default off. */
+  readonly tracing?: Tracing;
 }
 
 /**
@@ -47,10 +62,12 @@ export class DownlinkService {
   private stopped = false;
 
   private readonly config: IngestConfig;
+  private readonly tracing: Tracing;
 
   constructor(private readonly ingest: IngestParts) {
     const config = ingest.config;
     this.config = config;
+    this.tracing = ingest.tracing ?? TRACING_DISABLED;
     const instanceId = ingest.config.INSTANCE_ID;
     this.logger = ingest.logger.child({ context: 'Downlink' });
     this.redis = createRedis({
@@ -64,7 +81,7 @@ export class DownlinkService {
       brokers: config.KAFKA_BROKERS,
       logger: this.logger,
     });
-    this.producer = new KafkaProducer(this.kafka, { lingerMs: 1 });
+    this.producer = new KafkaProducer(this.kafka, { lingerMs: 1, tracing: this.tracing });
     this.consumer = new KafkaConsumer(this.kafka, {
       groupId: config.DOWNLINK_GROUP_ID,
       topics: [config.DOWNLINK_TOPIC],
@@ -85,7 +102,7 @@ export class DownlinkService {
           ]),
       },
       this.logger,
-      { instanceId, responseTimeoutMs: config.DOWNLINK_RESPONSE_TIMEOUT_MS },
+      { instanceId, responseTimeoutMs: config.DOWNLINK_RESPONSE_TIMEOUT_MS, tracing: this.tracing },
     );
   }
 
@@ -108,17 +125,34 @@ export class DownlinkService {
       if (owned) this.executor.drain(owned.registration.endpoint);
     });
     await this.consumer.start(async (batch, control) => {
-      const requests: DownlinkRequest[] = [];
+      const requests: TracedDownlinkRequest[] = [];
+      // Tracing on: a CONSUMER span per request, child of the gateway's send (the record's traceparent); the
+      // request is queued with this span's context, so its execution, wherever it happens, continues the trace.
+      const spans: Span[] = [];
       for (const m of batch.messages) {
         try {
-          requests.push(downlinkContract.decode(m.value));
+          const request: DownlinkRequest = downlinkContract.decode(m.value);
+          const span = startProcessSpan(this.tracing, batch, m, {
+            'lwm2m.endpoint': request.endpoint,
+            'smartcity.command.id': request.id,
+          });
+          if (span) {
+            spans.push(span);
+            const trace: Record<string, string> = {};
+            this.tracing.inject(trace, contextWithSpan(span));
+            requests.push({ ...request, trace });
+          } else requests.push(request);
         } catch (err) {
           this.logger.warn({ err, offset: m.offset }, 'invalid downlink request dropped');
         }
       }
-      // Pipelined in message order: one endpoint's requests are queued in the order the gateway sent them.
-      await Promise.all(requests.map((r) => this.queue.enqueue(r)));
-      await Promise.all([...new Set(requests.map((r) => r.endpoint))].map((e) => this.route(e)));
+      try {
+        // Pipelined in message order: one endpoint's requests are queued in the order the gateway sent them.
+        await Promise.all(requests.map((r) => this.queue.enqueue(r)));
+        await Promise.all([...new Set(requests.map((r) => r.endpoint))].map((e) => this.route(e)));
+      } finally {
+        for (const span of spans) span.end();
+      }
       const last = batch.messages[batch.messages.length - 1];
       if (last) control.markDone(last.offset);
     });

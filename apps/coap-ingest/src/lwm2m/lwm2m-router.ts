@@ -7,7 +7,15 @@ import {
   uriPathOf,
 } from '@smartcity/coap';
 import { KafkaError, KafkaErrorCode } from '@smartcity/platform-kafka';
-import { type Logger } from '@smartcity/platform-observability';
+import {
+  type Logger,
+  ROOT_CONTEXT,
+  runInSpan,
+  SpanKind,
+  TRACING_DISABLED,
+  type Tracing,
+} from '@smartcity/platform-observability';
+import { coapMethodName, coapRoute, peerAttributes, tracedExchange } from '../tracing/coap-spans';
 import { coapCodeOf, IngestError, IngestErrorCode } from './ingest.errors';
 import { type RegistrationHandler } from './registration.handler';
 import { type SendHandler } from './send.handler';
@@ -30,6 +38,7 @@ export class Lwm2mRouter {
     private readonly sends: SendHandler,
     private readonly settings: RouterSettings,
     private readonly logger: Logger,
+    private readonly tracing: Tracing = TRACING_DISABLED,
   ) {}
 
   /** The request handler of one endpoint (coap or coaps): what comes in there is answered from there. */
@@ -38,14 +47,48 @@ export class Lwm2mRouter {
   }
 
   private handle(exchange: CoapExchange, via: CoapEndpoint): void {
+    // Tracing off: this boolean is all the request pays (no span, no wrapper, no context).
+    if (this.tracing.enabled) {
+      this.handleTraced(exchange, via);
+      return;
+    }
+    void this.dispatch(exchange, via);
+  }
+
+  private dispatch(exchange: CoapExchange, via: CoapEndpoint): Promise<void> {
     let work: Promise<void>;
     try {
       work = this.route(exchange, via);
     } catch (err) {
       this.fail(exchange, err);
-      return;
+      return Promise.resolve();
     }
-    work.catch((err: unknown) => this.fail(exchange, err));
+    return work.catch((err: unknown) => this.fail(exchange, err));
+  }
+
+  /**
+   * One SERVER span per device request, the root of its trace (CoAP carries no trace context), active while the
+   * request is handled: the Kafka send of its uplink is a child, and that send's traceparent goes to the decoder.
+   * It ends when the handling is done (the response, 2.xx after Kafka acknowledged, has gone out by then).
+   */
+  private handleTraced(exchange: CoapExchange, via: CoapEndpoint): void {
+    const route = coapRoute(uriPathOf(exchange.request));
+    const method = coapMethodName(exchange.request.code);
+    const span = this.tracing.tracer.startSpan(
+      `CoAP ${method} ${route}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'coap.method': method,
+          'coap.route': route,
+          'coap.request.size': exchange.size,
+          ...peerAttributes(exchange.peer),
+        },
+      },
+      ROOT_CONTEXT,
+    );
+    const traced = tracedExchange(exchange, span);
+    void runInSpan(span, () => this.dispatch(traced, via), ROOT_CONTEXT).finally(() => span.end());
   }
 
   private route(exchange: CoapExchange, via: CoapEndpoint): Promise<void> {

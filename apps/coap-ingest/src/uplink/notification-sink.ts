@@ -1,6 +1,13 @@
 import { Lwm2mPath } from '@smartcity/lwm2m-core';
-import { type NotificationListener, CoapOption, decodeUint, getOption } from '@smartcity/coap';
-import { type Logger } from '@smartcity/platform-observability';
+import { type NotificationListener, CoapOption, decodeUint, formatCode, getOption } from '@smartcity/coap';
+import {
+  type Logger,
+  ROOT_CONTEXT,
+  SpanKind,
+  TRACING_DISABLED,
+  type Tracing,
+  withSpan,
+} from '@smartcity/platform-observability';
 import { type IngestMetrics } from '../metrics/ingest.metrics';
 import { type LocalRegistrations } from '../registration/local-registrations';
 import { type PayloadCheck } from './payload-check';
@@ -15,6 +22,7 @@ export class NotificationSink {
     private readonly logger: Logger,
     private readonly now: () => number,
     private readonly payloads: PayloadCheck,
+    private readonly tracing: Tracing = TRACING_DISABLED,
   ) {}
 
   /**
@@ -22,6 +30,33 @@ export class NotificationSink {
    * 'reject' for a body that cannot be decoded: it is answered with a Reset (ending the observation), not ACKed.
    */
   listener(registrationId: string, paths: readonly string[]): NotificationListener {
+    const listener = this.untracedListener(registrationId, paths);
+    // Decided once per observation, not per notification: with tracing off the listener is the plain one.
+    if (!this.tracing.enabled) return listener;
+    // A notification starts its own trace (a SERVER span, root: the device sends no trace context), the Kafka send
+    // of its `notify` uplink is the child whose traceparent the decoder continues.
+    return (notification) =>
+      withSpan(
+        this.tracing,
+        'CoAP notification',
+        {
+          kind: SpanKind.SERVER,
+          parent: ROOT_CONTEXT,
+          attributes: {
+            'lwm2m.registration.id': registrationId,
+            'lwm2m.paths': [...paths],
+            'coap.response.code': formatCode(notification.message.code),
+          },
+        },
+        async (span) => {
+          const outcome = await listener(notification);
+          span?.setAttribute('lwm2m.notification.outcome', String(outcome));
+          return outcome;
+        },
+      );
+  }
+
+  private untracedListener(registrationId: string, paths: readonly string[]): NotificationListener {
     return async ({ message, payload }) => {
       const owned = this.local.get(registrationId);
       if (!owned) return false;

@@ -9,6 +9,7 @@ import {
 } from '@smartcity/platform-config';
 import { TOPICS } from '@smartcity/platform-contracts';
 import { dbConfigShape } from '@smartcity/platform-db';
+import { tracingConfigShape } from '@smartcity/platform-observability';
 import { z } from 'zod';
 
 /**
@@ -72,6 +73,12 @@ export const decoderConfigSchema = z.object({
   DECODER_WATER_INTERVAL_MS: positiveInt(300_000),
   /** Disable the background jobs (tests and benchmarks that run several decoders). */
   DECODER_JOBS_ENABLED: bool(true),
+  /**
+   * OpenTelemetry tracing (issue 22), off by default: TRACING_ENABLED, TRACING_SAMPLE_RATIO (only for traces the
+   * decoder starts; an uplink follows the ingest's decision carried in its traceparent header),
+   * OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME (default `decoder`).
+   */
+  ...tracingConfigShape,
 });
 
 export type DecoderConfig = z.infer<typeof decoderConfigSchema>;

@@ -209,6 +209,16 @@ export function activeContext(): Context {
   return context.active();
 }
 
+/** Runs `fn` in `ctx` (its span becomes the parent of what `fn` starts). */
+export function runInContext<T>(ctx: Context, fn: () => T): T {
+  return context.with(ctx, fn);
+}
+
+/** Whether a span is active (a caller already set the parent). */
+export function hasActiveSpan(): boolean {
+  return trace.getSpan(context.active()) !== undefined;
+}
+
 /** The context holding `span` (for explicit parents across callbacks that do not inherit the active context). */
 export function contextWithSpan(span: Span, parent: Context = ROOT_CONTEXT): Context {
   return trace.setSpan(parent, span);
