@@ -5,7 +5,7 @@ import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { type Authenticator } from '@smartcity/platform-auth';
 import { BootstrapRepository, CredentialKeyring, DeviceCredentialRepository } from '@smartcity/platform-db';
 import { type KafkaClient } from '@smartcity/platform-kafka';
-import { type Logger } from '@smartcity/platform-observability';
+import { type Logger, TRACING_DISABLED, type Tracing } from '@smartcity/platform-observability';
 import { type Redis } from '@smartcity/platform-redis';
 import { type ModelRegistry } from '@smartcity/ucifi-model';
 import { type Pool } from 'pg';
@@ -35,6 +35,7 @@ import {
   REDIS,
   REDIS_SUBSCRIBER,
   TENANT_GATES,
+  TRACING,
 } from './gateway.tokens';
 import { TenantGate, type TenantGates } from './db/tenant-gate';
 import { COMMAND_PROVIDERS } from './commands/commands.providers';
@@ -65,6 +66,7 @@ export interface GatewayInfrastructure {
   readonly authenticator: Authenticator;
   readonly models: ModelRegistry;
   readonly liveConnections: LiveConnections;
+  readonly tracing?: Tracing;
 }
 
 const DATA_PROVIDERS: Provider[] = [
@@ -102,6 +104,7 @@ export class AppModule {
       { provide: KAFKA_CLIENT, useValue: infra.kafka },
       { provide: AUTHENTICATOR, useValue: infra.authenticator },
       { provide: MODEL_REGISTRY, useValue: infra.models },
+      { provide: TRACING, useValue: infra.tracing ?? TRACING_DISABLED },
       { provide: OBJECT_NAMES, useValue: objectNamesFrom(infra.models) },
       {
         provide: DeviceCredentialRepository,

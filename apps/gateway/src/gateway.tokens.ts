@@ -14,3 +14,5 @@ export const AUTHENTICATOR = Symbol('AUTHENTICATOR');
 export const MODEL_REGISTRY = Symbol('MODEL_REGISTRY');
 /** Per-tenant and global concurrency limits of database transactions (TenantGates). */
 export const TENANT_GATES = Symbol('TENANT_GATES');
+/** The gateway's tracing (libs/platform/observability `Tracing`; the disabled one unless TRACING_ENABLED). */
+export const TRACING = Symbol('TRACING');

@@ -8,8 +8,10 @@ import { KafkaClient } from '@smartcity/platform-kafka';
 import {
   createLogger,
   createMetricsRegistry,
+  createTracing,
   onShutdown,
   startOpsServer,
+  tracingSettingsFrom,
 } from '@smartcity/platform-observability';
 import { closeRedis, createRedis, isRedisReady } from '@smartcity/platform-redis';
 import { loadBundledRegistry } from '@smartcity/ucifi-model';
@@ -26,6 +28,8 @@ async function main(): Promise<void> {
   const logger = createLogger({ app: 'gateway', level: config.LOG_LEVEL });
   logger.info({ config: describeConfig(gatewayConfigSchema, config) }, 'starting');
   const metrics = createMetricsRegistry('gateway');
+  // Device command spans (GraphQL command -> lwm2m.downlink.v1 headers -> ingest -> results back); off by default.
+  const tracing = createTracing(tracingSettingsFrom(config, 'gateway'));
   const onIdleError = (err: Error) => logger.warn({ err }, 'idle database connection failed');
   const appPool = createPool({
     connectionString: config.DATABASE_URL,
@@ -70,6 +74,7 @@ async function main(): Promise<void> {
       authenticator,
       models,
       liveConnections,
+      tracing,
     }),
     adapter,
     { logger: new PinoNestLogger(logger), bufferLogs: false },
@@ -102,6 +107,7 @@ async function main(): Promise<void> {
       run: async () => void (await Promise.all([closeRedis(redisSubscriber), closeRedis(redis)])),
     },
     { name: 'database', run: async () => void (await Promise.all([appPool.end(), ownerPool.end()])) },
+    { name: 'tracing', run: () => tracing.shutdown() },
   ]);
 }
 

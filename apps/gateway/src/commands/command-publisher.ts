@@ -8,9 +8,9 @@ import {
   TOPICS,
 } from '@smartcity/platform-contracts';
 import { ensureTopics, type KafkaClient, KafkaProducer } from '@smartcity/platform-kafka';
-import { type Logger } from '@smartcity/platform-observability';
+import { type Logger, type Tracing } from '@smartcity/platform-observability';
 import { type GatewayConfig } from '../config/gateway.config';
-import { GATEWAY_CONFIG, GATEWAY_LOGGER, KAFKA_CLIENT } from '../gateway.tokens';
+import { GATEWAY_CONFIG, GATEWAY_LOGGER, KAFKA_CLIENT, TRACING } from '../gateway.tokens';
 import { type CommandEvent } from './command.mapping';
 import { type CommandsConfig } from './commands.config';
 import { COMMANDS_CONFIG } from './commands.tokens';
@@ -27,9 +27,12 @@ export class CommandPublisher implements OnModuleInit, OnModuleDestroy {
     @Inject(COMMANDS_CONFIG) private readonly config: CommandsConfig,
     @Inject(GATEWAY_CONFIG) private readonly gateway: GatewayConfig,
     @Inject(GATEWAY_LOGGER) logger: Logger,
+    @Inject(TRACING) tracing: Tracing,
   ) {
     this.logger = logger.child({ context: 'CommandPublisher' });
-    this.producer = new KafkaProducer(kafka, { lingerMs: 1, sendTimeoutMs: 5000 });
+    // Traced: each send is a span under the command's, its traceparent in the headers of the downlink requests (the
+    // ingest continues the trace) and of the partner events.
+    this.producer = new KafkaProducer(kafka, { lingerMs: 1, sendTimeoutMs: 5000, tracing });
   }
 
   async onModuleInit(): Promise<void> {

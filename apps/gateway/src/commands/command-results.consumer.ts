@@ -13,12 +13,12 @@ import {
   type TxClient,
   writeOutbox,
 } from '@smartcity/platform-db';
-import { ensureTopics, type KafkaClient, KafkaConsumer } from '@smartcity/platform-kafka';
-import { type Logger } from '@smartcity/platform-observability';
+import { ensureTopics, type KafkaClient, KafkaConsumer, startProcessSpan } from '@smartcity/platform-kafka';
+import { failSpan, type Logger, type Span, type Tracing } from '@smartcity/platform-observability';
 import { type Redis } from '@smartcity/platform-redis';
 import { type Pool } from 'pg';
 import { TenantDb } from '../db/tenant-db.service';
-import { APP_POOL, GATEWAY_LOGGER, KAFKA_CLIENT, REDIS } from '../gateway.tokens';
+import { APP_POOL, GATEWAY_LOGGER, KAFKA_CLIENT, REDIS, TRACING } from '../gateway.tokens';
 import { CommandPublisher } from './command-publisher';
 import { type CommandEvent, commandEvent, commandsChannel, toUpdate } from './command.mapping';
 import { type CommandsConfig } from './commands.config';
@@ -55,6 +55,7 @@ export class CommandResultsConsumer implements OnModuleInit, OnModuleDestroy {
     // The relay holds one connection (its advisory lock) for its lifetime: the application pool, not the owner's
     // two connections, and outbox reads go through SECURITY DEFINER functions.
     @Inject(APP_POOL) appPool: Pool,
+    @Inject(TRACING) private readonly tracing: Tracing,
   ) {
     this.logger = logger.child({ context: 'CommandResults' });
     this.outbox = new OutboxRelay(
@@ -86,14 +87,31 @@ export class CommandResultsConsumer implements OnModuleInit, OnModuleDestroy {
     void this.consumer
       .start(async (batch, control) => {
         const results: DownlinkResult[] = [];
+        // Traced: a CONSUMER span per outcome, child of the ingest's send (its traceparent), ended once the outcome
+        // is stored: the last link of the command's trace.
+        const spans: Span[] = [];
         for (const m of batch.messages) {
           try {
-            results.push(downlinkResultContract.decode(m.value));
+            const result = downlinkResultContract.decode(m.value);
+            results.push(result);
+            const span = startProcessSpan(this.tracing, batch, m, {
+              'smartcity.command.id': result.id,
+              'smartcity.command.status': result.status,
+              'lwm2m.endpoint': result.endpoint,
+            });
+            if (span) spans.push(span);
           } catch (err) {
             this.logger.warn({ err, offset: m.offset }, 'invalid downlink result dropped');
           }
         }
-        await this.apply(results);
+        try {
+          await this.apply(results);
+        } catch (err) {
+          for (const span of spans) failSpan(span, err);
+          throw err;
+        } finally {
+          for (const span of spans) span.end();
+        }
         const last = batch.messages[batch.messages.length - 1];
         if (last) control.markDone(last.offset);
       })

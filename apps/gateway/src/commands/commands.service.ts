@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Principal } from '@smartcity/platform-auth';
 import { type DownlinkAnyOperation, type DownlinkRequest } from '@smartcity/platform-contracts';
 import { type ModelProvider } from '@smartcity/lwm2m-core';
-import { type Logger } from '@smartcity/platform-observability';
+import { type Logger, SpanKind, type Tracing, withSpan } from '@smartcity/platform-observability';
 import { type ModelRegistry, objectVersionsFromRecord } from '@smartcity/ucifi-model';
 import { categoryScope, tenantOf } from '../auth/permissions';
 import { isUuid } from '../common/cursor';
@@ -11,7 +11,7 @@ import { TenantDb } from '../db/tenant-db.service';
 import { type DeviceRow } from '../devices/device.rows';
 import { DevicesRepository } from '../devices/devices.repository';
 import { GatewayErrorCode, GatewayException } from '../errors/gateway.exception';
-import { GATEWAY_LOGGER, MODEL_REGISTRY } from '../gateway.tokens';
+import { GATEWAY_LOGGER, MODEL_REGISTRY, TRACING } from '../gateway.tokens';
 import { CommandPublisher } from './command-publisher';
 import { CommandInputError } from './command-encoding';
 import { toCommand } from './command.mapping';
@@ -52,6 +52,7 @@ export class CommandsService {
     @Inject(MODEL_REGISTRY) private readonly models: ModelRegistry,
     @Inject(COMMANDS_CONFIG) private readonly config: CommandsConfig,
     @Inject(GATEWAY_LOGGER) logger: Logger,
+    @Inject(TRACING) private readonly tracing: Tracing,
   ) {
     this.logger = logger.child({ context: 'CommandsService' });
   }
@@ -71,13 +72,49 @@ export class CommandsService {
     throw GatewayException.badInput(reason);
   }
 
-  /** Several devices: each refused device is reported, the others get their command. */
-  async issue(
+  /**
+   * Several devices: each refused device is reported, the others get their command. Traced, the command mutation is
+   * a span (the root of the command's trace: the trace then goes through the downlink headers to the ingest, the
+   * device and back in the result headers); tracing off, just the call.
+   */
+  issue(
     principal: Principal,
     targets: DeviceTargets,
     plan: CommandPlanner,
     options: CommandOptions | null | undefined,
     bulk = true,
+  ): Promise<BulkCommandResult> {
+    if (!this.tracing.enabled) return this.issueUntraced(principal, targets, plan, options, bulk);
+    return withSpan(
+      this.tracing,
+      bulk ? 'GraphQL mutation bulk command' : 'GraphQL mutation command',
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'graphql.operation.type': 'mutation', 'smartcity.tenant': tenantOf(principal) },
+      },
+      async (span) => {
+        const result = await this.issueUntraced(principal, targets, plan, options, bulk);
+        span?.setAttributes({
+          'smartcity.commands': result.commands.length,
+          'smartcity.commands.refused': result.refused.length,
+          ...(result.commands.length === 1
+            ? {
+                'smartcity.command.id': result.commands[0]!.id,
+                'smartcity.command.type': result.commands[0]!.type,
+              }
+            : {}),
+        });
+        return result;
+      },
+    );
+  }
+
+  private async issueUntraced(
+    principal: Principal,
+    targets: DeviceTargets,
+    plan: CommandPlanner,
+    options: CommandOptions | null | undefined,
+    bulk: boolean,
   ): Promise<BulkCommandResult> {
     const tenant = tenantOf(principal);
     const deadlineS = options?.deadlineSeconds ?? this.config.COMMANDS_DEFAULT_DEADLINE_S;

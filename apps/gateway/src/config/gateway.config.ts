@@ -1,5 +1,6 @@
 import { list, LOCAL_STACK, logLevel, port, positiveInt, secret } from '@smartcity/platform-config';
 import { dbConfigShape } from '@smartcity/platform-db';
+import { tracingConfigShape } from '@smartcity/platform-observability';
 import { z } from 'zod';
 
 /**
@@ -97,6 +98,11 @@ export const gatewayConfigSchema = z.object({
   USAGE_METER_INTERVAL_MS: positiveInt(300_000),
   /** Largest number of buckets a telemetry query may return. */
   TELEMETRY_MAX_POINTS: positiveInt(10_000),
+  /**
+   * OpenTelemetry tracing (issue 22), off by default: TRACING_ENABLED, TRACING_SAMPLE_RATIO (share of commands that
+   * start a recorded trace), OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME (default `gateway`).
+   */
+  ...tracingConfigShape,
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
