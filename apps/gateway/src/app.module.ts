@@ -39,6 +39,7 @@ import {
 } from './gateway.tokens';
 import { TenantGate, type TenantGates } from './db/tenant-gate';
 import { COMMAND_PROVIDERS } from './commands/commands.providers';
+import { CONFORMANCE_PROVIDERS } from './interop/conformance.providers';
 import { buildGraphqlOptions } from './graphql/graphql-options';
 import { RESOLVERS } from './resolvers';
 import { KpisRepository } from './kpis/kpis.repository';
@@ -87,6 +88,7 @@ const DATA_PROVIDERS: Provider[] = [
   CredentialsService,
   BootstrapService,
   ...COMMAND_PROVIDERS,
+  ...CONFORMANCE_PROVIDERS,
   ...WATER_PROVIDERS,
 ];
 

@@ -5,6 +5,7 @@ import {
   DeviceBootstrapResolver,
 } from './bootstrap/device-bootstrap.resolver';
 import { CommandsResolver } from './commands/commands.resolver';
+import { ConformanceResolver } from './interop/conformance.resolver';
 import { CredentialsResolver } from './credentials/credentials.resolver';
 import { TenantSecurityResolver } from './credentials/tenant-security.resolver';
 import { DeviceFieldsResolver, ProvisionedDeviceFieldsResolver } from './devices/device-fields.resolver';
@@ -31,6 +32,7 @@ export const RESOLVERS = [
   KpisResolver,
   SubscriptionsResolver,
   CommandsResolver,
+  ConformanceResolver,
   QuotasResolver,
   BootstrapResolver,
   DeviceBootstrapResolver,
