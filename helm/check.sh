@@ -77,6 +77,7 @@ refused --set coapIngest.service.externalTrafficPolicy=Sticky "at '/coapIngest/s
 refused --set coapIngest.unknownKey=1 "additional properties 'unknownKey' not allowed"
 refused --set decoder.autoscaling.maxReplicas=13 "decoder.autoscaling.maxReplicas (13) exceeds kafka.uplinkPartitions (12)"
 refused --set keys.credentialKeys=secret "at '/keys/credentialKeys'"
+refused --set console.tileUrl=ftp://tiles.example "at '/console/tileUrl'"
 
 echo "==> deploy/compose, Dockerfile"
 bash deploy/compose/check.sh

@@ -16,20 +16,29 @@ import { definedMetrics } from './metric-names';
 // the apps' own, and the autoscaling reads what the apps export. helm/check.sh checks the Kubernetes types; this
 // checks the meaning. Needs no service (renders with the helm that helm/check.sh installs).
 
+describe('helm/check.sh', () => {
+  it('lints the chart, validates every rendered object against the Kubernetes types and sees refusals refused', () => {
+    // Exits non-zero (and this throws) on the first lint error, invalid object or value accepted that must not be.
+    execFileSync('bash', ['helm/check.sh'], { cwd: ROOT, stdio: 'inherit', timeout: 900_000 });
+  }, 900_000);
+});
+
 interface EnvVar {
   name: string;
   value?: string;
 }
 interface Container {
   name: string;
-  command: string[];
+  image: string;
+  /** Absent for the console (nginx's own entry point). */
+  command?: string[];
   env?: EnvVar[];
   ports?: { name: string; containerPort: number; protocol: string }[];
   readinessProbe?: { httpGet: { path: string; port: string } };
   livenessProbe?: { httpGet: { path: string; port: string } };
   lifecycle?: { preStop?: { exec?: { command: string[] } } };
   securityContext?: { readOnlyRootFilesystem?: boolean };
-  volumeMounts?: { name: string; mountPath: string }[];
+  volumeMounts?: { name: string; mountPath: string; subPath?: string }[];
 }
 interface PodSpec {
   containers: Container[];
@@ -80,17 +89,18 @@ describe.each([
     manifests = render(valuesFile);
   }, 900_000);
 
-  it('renders a Deployment for each server app and the migration Job', () => {
+  it('renders a Deployment for each server app, the console and the migration Job', () => {
     expect(
       containers()
         .map((c) => c.name)
         .sort(),
-    ).toEqual(['bootstrap', 'coap-ingest', 'decoder', 'gateway', 'migrate']);
+    ).toEqual(['bootstrap', 'coap-ingest', 'console', 'decoder', 'gateway', 'migrate']);
   });
 
-  it('starts each container from an entry point that exists in the repository', () => {
-    for (const c of containers()) {
-      expect(existsSync(join(ROOT, c.command[c.command.length - 1] as string))).toBe(true);
+  it('starts each Node.js container from an entry point that exists in the repository', () => {
+    for (const c of containers().filter((x) => x.name !== 'console')) {
+      expect(c.command).toBeDefined();
+      expect(existsSync(join(ROOT, c.command?.[c.command.length - 1] as string))).toBe(true);
     }
   });
 
@@ -118,7 +128,7 @@ describe.each([
   });
 
   it('probes /readyz and /healthz on a port the container declares', () => {
-    for (const app of ['coap-ingest', 'decoder', 'gateway', 'bootstrap']) {
+    for (const app of ['coap-ingest', 'decoder', 'gateway', 'bootstrap', 'console']) {
       const c = container(app);
       expect(c.readinessProbe?.httpGet.path).toBe('/readyz');
       expect(c.livenessProbe?.httpGet.path).toBe('/healthz');
@@ -188,7 +198,52 @@ describe.each([
     expect(svc.ports).toEqual([expect.objectContaining({ protocol: 'UDP', targetPort: 'coaps' })]);
   });
 
+  it("serves the console with its image's nginx on the declared port and the realm's public PKCE client", () => {
+    const c = container('console');
+    expect(c.image).toMatch(/\/console:/);
+    const nginx = readFileSync(join(ROOT, 'apps/console/nginx.conf'), 'utf8');
+    const port = c.ports?.find((p) => p.name === 'http')?.containerPort;
+    expect(nginx).toContain(`listen ${port};`);
+    for (const path of ['/healthz', '/readyz']) expect(nginx).toContain(`location = ${path} `);
+    // Its /config.json comes from the ConfigMap, with the issuer the gateway checks tokens against.
+    expect(c.volumeMounts).toContainEqual(
+      expect.objectContaining({ mountPath: '/usr/share/nginx/html/config.json', subPath: 'config.json' }),
+    );
+    const config = JSON.parse(
+      (named('ConfigMap', '-console') as unknown as { data: Record<string, string> }).data[
+        'config.json'
+      ] as string,
+    ) as {
+      oidcAuthority: string;
+      oidcClientId: string;
+    };
+    expect(config.oidcAuthority).toBe(env(container('gateway'), 'OIDC_ISSUER'));
+    const realm = JSON.parse(
+      readFileSync(join(ROOT, 'deploy/local/keycloak/realm-smartcity.json'), 'utf8'),
+    ) as {
+      clients: { clientId: string; publicClient?: boolean; attributes?: Record<string, string> }[];
+    };
+    const client = realm.clients.find((x) => x.clientId === config.oidcClientId);
+    expect(client).toMatchObject({
+      publicClient: true,
+      attributes: expect.objectContaining({ 'pkce.code.challenge.method': 'S256' }),
+    });
+  });
+
   if (valuesFile) {
+    it('routes the Ingress host: /graphql to the gateway, everything else to the console', () => {
+      const rules = (
+        named('Ingress', '-gateway').spec as {
+          rules: { http: { paths: { path: string; backend: { service: { name: string } } }[] } }[];
+        }
+      ).rules;
+      const paths = rules[0]?.http.paths.map((p) => [p.path, p.backend.service.name.replace(/^.*-/, '')]);
+      expect(paths).toEqual([
+        ['/graphql', 'gateway'],
+        ['/', 'console'],
+      ]);
+    });
+
     it('ships the alert rules file unchanged as a PrometheusRule, and the gateway behind an Ingress', () => {
       const rules = parse(readFileSync(join(ROOT, 'helm/smartcity/files/prometheus-rules.yaml'), 'utf8'));
       expect(named('PrometheusRule', '').spec).toEqual(rules);
