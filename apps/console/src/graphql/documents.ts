@@ -68,8 +68,16 @@ export const DEVICE = `query Device($id: ID!) {
       resources { path resourceId name metric unit time valueNum valueBool valueText valueJson } }
     activeAlarms { id type severity message raisedAt }
   }
+}`;
+
+/** Separate from DEVICE: refreshing the commands must not refresh the values (those arrive live). */
+export const COMMANDS = `query Commands($id: ID!) {
   commands(filter: { deviceId: $id }, first: 20) { id type status coapCode error createdAt completedAt issuedBy }
 }`;
+
+export interface CommandsData {
+  commands: CommandRow[];
+}
 
 export interface ResourceStateRow {
   path: string;

@@ -5,6 +5,8 @@ import { formatAge, formatDateTime, formatValue, isStale } from '../format/forma
 import {
   type BulkResult,
   COMMAND_UPDATED,
+  COMMANDS,
+  type CommandsData,
   DEVICE,
   type DeviceData,
   DEVICE_STATE_CHANGED,
@@ -24,7 +26,8 @@ const LAMP_LEVEL_PATH = '/3416/0/3';
 export function DeviceDetailPage() {
   const { id = '' } = useParams();
   const session = useSession();
-  const [{ data, error, fetching }, refresh] = useQuery<DeviceData>({ query: DEVICE, variables: { id } });
+  const [{ data, error, fetching }] = useQuery<DeviceData>({ query: DEVICE, variables: { id } });
+  const [commands, refresh] = useQuery<CommandsData>({ query: COMMANDS, variables: { id } });
   // Live values since the page opened, by path: newer than the query's state.
   const [{ data: live }] = useSubscription<DeviceStateChangedData, Record<string, LiveValueRow>>(
     { query: DEVICE_STATE_CHANGED, variables: { deviceId: id } },
@@ -188,8 +191,11 @@ export function DeviceDetailPage() {
 
       <section aria-label="Commands">
         <h2>Commands</h2>
-        {data.commands.length === 0 && <Empty>No command was sent to this device.</Empty>}
-        {data.commands.length > 0 && (
+        {commands.error && <ErrorBox error={commands.error} />}
+        {commands.data && commands.data.commands.length === 0 && (
+          <Empty>No command was sent to this device.</Empty>
+        )}
+        {commands.data && commands.data.commands.length > 0 && (
           <table className="table" aria-label="Commands">
             <thead>
               <tr>
@@ -201,7 +207,7 @@ export function DeviceDetailPage() {
               </tr>
             </thead>
             <tbody>
-              {data.commands.map((c) => (
+              {commands.data.commands.map((c) => (
                 <tr key={c.id} data-testid="command-row" data-status={c.status}>
                   <td>{formatDateTime(c.createdAt, session.timeZone)}</td>
                   <td>{c.type}</td>

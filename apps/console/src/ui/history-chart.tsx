@@ -33,11 +33,15 @@ export function HistoryChart({
     if (!box.current || !points || points.length === 0) return undefined;
     const xs = points.map((p) => new Date(p.time).getTime() / 1000);
     const ys = points.map((p) => p.value);
+    const fromSec = new Date(range.from).getTime() / 1000;
+    const toSec = new Date(range.to).getTime() / 1000;
     const plot = new uPlot(
       {
         width: Math.max(320, box.current.clientWidth),
         height: 260,
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), timeZone),
+        // The whole chosen range, not just the span of the buckets that have values.
+        scales: { x: { time: true, range: [fromSec, toSec] } },
         series: [
           {},
           { label: unit ? `${path} (${unit})` : path, stroke: '#1f6feb', width: 2, spanGaps: false },
@@ -48,7 +52,7 @@ export function HistoryChart({
       box.current,
     );
     return () => plot.destroy();
-  }, [points, path, unit, timeZone]);
+  }, [points, path, unit, timeZone, range]);
 
   return (
     <section aria-label="History">

@@ -1,0 +1,144 @@
+/**
+ * Support of the console's browser test: the demo cities borrowed for the run, the built console served by
+ * `vite preview` in front of the run's gateway, and Debian's Chromium driven by playwright-core.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TenantAdminRepository } from '@smartcity/platform-db';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { type Pool } from 'pg';
+import { deleteTopics } from './support/e2e-env';
+
+const ROOT = join(__dirname, '..', '..');
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+/** A redirect URI of the realm's `console` client is reserved for the browser tests (a dev server may use 3000). */
+export const CONSOLE_PORT = 3099;
+export const CONSOLE_URL = `http://127.0.0.1:${CONSOLE_PORT}`;
+
+/**
+ * The demo users belong to the Keycloak organizations `lyon` and `porto`, so the test needs those tenants. A city
+ * missing from the database is created for the run (auto-provisioning the run's endpoint prefix, NoSec on
+ * loopback) and deleted afterwards; a city that exists (the demo is up) gets the run's prefix for the run and its
+ * settings back afterwards, and the run's devices are removed.
+ */
+export async function borrowCity(
+  pool: Pool,
+  id: string,
+  prefix: string,
+): Promise<{ restore: () => Promise<void> }> {
+  const repo = new TenantAdminRepository(pool);
+  if (!(await repo.exists(id))) {
+    await repo.create({
+      id,
+      name: id.charAt(0).toUpperCase() + id.slice(1),
+      autoProvision: true,
+      autoProvisionPrefix: prefix,
+      allowNosec: true,
+      plan: 'enterprise',
+    });
+    return {
+      restore: async () => {
+        await repo.delete(id);
+        await deleteTopics([`city.${id}.telemetry.v1`, `city.${id}.events.v1`]);
+      },
+    };
+  }
+  const { rows } = await pool.query<{
+    auto_provision: boolean;
+    auto_provision_prefix: string | null;
+    allow_nosec: boolean;
+  }>('SELECT auto_provision, auto_provision_prefix, allow_nosec FROM tenants WHERE id = $1', [id]);
+  const before = rows[0]!;
+  await pool.query(
+    'UPDATE tenants SET auto_provision = true, auto_provision_prefix = $2, allow_nosec = true WHERE id = $1',
+    [id, prefix],
+  );
+  return {
+    restore: async () => {
+      await pool
+        .query(`UPDATE devices SET decommissioned_at = now() WHERE tenant_id = $1 AND endpoint LIKE $2`, [
+          id,
+          `${prefix}%`,
+        ])
+        .catch(() => undefined);
+      await pool.query(
+        'UPDATE tenants SET auto_provision = $2, auto_provision_prefix = $3, allow_nosec = $4 WHERE id = $1',
+        [id, before.auto_provision, before.auto_provision_prefix, before.allow_nosec],
+      );
+    },
+  };
+}
+
+/** Installs Chromium when missing (scripts/ensure-browser.sh) and builds the console (type check + vite build). */
+export function prepareConsole(): void {
+  const browser = spawnSync('bash', ['scripts/ensure-browser.sh'], { cwd: ROOT, encoding: 'utf8' });
+  if (browser.status !== 0) throw new Error(`ensure-browser: ${browser.stdout}${browser.stderr}`);
+  // Jest sets NODE_ENV=test, which would give React's development build.
+  const build = spawnSync('npm', ['run', 'build', '-w', 'apps/console'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  if (build.status !== 0) throw new Error(`console build failed:\n${build.stdout}\n${build.stderr}`);
+}
+
+/** `vite preview` of the built console on CONSOLE_PORT, proxying /graphql (HTTP and WebSocket) to the gateway. */
+export async function serveConsole(gatewayUrl: string): Promise<{ stop: () => Promise<void> }> {
+  let output = '';
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'preview', '--port', String(CONSOLE_PORT), '--strictPort'],
+    { cwd: join(ROOT, 'apps/console'), env: { ...process.env, GATEWAY_URL: gatewayUrl }, stdio: 'pipe' },
+  );
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`vite preview exited:\n${output}`);
+    try {
+      if ((await fetch(`${CONSOLE_URL}/config.json`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`vite preview not ready:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { stop };
+}
+
+/** A fresh Chromium profile (its own user-data-dir): one per signed-in user. */
+export async function openBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'console-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,237 @@
+/**
+ * The operator console in a real browser (Debian's Chromium driven by playwright-core) against the real stack:
+ * Keycloak's own login form (authorization code + PKCE on the realm's `console` client), the gateway of this run
+ * behind the console's `vite preview`, simulated lyon and porto fleets through ingest -> Kafka -> decoder.
+ * Screenshots of each page go to .local/reports/screenshots (CI artifacts).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Lwm2mPath } from '@smartcity/lwm2m-core';
+import { createPool } from '@smartcity/platform-db';
+import { type Page } from 'playwright-core';
+import { type Pool } from 'pg';
+import { type Fleet } from '../../apps/simulator/src/fleet/fleet';
+import { type Pipeline, startPipeline } from '../../bench/pipeline/platform-processes';
+import { borrowCity, CONSOLE_URL, openBrowser, prepareConsole, serveConsole } from './console-support';
+import { deleteTopics, demoToken, E2E, eventually, graphql, runId } from './support/e2e-env';
+import { startTestFleet } from './support/test-fleet';
+
+jest.setTimeout(600_000);
+
+const SHOTS = join(__dirname, '..', '..', '.local', 'reports', 'screenshots');
+
+const KPIS = `query { kpis {
+  lighting { lampsTotal lampsOn lampsFailed } water { metersTotal activeLeaks }
+  parking { spotsTotal } waste { binsTotal binsFull } airQuality { sensorsTotal } } }`;
+
+interface KpisData {
+  kpis: {
+    lighting: { lampsTotal: number; lampsOn: number; lampsFailed: number } | null;
+    water: { metersTotal: number; activeLeaks: number } | null;
+    parking: { spotsTotal: number } | null;
+    waste: { binsTotal: number; binsFull: number } | null;
+    airQuality: { sensorsTotal: number } | null;
+  };
+}
+
+/** Signs in through Keycloak's login form, from the console's sign-in page. */
+async function signIn(page: Page, username: string): Promise<void> {
+  await page.goto(`${CONSOLE_URL}/`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/realms\/smartcity\/protocol\/openid-connect\/auth/);
+  // The realm has Organizations enabled: Keycloak asks for the username first, then the password on a second page.
+  await page.locator('#username').fill(username);
+  if (!(await page.locator('#password').isVisible())) await page.locator('#kc-login').click();
+  await page.locator('#password').fill(E2E.demoPassword);
+  await page.locator('#kc-login').click();
+  await page.getByTestId('who').filter({ hasText: username }).waitFor({ timeout: 30_000 });
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+describe('the operator console in a browser', () => {
+  const run = runId();
+  const lyonPrefix = `lyon-e2e${run}-`;
+  const portoPrefix = `porto-e2e${run}-`;
+  let owner: Pool;
+  const restores: Array<() => Promise<void>> = [];
+  let pipeline: Pipeline;
+  let lyon: Fleet;
+  let porto: Fleet;
+  let server: { stop: () => Promise<void> };
+  let operator: Awaited<ReturnType<typeof openBrowser>>;
+  let page: Page;
+  let lamp: string;
+  let lampId: string;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    prepareConsole();
+    owner = createPool({ connectionString: E2E.ownerDatabaseUrl, applicationName: 'e2e-console', max: 2 });
+    restores.push((await borrowCity(owner, 'lyon', lyonPrefix)).restore);
+    restores.push((await borrowCity(owner, 'porto', portoPrefix)).restore);
+    pipeline = await startPipeline(run, { gateway: true });
+    // Keycloak may still be starting when the suite begins.
+    await eventually(() => demoToken('lyon-operator'), 120_000, 'a lyon-operator token');
+    lyon = await startTestFleet({
+      tenant: 'lyon',
+      prefix: lyonPrefix,
+      devices: 12,
+      coapPort: pipeline.coapPort,
+      seed: 1,
+    });
+    porto = await startTestFleet({
+      tenant: 'porto',
+      prefix: portoPrefix,
+      devices: 6,
+      coapPort: pipeline.coapPort,
+      seed: 2,
+    });
+    lamp = lyon.endpoints.find((e) => e.includes('-sl-')) as string;
+    server = await serveConsole(pipeline.gatewayUrl as string);
+    operator = await openBrowser();
+    page = operator.context.pages()[0] ?? (await operator.context.newPage());
+  });
+
+  afterAll(async () => {
+    await operator?.close();
+    await server?.stop();
+    await lyon?.stop();
+    await porto?.stop();
+    await pipeline?.stop();
+    for (const restore of restores.reverse()) await restore().catch(() => undefined);
+    await deleteRunTopics(pipeline);
+    await owner?.end();
+  });
+
+  it('logs lyon-operator in through the Keycloak login form and shows the KPIs the GraphQL API answers', async () => {
+    expect(lamp).toBeDefined();
+    await signIn(page, 'lyon-operator');
+    await expect(page.getByTestId('who').textContent()).resolves.toContain('lyon');
+    const token = await demoToken('lyon-operator');
+    const ids: Array<[string, (k: KpisData['kpis']) => number | undefined]> = [
+      ['lamps-total', (k) => k.lighting?.lampsTotal],
+      ['lamps-on', (k) => k.lighting?.lampsOn],
+      ['lamps-failed', (k) => k.lighting?.lampsFailed],
+      ['meters-total', (k) => k.water?.metersTotal],
+      ['active-leaks', (k) => k.water?.activeLeaks],
+      ['spots-total', (k) => k.parking?.spotsTotal],
+      ['bins-total', (k) => k.waste?.binsTotal],
+      ['bins-full', (k) => k.waste?.binsFull],
+      ['aq-sensors', (k) => k.airQuality?.sensorsTotal],
+    ];
+    // Both sides move while the fleet reports its first values: equal at one moment, with every lamp counted.
+    await eventually(
+      async () => {
+        const shown = await Promise.all(ids.map(([id]) => page.getByTestId(`kpi-${id}`).textContent()));
+        const res = await graphql<KpisData>(pipeline.gatewayUrl as string, token, undefined, KPIS);
+        if (res.errors) throw new Error(JSON.stringify(res.errors));
+        const k = res.data!.kpis;
+        const expected = ids.map(([, get]) => String(get(k)));
+        const lamps = lyon.endpoints.filter((e) => e.includes('-sl-')).length;
+        return k.lighting?.lampsTotal === lamps && JSON.stringify(shown) === JSON.stringify(expected)
+          ? true
+          : undefined;
+      },
+      90_000,
+      'the overview KPIs to equal the GraphQL answer',
+    );
+    await shot(page, 'overview');
+  });
+
+  it("lists lyon's devices only, never porto's", async () => {
+    await page.getByRole('link', { name: 'Devices' }).click();
+    await page.getByTestId('device-row').first().waitFor();
+    const endpoints = await page.getByTestId('device-row').locator('td:nth-child(2)').allTextContents();
+    expect(endpoints.length).toBeGreaterThan(0);
+    expect(endpoints.some((e) => e.startsWith('porto'))).toBe(false);
+    expect(endpoints.some((e) => e.startsWith(lyonPrefix))).toBe(true);
+    await shot(page, 'devices');
+    await page.getByRole('searchbox', { name: 'Search' }).fill(portoPrefix);
+    await page.getByText('No device matches.').waitFor();
+    // A porto device opened by its id is not there for a lyon user.
+    const admin = await demoToken('platform-admin');
+    const found = await graphql<{ devices: { edges: Array<{ node: { id: string; endpoint: string } }> } }>(
+      pipeline.gatewayUrl as string,
+      admin,
+      'porto',
+      `query { devices(first: 50, filter: { search: "${portoPrefix}" }) { edges { node { id endpoint } } } }`,
+    );
+    const portoId = found.data?.devices.edges[0]?.node.id;
+    expect(portoId).toBeDefined();
+    expect(porto.endpoints).toContain(found.data?.devices.edges[0]?.node.endpoint);
+    await page.goto(`${CONSOLE_URL}/devices/${portoId}`);
+    await page.getByText('This device does not exist in your city.').waitFor();
+  });
+
+  it('opens a streetlight, dims it, sees the command succeed and the new level arrive live', async () => {
+    await page.goto(`${CONSOLE_URL}/devices`);
+    await page.getByRole('searchbox', { name: 'Search' }).fill(lamp);
+    await page.getByRole('link', { name: lamp }).click();
+    await page.getByTestId('endpoint').filter({ hasText: lamp }).waitFor();
+    const level = page.getByTestId('lamp-level');
+    await eventually(
+      async () => ((await level.textContent())?.endsWith('%') ? true : undefined),
+      30_000,
+      'a level',
+    );
+    lampId = decodeURIComponent(page.url().split('/devices/')[1] ?? '');
+    const current = lyon.device(lamp)?.values.num('/3416/0/3');
+    const target = current === 30 ? 40 : 30;
+    await page.getByLabel('New level (%)').fill(String(target));
+    await page.getByRole('button', { name: 'Set level' }).click();
+    await page.getByTestId('command-sent').waitFor();
+    // The outcome arrives by the commandUpdated subscription; the level by deviceStateChanged (no reload, no poll).
+    await page
+      .locator('[data-testid="command-row"][data-status="SUCCEEDED"]')
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await level.filter({ hasText: `${target} %` }).waitFor({ timeout: 30_000 });
+    expect(lyon.device(lamp)?.tree.get(Lwm2mPath.parse('/3416/0/1'))).toBe(target);
+    await shot(page, 'device-detail');
+  });
+
+  it('shows the other pages: map, alarms, lighting', async () => {
+    for (const [link, heading, name] of [
+      ['Map', 'Map', 'map'],
+      ['Alarms', 'Alarms', 'alarms'],
+      ['Lighting', 'Lighting', 'lighting'],
+    ] as const) {
+      await page.getByRole('link', { name: link, exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await page.waitForLoadState('networkidle').catch(() => undefined);
+      await shot(page, name);
+    }
+    await expect(page.getByRole('button', { name: 'Dim' }).count()).resolves.toBe(1);
+  });
+
+  it('shows lyon-viewer no command buttons', async () => {
+    const viewer = await openBrowser();
+    try {
+      const vpage = viewer.context.pages()[0] ?? (await viewer.context.newPage());
+      await signIn(vpage, 'lyon-viewer');
+      await vpage.goto(`${CONSOLE_URL}/devices/${encodeURIComponent(lampId)}`);
+      await vpage.getByTestId('endpoint').filter({ hasText: lamp }).waitFor();
+      await vpage.getByTestId('read-only').waitFor();
+      for (const name of ['Set level', 'Switch on', 'Switch off']) {
+        await expect(vpage.getByRole('button', { name }).count()).resolves.toBe(0);
+      }
+      await shot(vpage, 'device-detail-viewer');
+      await vpage.getByRole('link', { name: 'Lighting' }).click();
+      await vpage.getByRole('heading', { level: 1, name: 'Lighting' }).waitFor();
+      await expect(vpage.getByRole('button', { name: 'Dim' }).count()).resolves.toBe(0);
+      await expect(vpage.getByRole('link', { name: 'Administration' }).count()).resolves.toBe(0);
+    } finally {
+      await viewer.close();
+    }
+  });
+});
+
+async function deleteRunTopics(pipeline: Pipeline | undefined): Promise<void> {
+  if (!pipeline) return;
+  await deleteTopics([pipeline.uplinkTopic, pipeline.downlinkTopic, pipeline.downlinkResultTopic]).catch(
+    () => undefined,
+  );
+}
