@@ -3,7 +3,7 @@ import { loadConfig } from '@smartcity/platform-config';
 import { cityEventsTopic, cityTelemetryTopic, type UplinkMessage } from '@smartcity/platform-contracts';
 import { createPool, TenantAdminRepository } from '@smartcity/platform-db';
 import { deleteTopics, ensureTopics, KafkaClient, KafkaProducer } from '@smartcity/platform-kafka';
-import { createLogger } from '@smartcity/platform-observability';
+import { createLogger, type Tracing } from '@smartcity/platform-observability';
 import { type Pool } from 'pg';
 import { type DecoderConfig, decoderConfigSchema } from '../config/decoder.config';
 import { Decoder } from '../decoder';
@@ -100,9 +100,9 @@ export class DecoderHarness {
   }
 
   /** Starts a decoder in this process; stopped by cleanup() if the test does not. */
-  async startDecoder(overrides: Record<string, string> = {}) {
+  async startDecoder(overrides: Record<string, string> = {}, extra: { tracing?: Tracing } = {}) {
     const config = this.config(overrides);
-    const deps = createDecoderDeps(config);
+    const deps = { ...createDecoderDeps(config), ...(extra.tracing ? { tracing: extra.tracing } : {}) };
     const service = new Decoder(deps);
     await service.start();
     const stop = async () => {
