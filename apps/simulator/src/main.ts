@@ -21,6 +21,8 @@ import { cityProfile } from './devices/city-profile';
 import { planFleet } from './devices/fleet-plan';
 import { Fleet, SEND_FORMATS } from './fleet/fleet';
 import { createFleetMetrics } from './fleet/fleet.metrics';
+import { DistrictFleet, districtEndpoints } from './district/district-fleet';
+import { districtPlan } from './district/district-options';
 
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--help')) {
@@ -46,10 +48,32 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const endpointPrefix = args['endpoint-prefix'] ?? `${args.tenant}-`;
+  // District mode (issue 24): the fleet is one district metered area, on its own clock.
+  const district =
+    args.district === undefined
+      ? undefined
+      : districtPlan(
+          {
+            tenant: args.tenant,
+            customers: args.district,
+            seed: args.seed,
+            ...(args['endpoint-prefix'] !== undefined ? { endpointPrefix: args['endpoint-prefix'] } : {}),
+            days: args['district-days'],
+            leakDays: args['district-leak-days'],
+            leakM3h: args['district-leak-m3h'],
+            ...(args['district-growing-meter'] !== undefined
+              ? { growingMeter: args['district-growing-meter'] }
+              : {}),
+            replayMsPerDay: args['district-replay-ms'],
+          },
+          Date.now(),
+        );
+  const endpointPrefix = district?.endpointPrefix ?? args['endpoint-prefix'] ?? `${args.tenant}-`;
+  const endpoints = district
+    ? districtEndpoints(endpointPrefix, district.district.customers)
+    : planFleet(args.devices, endpointPrefix, args.seed).map((s) => s.endpoint);
   if (printEndpoints) {
-    for (const spec of planFleet(args.devices, endpointPrefix, args.seed))
-      process.stdout.write(`${spec.endpoint}\n`);
+    for (const endpoint of endpoints) process.stdout.write(`${endpoint}\n`);
     return;
   }
   const env = loadSimulatorEnv();
@@ -68,7 +92,7 @@ async function main(argv: string[]): Promise<void> {
   const timers: NodeJS.Timeout[] = [];
   const bootstrapping = new AbortController();
   // Set once the fleet exists (after bootstrapping): a shutdown before then has no fleet to de-register.
-  const running: { fleet?: Fleet } = {};
+  const running: { fleet?: Fleet | DistrictFleet } = {};
   const shutdown = onShutdown(logger, [
     { name: 'stop timers', run: async () => timers.forEach((t) => clearTimeout(t)) },
     { name: 'stop bootstrapping', run: async () => bootstrapping.abort('shutdown') },
@@ -79,7 +103,7 @@ async function main(argv: string[]): Promise<void> {
   let accounts: Map<string, BootstrappedDevice> | undefined;
   if (args['bootstrap-uri'] !== undefined && vendor) {
     accounts = await bootstrapDevices({
-      endpoints: planFleet(args.devices, endpointPrefix, args.seed).map((s) => s.endpoint),
+      endpoints,
       vendor,
       bootstrapUri: args['bootstrap-uri'],
       bindHost: args['bind-host'],
@@ -90,6 +114,41 @@ async function main(argv: string[]): Promise<void> {
       signal: bootstrapping.signal,
     });
     if (bootstrapping.signal.aborted) return;
+  }
+  if (district) {
+    const fleet = new DistrictFleet({
+      tenant: args.tenant,
+      city: cityProfile(args.tenant),
+      endpointPrefix,
+      server: splitHostPort(args.server),
+      lifetime: args.lifetime,
+      bindHost: args['bind-host'],
+      district: district.district,
+      readingStepMs: district.readingStepMs,
+      readingsPerSend: district.readingsPerSend,
+      replayPauseMs: district.replayPauseMs,
+      concurrency: args['register-concurrency'],
+      ...(psks
+        ? { transportFor: (endpoint: string) => pskTransport(psks, endpoint, args['bind-host']) }
+        : {}),
+      ...(accounts ? { accounts } : {}),
+      sendFormat: SEND_FORMATS[args.format],
+      models: loadBundledRegistry(),
+      logger,
+    });
+    running.fleet = fleet;
+    await fleet.start();
+    ready = true;
+    logger.info({ meters: fleet.endpoints.length, ...fleet.counters }, 'district started');
+    if (args.duration !== undefined) {
+      timers.push(
+        setTimeout(() => {
+          logger.info({ counters: fleet.counters }, 'duration elapsed');
+          void shutdown().then((clean) => process.exit(clean ? 0 : 1));
+        }, args.duration * 1000),
+      );
+    }
+    return;
   }
   const fleet = new Fleet({
     tenant: args.tenant,

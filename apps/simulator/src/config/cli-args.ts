@@ -39,6 +39,13 @@ export const simulatorArgsSchema = z.object({
   'bootstrap-psk-file': z.string().min(1).optional(),
   'bootstrap-concurrency': z.coerce.number().int().positive().max(1000).default(10),
   'bootstrap-attempts': z.coerce.number().int().positive().max(100).default(5),
+  // District mode (issue 24): the fleet is one district metered area (district/district-fleet.ts).
+  district: z.coerce.number().int().min(1).max(10_000).optional(),
+  'district-days': z.coerce.number().int().min(1).max(60).default(14),
+  'district-leak-days': z.coerce.number().int().min(0).max(60).default(5),
+  'district-leak-m3h': z.coerce.number().positive().default(2),
+  'district-growing-meter': z.coerce.number().int().min(-1).optional(),
+  'district-replay-ms': z.coerce.number().int().min(0).max(60_000).default(200),
 });
 
 export type SimulatorArgs = z.infer<typeof simulatorArgsSchema>;
@@ -75,6 +82,13 @@ export function parseCliArgs(argv: readonly string[]): SimulatorArgs & { eventSc
     throw new CliArgsError('--bootstrap-uri and --bootstrap-psk-file go together');
   if (args['bootstrap-uri'] !== undefined && args['psk-file'] !== undefined)
     throw new CliArgsError('--psk-file or --bootstrap-uri: bootstrapped devices get their LwM2M PSK from it');
+  const growing = args['district-growing-meter'];
+  if (args.district !== undefined && growing !== undefined && growing >= args.district)
+    throw new CliArgsError(
+      '--district-growing-meter must be one of the district meters (0 to --district - 1) or -1',
+    );
+  if (args.district !== undefined && args['district-leak-days'] > args['district-days'])
+    throw new CliArgsError('--district-leak-days must be within --district-days');
   return { ...args, eventSchedule: parseEvents(args.events) };
 }
 
@@ -125,4 +139,15 @@ export const USAGE = `usage: node -r ./tools/register.js apps/simulator/src/main
   --bootstrap-psk-file F   the vendor PSKs: endpoint,identity,keyHex per line (the file of CLI bootstrap import)
   --bootstrap-concurrency N   bootstrap sequences in flight at once (10)
   --bootstrap-attempts N   attempts per device; one that fails them all is left out of the fleet (5)
+  --district N             district mode (issue 24): the fleet is a district metered area, an inlet meter and N
+                           customer meters (<prefix>inlet, <prefix>customer-<i>; prefix <tenant>-dma-), each
+                           sending its cumulated volume (3424/0/1) by Send with the reading times; the district's
+                           own clock replays --district-days of history (one simulated day per --district-replay-ms
+                           of real time), then follows the wall clock. --mode, --rate, --events do not apply.
+  --district-days D        days of history replayed (14)
+  --district-leak-days D   a network leak (water lost between inlet and customers) started D days ago (5; 0: none)
+  --district-leak-m3h X    its flow, m3/h (2)
+  --district-growing-meter I   customer meter whose night flow grows 0.01 m3/h a day, from 2 days into the
+                           history (7, or the last meter of a smaller district; -1: none)
+  --district-replay-ms MS  real ms per simulated day while replaying (200)
   --print-endpoints        print the fleet's endpoint names, one per line, and exit (to provision them first)`;
