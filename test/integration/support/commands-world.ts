@@ -47,6 +47,8 @@ export interface WorldOptions {
   readonly awakeWindowS?: number;
   /** Also run a decoder (device state in GraphQL). */
   readonly decoder?: boolean;
+  /** Extra environment of every app of the run (e.g. the tracing variables). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -92,6 +94,7 @@ export class CommandsWorld {
             DECODER_UPLINK_PARTITIONS: '3',
             DECODER_FROM_BEGINNING: 'true',
             DECODER_JOBS_ENABLED: 'false',
+            ...options.env,
           },
           `http://127.0.0.1:${ops}/readyz`,
         ),
@@ -108,6 +111,7 @@ export class CommandsWorld {
           COMMANDS_DOWNLINK_TOPIC: this.topics.downlink,
           COMMANDS_RESULT_TOPIC: this.topics.result,
           COMMANDS_RESULT_GROUP_ID: `gateway-cmd-${this.run}`,
+          ...options.env,
         },
         `${this.gatewayUrl}/readyz`,
       ),
@@ -137,6 +141,7 @@ export class CommandsWorld {
         DOWNLINK_RESPONSE_TIMEOUT_MS: String(options.responseTimeoutMs ?? 5000),
         QUEUE_AWAKE_WINDOW_S: String(options.awakeWindowS ?? 2),
         RATE_ENDPOINT_PER_S: '0',
+        ...options.env,
       },
       `http://127.0.0.1:${ops}/readyz`,
     );
