@@ -23,6 +23,7 @@ import { DevicesService } from './devices/devices.service';
 import { EndpointProbes } from './devices/endpoint-probes';
 import { OBJECT_NAMES, objectNamesFrom } from './devices/object-names';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
+import { OperationMetrics } from './graphql/operation-metrics';
 import {
   APP_POOL,
   AUTHENTICATOR,
@@ -43,6 +44,7 @@ import { CONFORMANCE_PROVIDERS } from './interop/conformance.providers';
 import { buildGraphqlOptions } from './graphql/graphql-options';
 import { RESOLVERS } from './resolvers';
 import { KpisRepository } from './kpis/kpis.repository';
+import { LIGHTING_PROVIDERS } from './lighting/lighting.providers';
 import { type LiveConnections } from './live/live-connections';
 import { LiveUpdatesHub } from './live/live-updates.hub';
 import { QuotasRepository } from './quotas/quotas.repository';
@@ -90,6 +92,7 @@ const DATA_PROVIDERS: Provider[] = [
   ...COMMAND_PROVIDERS,
   ...CONFORMANCE_PROVIDERS,
   ...WATER_PROVIDERS,
+  ...LIGHTING_PROVIDERS,
 ];
 
 @Module({})
@@ -153,6 +156,7 @@ export class AppModule {
       labelNames: ['code'] as const,
       registers: [infra.metrics],
     });
+    const operations = new OperationMetrics(infra.metrics);
     return {
       module: AppModule,
       global: true,
@@ -174,6 +178,7 @@ export class AppModule {
               authenticator: infra.authenticator,
               loaderDeps: { db, devices, alarms, bootstrap },
               errorsByCode,
+              operations,
               liveConnections: infra.liveConnections,
             }),
         }),

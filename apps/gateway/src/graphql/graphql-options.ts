@@ -25,6 +25,7 @@ import { SCHEMA_BUILD_OPTIONS } from '../schema/schema-options';
 import { createGatewayContext } from './gateway-context';
 import { type LoaderDeps } from './request-loaders';
 import { type LiveConnections } from '../live/live-connections';
+import { type OperationMetrics } from './operation-metrics';
 
 export interface GraphqlDeps {
   readonly config: GatewayConfig;
@@ -32,6 +33,8 @@ export interface GraphqlDeps {
   readonly authenticator: Authenticator;
   readonly loaderDeps: LoaderDeps;
   readonly errorsByCode: Counter<'code'>;
+  /** Execution time per operation type and root field. */
+  readonly operations: OperationMetrics;
   readonly liveConnections: LiveConnections;
   /** Counts one operation against the tenant's API calls per day (QUOTA_EXCEEDED beyond). */
   readonly countApiCall: (tenant: string) => Promise<void>;
@@ -149,9 +152,13 @@ export function buildGraphqlOptions(deps: GraphqlDeps): Omit<MercuriusDriverConf
       ) => {
         const error = costLimitError(schema, document, variables ?? {}, cost);
         if (error) throw error;
+        deps.operations.start(context, document);
         // Metered and limited per tenant and UTC day: the operations that act on a tenant's data.
         const tenant = (context as { principal?: Principal }).principal?.tenant;
         if (tenant) await deps.countApiCall(tenant);
+      },
+      onResolution: async (execution: { errors?: readonly unknown[] }, context: object) => {
+        deps.operations.finish(context, execution.errors);
       },
       preSubscriptionExecution: async (schema: GraphQLSchema, document: DocumentNode) => {
         subscriptionValidator(rules)(schema, document);
