@@ -108,6 +108,8 @@ export class CommandsWorld {
         {
           GATEWAY_PORT: String(port),
           NODE_ENV: 'test',
+          // The run's ingest registrations (conformance runs read a device's object links there).
+          INGEST_REDIS_KEY_PREFIX: this.prefix,
           COMMANDS_DOWNLINK_TOPIC: this.topics.downlink,
           COMMANDS_RESULT_TOPIC: this.topics.result,
           COMMANDS_RESULT_GROUP_ID: `gateway-cmd-${this.run}`,
