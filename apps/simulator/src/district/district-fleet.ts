@@ -9,6 +9,7 @@ import { SeededRandom } from '../random/seeded-random';
 import { type DistrictOptions, DistrictModel, type MeterReading } from './district-model';
 
 const HOUR_MS = 3_600_000;
+const REGISTER_RETRY_MS = 30_000;
 
 export interface DistrictFleetOptions {
   readonly tenant: string;
@@ -72,6 +73,7 @@ export class DistrictFleet {
   private loop: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
+  private lastRegisterAttempt: number | undefined;
   readonly counters = { sent: 0, acked: 0, failed: 0, readings: 0, registered: 0, registerFailures: 0 };
 
   constructor(private readonly o: DistrictFleetOptions) {
@@ -123,7 +125,20 @@ export class DistrictFleet {
       this.meters.push(meter);
       this.byName.set(name, meter);
     });
-    const queue = [...this.meters];
+    await this.registerMissing();
+    this.loop = this.run();
+  }
+
+  /**
+   * Registers the meters that are not (yet, or any more): all at start, then those a failure left out, at most every
+   * 30 s, before a batch; a meter still unregistered misses that batch's readings, as a real one offline would.
+   */
+  private async registerMissing(): Promise<void> {
+    const now = Date.now();
+    if (this.lastRegisterAttempt !== undefined && now - this.lastRegisterAttempt < REGISTER_RETRY_MS) return;
+    const queue = this.meters.filter((m) => m.client.state === 'stopped');
+    if (queue.length === 0) return;
+    this.lastRegisterAttempt = now;
     const worker = async () => {
       for (let m = queue.shift(); m && !this.stopped; m = queue.shift()) {
         try {
@@ -131,12 +146,14 @@ export class DistrictFleet {
           this.counters.registered++;
         } catch (err) {
           this.counters.registerFailures++;
-          o.logger.warn({ endpoint: m.device.endpoint, err: String(err) }, 'district meter did not register');
+          this.o.logger.warn(
+            { endpoint: m.device.endpoint, err: String(err) },
+            'district meter did not register',
+          );
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, worker));
-    this.loop = this.run();
+    await Promise.all(Array.from({ length: Math.max(1, this.o.concurrency) }, worker));
   }
 
   /**
@@ -145,6 +162,7 @@ export class DistrictFleet {
    */
   async step(): Promise<number> {
     const o = this.o;
+    await this.registerMissing();
     const now = (o.now ?? Date.now)();
     const target = Math.min(this.model.clockMs + o.readingsPerSend * o.readingStepMs, now);
     const readings = this.model.advance(target, o.readingStepMs);
