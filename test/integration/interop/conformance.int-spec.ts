@@ -4,6 +4,11 @@
  * streetlight controllers over UDP -> results -> conformance_runs -> GraphQL report. A conforming controller
  * passes every applicable safe case; each deliberately defective one fails exactly the case its defect breaks.
  */
+import { execFile } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { UdpTransport, udpPeer } from '@smartcity/coap';
 import { type Lwm2mClient } from '@smartcity/lwm2m-client';
 import { tokenOf } from '../../../apps/gateway/test/support/keycloak-tokens';
@@ -231,5 +236,34 @@ describe('conformance runs against simulated vendor devices', () => {
       { d: device.id },
     );
     expect(forbidden.errors[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('prints the report with the CLI (conformance run <endpoint> --out report.html) and the vendor summary', async () => {
+    const root = join(__dirname, '..', '..', '..');
+    const out = join(tmpdir(), `conformance-${world.run}.html`);
+    const env = { ...process.env, GATEWAY_URL: `${world.gatewayUrl}/graphql` };
+    const cli = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ['-r', './tools/register.js', 'apps/cli/src/main.ts', ...args], {
+        cwd: root,
+        env,
+      });
+    try {
+      const { stdout } = await cli('conformance', 'run', devices.get('conforming')!.endpoint, '--out', out);
+      expect(stdout).toMatch(/Result: Lumicity LC-700 \(.*\): (\d+)\/\1, no failure/);
+      expect(stdout).toContain('PASS           207       Read /3/0 in SenML CBOR');
+      expect(await readFile(out, 'utf8')).toContain('<h1>LwM2M / uCIFI conformance report</h1>');
+      // A failing device: exit code 1, the failed case and what the device answered.
+      const failing = await cli('conformance', 'run', devices.get('no-observe-cancel')!.endpoint).catch(
+        (err: { code: number; stdout: string }) => err,
+      );
+      expect('code' in failing && failing.code).toBe(1);
+      expect(failing.stdout).toMatch(/FAIL\s+302\s+Cancel an observation with Observe=1/);
+      expect(failing.stdout).toContain('expected 2.05, the device answered 4.05');
+      const summary = await cli('conformance', 'summary');
+      expect(summary.stdout).toContain('Cheaplux CX-OC');
+      expect(summary.stdout).toMatch(/Lumicity LC-700 .*no failure {2}\(2 run\(s\), 1 device\(s\)\)/);
+    } finally {
+      await rm(out, { force: true });
+    }
   });
 });

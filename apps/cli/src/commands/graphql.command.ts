@@ -13,7 +13,7 @@ export const EXAMPLES: Readonly<Record<string, string>> = {
   me: `{ me { username roles tenant memberships cityRoles { tenant roles } utilityDomains } }`,
 };
 
-const envSchema = z.object({
+export const envSchema = z.object({
   GATEWAY_URL: z.string().url().default('http://127.0.0.1:4000/graphql'),
   KEYCLOAK_URL: z.string().url().default('http://127.0.0.1:8080'),
   KEYCLOAK_REALM: z.string().default('smartcity'),
@@ -60,7 +60,7 @@ export const command: CliCommand = {
   },
 };
 
-async function passwordGrant(
+export async function passwordGrant(
   env: z.infer<typeof envSchema>,
   username: string,
   password: string,
