@@ -11,6 +11,7 @@ import { TenantSecurityResolver } from './credentials/tenant-security.resolver';
 import { DeviceFieldsResolver, ProvisionedDeviceFieldsResolver } from './devices/device-fields.resolver';
 import { DevicesResolver } from './devices/devices.resolver';
 import { KpisResolver } from './kpis/kpis.resolver';
+import { LightingResolver } from './lighting/lighting.resolver';
 import { SubscriptionsResolver } from './live/subscriptions.resolver';
 import { MeResolver } from './me/me.resolver';
 import { QuotasResolver } from './quotas/quotas.resolver';
@@ -38,4 +39,5 @@ export const RESOLVERS = [
   DeviceBootstrapResolver,
   DeviceBootstrapFieldsResolver,
   WaterAreasResolver,
+  LightingResolver,
 ] as const;

@@ -104,6 +104,36 @@ const MATRIX: Array<[Permission, Record<Role, boolean>]> = [
     },
   ],
   [
+    P.ReadLighting,
+    {
+      'platform-admin': true,
+      'city-admin': true,
+      'city-operator': true,
+      'city-viewer': true,
+      utility: false,
+    },
+  ],
+  [
+    P.ManageLighting,
+    {
+      'platform-admin': true,
+      'city-admin': true,
+      'city-operator': true,
+      'city-viewer': false,
+      utility: false,
+    },
+  ],
+  [
+    P.ManagePartners,
+    {
+      'platform-admin': true,
+      'city-admin': true,
+      'city-operator': false,
+      'city-viewer': false,
+      utility: false,
+    },
+  ],
+  [
     P.ReadKpis,
     { 'platform-admin': true, 'city-admin': true, 'city-operator': true, 'city-viewer': true, utility: true },
   ],

@@ -32,10 +32,19 @@ export enum Permission {
   ManageTenantSecurity = 'tenant-security:manage',
   /** Create, change and delete district metered areas (issue 24): city admins and water utilities. */
   ManageWaterAreas = 'water-areas:manage',
+  /** Create, list, rotate and revoke the tenant's Kafka partners (issue 21): city admins and platform admins. */
+  ManagePartners = 'partners:manage',
+  /** Lighting programs, their schedule preview, energy estimate and per-lamp status (issue 19). */
+  ReadLighting = 'lighting:read',
+  /** Create, change, assign, apply and verify lighting programs: city admins and operators. */
+  ManageLighting = 'lighting:manage',
 }
 
 /** Device commands: city operators and admins only (issue 9 "RBAC"); viewers and utilities are refused. */
 const COMMANDS: readonly Permission[] = [Permission.IssueCommands, Permission.ReadCommands];
+
+/** Lighting programs (issue 19): managed by city operators and admins, read by viewers too (not utilities). */
+const LIGHTING: readonly Permission[] = [Permission.ReadLighting, Permission.ManageLighting];
 
 const READ: readonly Permission[] = [
   Permission.ReadSelf,
@@ -59,9 +68,11 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     Permission.ManageCredentials,
     Permission.ManageTenantSecurity,
     Permission.ManageWaterAreas,
+    Permission.ManagePartners,
+    ...LIGHTING,
   ]),
-  'city-operator': new Set([...READ, Permission.HandleAlarms, ...COMMANDS]),
-  'city-viewer': new Set(READ),
+  'city-operator': new Set([...READ, Permission.HandleAlarms, ...COMMANDS, ...LIGHTING]),
+  'city-viewer': new Set([...READ, Permission.ReadLighting]),
   // Read only, and only the device categories of its utility domains (see categoryScope); its water areas too,
   // made of the meters it sees.
   utility: new Set([...READ, Permission.ManageWaterAreas]),
