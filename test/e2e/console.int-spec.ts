@@ -193,9 +193,63 @@ describe('the operator console in a browser', () => {
     await shot(page, 'device-detail');
   });
 
-  it('shows the other pages: map, alarms, lighting', async () => {
+  it('puts the devices on the map, clustered when close, and opens a device from its marker', async () => {
+    // The simulated devices report no position: a city admin places them through the API (updateDevice), 4 x 3
+    // about 300 m apart around Lyon, and the streetlight 5 m from its neighbour so the two form a cluster.
+    const admin = await demoToken('lyon-admin');
+    const gateway = pipeline.gatewayUrl as string;
+    const list = await graphql<{ devices: { edges: Array<{ node: { id: string; endpoint: string } }> } }>(
+      gateway,
+      admin,
+      undefined,
+      `query { devices(first: 100, filter: { search: "${lyonPrefix}" }) { edges { node { id endpoint } } } }`,
+    );
+    const devices = list
+      .data!.devices.edges.map((e) => e.node)
+      .sort((a, b) => a.endpoint.localeCompare(b.endpoint));
+    expect(devices).toHaveLength(lyon.size);
+    const others = devices.filter((d) => d.endpoint !== lamp);
+    const place = async (id: string, latitude: number, longitude: number): Promise<void> => {
+      const res = await graphql(
+        gateway,
+        admin,
+        undefined,
+        `
+          mutation ($id: ID!, $loc: GeoPointInput!) {
+            updateDevice(id: $id, input: { location: $loc }) {
+              id
+            }
+          }
+        `,
+        { id, loc: { latitude, longitude } },
+      );
+      expect(res.errors).toBeUndefined();
+    };
+    for (const [i, d] of others.entries()) {
+      await place(d.id, 45.75 + Math.floor(i / 4) * 0.003, 4.83 + (i % 4) * 0.004);
+    }
+    await place(lampId, 45.75 + 0.00004, 4.83 + 0.00004);
+    await page.getByRole('link', { name: 'Map', exact: true }).click();
+    await page.locator('.device-marker, .cluster').first().waitFor();
+    const counted = async (): Promise<number> => {
+      const singles = await page.locator('.device-marker').count();
+      const clustered = (await page.locator('.cluster').allTextContents()).reduce((n, t) => n + Number(t), 0);
+      return singles + clustered;
+    };
+    await shot(page, 'map');
+    await expect(counted()).resolves.toBe(devices.length);
+    const cluster = page.locator('.cluster').filter({ hasText: /^2$/ });
+    await expect(cluster.count()).resolves.toBe(1);
+    await cluster.click();
+    await page.locator(`.device-${lamp}`).waitFor();
+    await expect(page.locator('.cluster').count()).resolves.toBe(0);
+    await expect(counted()).resolves.toBe(devices.length);
+    await page.locator(`.device-${lamp}`).click({ force: true });
+    await page.getByTestId('endpoint').filter({ hasText: lamp }).waitFor();
+  });
+
+  it('shows the other pages: alarms, lighting', async () => {
     for (const [link, heading, name] of [
-      ['Map', 'Map', 'map'],
       ['Alarms', 'Alarms', 'alarms'],
       ['Lighting', 'Lighting', 'lighting'],
     ] as const) {

@@ -64,9 +64,15 @@ function Connected({ config }: { config: ConsoleConfig }) {
   const auth = useAuth();
   const tokenRef = useRef<string | undefined>(auth.user?.access_token);
   tokenRef.current = auth.user?.access_token;
-  const [link, setLink] = useState<LinkState>('connecting');
+  const [link, setLink] = useState<LinkState>('idle');
   const apis = useMemo(
-    () => createApiClients(apiUrls(config, window.location.origin), () => tokenRef.current, setLink),
+    () =>
+      createApiClients(
+        apiUrls(config, window.location.origin),
+        () => tokenRef.current,
+        // A lost link stays lost while it retries, until it is connected again.
+        (next) => setLink((prev) => (prev === 'lost' && next === 'connecting' ? 'lost' : next)),
+      ),
     [config],
   );
   useEffect(() => () => void apis.ws.dispose(), [apis]);
@@ -125,7 +131,7 @@ function WithSession({ config, link }: { config: ConsoleConfig; link: LinkState 
             Sign out
           </button>
         </header>
-        {(!online || link === 'closed') && (
+        {(!online || link === 'lost') && (
           <div role="status" className="banner offline" data-testid="offline">
             {online
               ? 'Live updates disconnected, reconnecting…'

@@ -11,7 +11,15 @@ export interface ApiClients {
   readonly ws: WsClient;
 }
 
-export type LinkState = 'connecting' | 'connected' | 'closed';
+/** `idle`: no subscription running, the socket closed on purpose (lazy); `lost`: it closed abnormally. */
+export type LinkState = 'idle' | 'connecting' | 'connected' | 'lost';
+
+/** RFC 6455 §7.4.1: 1000 is a normal closure (graphql-ws closes a lazy socket with it when nothing is subscribed). */
+export function linkStateAfterClose(event: unknown): LinkState {
+  const code =
+    event && typeof event === 'object' && 'code' in event ? (event as { code: unknown }).code : undefined;
+  return code === 1000 ? 'idle' : 'lost';
+}
 
 export function createApiClients(
   urls: { http: string; ws: string },
@@ -30,7 +38,7 @@ export function createApiClients(
     on: {
       connecting: () => onLink('connecting'),
       connected: () => onLink('connected'),
-      closed: () => onLink('closed'),
+      closed: (event) => onLink(linkStateAfterClose(event)),
     },
   });
   const client = new Client({

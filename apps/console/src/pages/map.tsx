@@ -1,13 +1,14 @@
 /**
- * Devices on a map (Leaflet). Works offline: no basemap unless the deployment configures a tile URL; the markers
- * alone, coloured by category and state, over the devices' extent.
+ * Devices on a map (Leaflet). Works offline: no basemap unless the deployment configures a tile URL; the markers,
+ * coloured by category and state, over the devices' extent. Nearby devices are clustered at low zoom.
  */
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useNavigate } from 'react-router';
 import { useQuery } from 'urql';
-import { DEVICES, type DevicesData } from '../graphql/documents';
+import { type DeviceRow, DEVICES, type DevicesData } from '../graphql/documents';
+import { clusterByDistance } from '../map/cluster';
 import { useSession } from '../ui/session';
 import { Empty, ErrorBox, Loading } from '../ui/states';
 
@@ -20,38 +21,70 @@ const COLOURS: Readonly<Record<string, string>> = {
   waste: '#6e7781',
   environment: '#0a7d8c',
 };
+/** At this zoom and above every device has its own marker. */
+const NO_CLUSTER_ZOOM = 17;
+const CLUSTER_RADIUS_PX = 40;
+
+type Located = DeviceRow & { location: { latitude: number; longitude: number } };
 
 export function MapPage() {
   const session = useSession();
   const navigate = useNavigate();
   const [{ data, error, fetching }] = useQuery<DevicesData>({ query: DEVICES, variables: { first: 500 } });
   const box = useRef<HTMLDivElement>(null);
-  const devices = (data?.devices.edges.map((e) => e.node) ?? []).filter((d) => d.location);
+  const devices = useMemo(
+    () => (data?.devices.edges.map((e) => e.node) ?? []).filter((d): d is Located => d.location !== null),
+    [data],
+  );
 
   useEffect(() => {
     if (!box.current || devices.length === 0) return undefined;
-    const map = L.map(box.current, { preferCanvas: true });
+    const map = L.map(box.current, { keyboard: true });
     if (session.tileUrl) L.tileLayer(session.tileUrl, { maxZoom: 19 }).addTo(map);
-    const bounds = L.latLngBounds([]);
-    for (const d of devices) {
-      if (!d.location) continue;
-      const at = L.latLng(d.location.latitude, d.location.longitude);
-      bounds.extend(at);
-      const alarm = d.activeAlarms.length > 0;
-      L.circleMarker(at, {
-        radius: 7,
-        color: alarm ? '#cf222e' : d.online ? '#24292f' : '#8c959f',
-        weight: alarm ? 3 : 1,
-        fillColor: COLOURS[d.category ?? ''] ?? '#57606a',
-        fillOpacity: d.online ? 0.9 : 0.35,
-      })
-        .bindTooltip(
-          `${d.name ?? d.endpoint} · ${d.category ?? 'other'} · ${d.online ? 'online' : 'offline'}${alarm ? ' · alarm' : ''}`,
-        )
-        .on('click', () => void navigate(`/devices/${encodeURIComponent(d.id)}`))
-        .addTo(map);
-    }
-    map.fitBounds(bounds.pad(0.1));
+    const layer = L.layerGroup().addTo(map);
+    const latLng = (d: Located): L.LatLng => L.latLng(d.location.latitude, d.location.longitude);
+    const draw = (): void => {
+      layer.clearLayers();
+      const radius = map.getZoom() >= NO_CLUSTER_ZOOM ? 0 : CLUSTER_RADIUS_PX;
+      for (const c of clusterByDistance(devices, (d) => map.latLngToLayerPoint(latLng(d)), radius)) {
+        const first = c.items[0];
+        if (!first) continue;
+        if (c.items.length > 1 && radius > 0) {
+          const at = map.layerPointToLatLng(L.point(c.x, c.y));
+          const alarms = c.items.some((d) => d.activeAlarms.length > 0);
+          L.marker(at, {
+            icon: L.divIcon({
+              className: `cluster${alarms ? ' cluster-alarm' : ''}`,
+              html: String(c.items.length),
+              iconSize: [34, 34],
+            }),
+            title: `${c.items.length} devices`,
+            alt: `${c.items.length} devices`,
+          })
+            .on('click', () => map.fitBounds(L.latLngBounds(c.items.map(latLng)).pad(0.2)))
+            .addTo(layer);
+          continue;
+        }
+        for (const d of c.items) {
+          const alarm = d.activeAlarms.length > 0;
+          const label = `${d.name ?? d.endpoint} · ${d.category ?? 'other'} · ${d.online ? 'online' : 'offline'}${alarm ? ' · alarm' : ''}`;
+          L.circleMarker(latLng(d), {
+            radius: 8,
+            color: alarm ? '#cf222e' : d.online ? '#24292f' : '#8c959f',
+            weight: alarm ? 3 : 1,
+            fillColor: COLOURS[d.category ?? ''] ?? '#57606a',
+            fillOpacity: d.online ? 0.9 : 0.35,
+            className: `device-marker device-${d.endpoint}`,
+          })
+            .bindTooltip(label)
+            .on('click', () => void navigate(`/devices/${encodeURIComponent(d.id)}`))
+            .addTo(layer);
+        }
+      }
+    };
+    map.on('zoomend', draw);
+    map.fitBounds(L.latLngBounds(devices.map(latLng)).pad(0.1), { maxZoom: 18 });
+    draw();
     return () => void map.remove();
   }, [devices, session.tileUrl, navigate]);
 
@@ -69,6 +102,9 @@ export function MapPage() {
         </li>
         <li>
           <span className="dot faded" /> offline
+        </li>
+        <li>
+          <span className="dot cluster-dot">n</span> n devices (click to zoom)
         </li>
       </ul>
       {error && <ErrorBox error={error} />}
