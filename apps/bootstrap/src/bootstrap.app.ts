@@ -11,9 +11,12 @@ import {
 import {
   createLogger,
   createMetricsRegistry,
+  createTracing,
   type Logger,
   type OpsServer,
   startOpsServer,
+  type Tracing,
+  tracingSettingsFrom,
 } from '@smartcity/platform-observability';
 import { closeRedis, createRedis, isRedisReady, type Redis } from '@smartcity/platform-redis';
 import { loadBundledRegistry } from '@smartcity/ucifi-model';
@@ -37,6 +40,9 @@ export class BootstrapApp {
   readonly metrics: BootstrapMetrics;
   readonly coaps: CoapEndpoint;
   readonly handler: BootstrapHandler;
+  /** TRACING_ENABLED; off: the disabled tracing. */
+  readonly tracing: Tracing;
+  private readonly ownsTracing: boolean;
   private readonly dtls: DtlsServerTransport;
   private readonly pool: Pool;
   private readonly redis: Redis;
@@ -48,9 +54,12 @@ export class BootstrapApp {
 
   constructor(
     readonly config: BootstrapConfig,
-    deps: { logger?: Logger; clock?: Clock } = {},
+    deps: { logger?: Logger; clock?: Clock; tracing?: Tracing } = {},
   ) {
     const clock = deps.clock ?? systemClock;
+    this.ownsTracing = !deps.tracing;
+    this.tracing =
+      deps.tracing ?? createTracing(tracingSettingsFrom(config, 'bootstrap', config.INSTANCE_ID));
     this.logger =
       deps.logger ??
       createLogger({ app: 'bootstrap', level: config.LOG_LEVEL, base: { instance: config.INSTANCE_ID } });
@@ -109,6 +118,7 @@ export class BootstrapApp {
         sessionTimeoutMs: config.BOOTSTRAP_SESSION_TIMEOUT_MS,
         requestTimeoutMs: config.BOOTSTRAP_REQUEST_TIMEOUT_MS,
         retryAfterS: config.UNAVAILABLE_RETRY_AFTER_S,
+        tracing: this.tracing,
       },
     );
   }
@@ -166,5 +176,6 @@ export class BootstrapApp {
     await closeRedis(this.redis);
     await this.pool.end().catch(() => undefined);
     await this.ops?.close();
+    if (this.ownsTracing) await this.tracing.shutdown().catch(() => undefined);
   }
 }

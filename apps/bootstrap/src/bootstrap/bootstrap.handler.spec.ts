@@ -16,7 +16,13 @@ import {
   uriPathOf,
 } from '@smartcity/coap';
 import { ContentFormat } from '@smartcity/lwm2m-codec';
-import { createLogger } from '@smartcity/platform-observability';
+import {
+  createLogger,
+  createTracing,
+  InMemorySpanExporter,
+  SpanKind,
+  type Tracing,
+} from '@smartcity/platform-observability';
 import { type SequenceFacts } from './bootstrap-event';
 import { type BootstrapOutcome } from './bootstrap-sequence';
 import {
@@ -73,7 +79,12 @@ const account: ServerAccount = {
 };
 
 function world(
-  options: { devices?: Record<string, BootstrapDevice>; noConfig?: boolean; maxSessions?: number } = {},
+  options: {
+    devices?: Record<string, BootstrapDevice>;
+    noConfig?: boolean;
+    maxSessions?: number;
+    tracing?: Tracing;
+  } = {},
 ) {
   const clock = new FakeClock();
   const network = new MemoryNetwork();
@@ -106,6 +117,7 @@ function world(
     sessionTimeoutMs: 60_000,
     requestTimeoutMs: 30_000,
     retryAfterS: 30,
+    ...(options.tracing ? { tracing: options.tracing } : {}),
   });
   /** A device on a port: answers the server's requests with success codes (or holds them when `silent`). */
   const device = async (port: number, behaviour: { silent?: boolean } = {}) => {
@@ -193,6 +205,39 @@ describe('BootstrapHandler (Bootstrap-Request, LwM2M Core 1.1.1 §6.1.7.1)', () 
     ]);
     expect(w.facts[0]!.endedAtMs).toBeGreaterThanOrEqual(w.facts[0]!.startedAtMs);
     expect(w.handler.activeSessions).toBe(0);
+  });
+
+  it('traced: the Bootstrap-Request is the root span, the sequence its child, each device request a CLIENT span', async () => {
+    const exporter = new InMemorySpanExporter();
+    const w = world({ tracing: createTracing({ enabled: true, serviceName: 'bootstrap', exporter }) });
+    await w.start();
+    const d = await w.device(40001);
+    expect((await d.request(['ep=lyon-sl-1', 'pct=11542'])).message.code).toBe(CoapCode.Changed);
+    await w.settle();
+    const spans = exporter.getFinishedSpans();
+    const request = spans.find((s) => s.name === 'CoAP POST /bs')!;
+    expect(request.kind).toBe(SpanKind.SERVER);
+    expect(request.parentSpanContext).toBeUndefined();
+    expect(request.attributes['coap.response.code']).toBe('2.04');
+    const sequence = spans.find((s) => s.name === 'bootstrap sequence')!;
+    expect(sequence.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
+    expect(sequence.attributes['lwm2m.bootstrap.outcome']).toBe('finished');
+    const toDevice = spans.filter((s) => s.kind === SpanKind.CLIENT);
+    // Delete /0, Delete /1, Discover, two Writes, Bootstrap-Read, Bootstrap-Finish (as the sequence test above).
+    expect(toDevice.map((s) => s.name)).toEqual([
+      'CoAP DELETE',
+      'CoAP DELETE',
+      'CoAP GET',
+      'CoAP PUT',
+      'CoAP PUT',
+      'CoAP GET',
+      'CoAP POST',
+    ]);
+    for (const s of toDevice) {
+      expect(s.parentSpanContext?.spanId).toBe(sequence.spanContext().spanId);
+      expect(s.spanContext().traceId).toBe(request.spanContext().traceId);
+    }
+    expect(toDevice.at(-1)!.attributes['coap.response.code']).toBe('2.04');
   });
 
   it('refuses another endpoint than the credential’s device with 4.03, without diagnostic or planning', async () => {

@@ -5,6 +5,7 @@ import {
   type CoapExchange,
   CoapCode,
   CoapOption,
+  formatCode,
   type Peer,
   type PeerIdentity,
   uintOption,
@@ -12,7 +13,18 @@ import {
   uriPathOf,
   uriQueryOf,
 } from '@smartcity/coap';
-import { type Logger } from '@smartcity/platform-observability';
+import {
+  activeContext,
+  type Logger,
+  ROOT_CONTEXT,
+  runInSpan,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  TRACING_DISABLED,
+  type Tracing,
+  withSpan,
+} from '@smartcity/platform-observability';
 import { type BootstrapMetrics } from '../metrics/bootstrap.metrics';
 import { type SequenceFacts } from './bootstrap-event';
 import { type BootstrapChannel, type BootstrapOutcome, runBootstrapSequence } from './bootstrap-sequence';
@@ -52,6 +64,11 @@ export interface BootstrapHandlerOptions {
   readonly sessionTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly retryAfterS: number;
+  /**
+   * Tracing (default off): a SERVER span per Bootstrap-Request (the root: CoAP carries no trace context), a
+   * `bootstrap sequence` span under it, and a CLIENT span per request of the sequence to the device.
+   */
+  readonly tracing?: Tracing;
 }
 
 /** Longest `ep` accepted (the devices table's limit). */
@@ -77,6 +94,7 @@ interface Session {
  */
 export class BootstrapHandler {
   private readonly sessions = new Map<string, Session>();
+  private readonly tracing: Tracing;
 
   constructor(
     private readonly coap: CoapEndpoint,
@@ -85,18 +103,55 @@ export class BootstrapHandler {
     private readonly logger: Logger,
     private readonly clock: Clock,
     private readonly options: BootstrapHandlerOptions,
-  ) {}
+  ) {
+    this.tracing = options.tracing ?? TRACING_DISABLED;
+  }
 
   get activeSessions(): number {
     return this.sessions.size;
   }
 
   readonly handle = (exchange: CoapExchange): void => {
-    this.onRequest(exchange).catch((err: unknown) => {
+    if (this.tracing.enabled) {
+      this.handleTraced(exchange);
+      return;
+    }
+    void this.dispatch(exchange);
+  };
+
+  private dispatch(exchange: CoapExchange): Promise<void> {
+    return this.onRequest(exchange).catch((err: unknown) => {
       this.logger.error({ err }, 'bootstrap request failed');
       this.answer(exchange, CoapCode.ServiceUnavailable);
     });
-  };
+  }
+
+  private handleTraced(exchange: CoapExchange): void {
+    const path = uriPathOf(exchange.request);
+    const span = this.tracing.tracer.startSpan(
+      `CoAP ${methodName(exchange.request.code)} ${path.length === 1 && path[0] === 'bs' ? '/bs' : '/{other}'}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'network.transport': 'udp',
+          'network.peer.address': exchange.peer.address,
+          'network.peer.port': exchange.peer.port,
+        },
+      },
+      ROOT_CONTEXT,
+    );
+    const traced: CoapExchange = {
+      request: exchange.request,
+      peer: exchange.peer,
+      receivedAt: exchange.receivedAt,
+      size: exchange.size,
+      respond: (code, options, payload) => {
+        recordCode(span, code);
+        exchange.respond(code, options, payload);
+      },
+    };
+    void runInSpan(span, () => this.dispatch(traced), ROOT_CONTEXT).finally(() => span.end());
+  }
 
   /** Aborts the running sequences and waits for them to end (shutdown). */
   async stop(): Promise<void> {
@@ -144,11 +199,25 @@ export class BootstrapHandler {
     const started = this.clock.now();
     const deadline = this.clock.setTimeout(() => abort.abort('timeout'), this.options.sessionTimeoutMs);
     const log = this.logger.child({ endpoint: device.endpoint, tenant: device.tenantId });
-    const done = runBootstrapSequence(this.channelTo(peer, abort.signal), account, {
-      contentFormat,
-      signal: abort.signal,
-    })
+    // Traced: the sequence is a child of the Bootstrap-Request's span (it runs on after the 2.04) and the parent of
+    // its requests to the device.
+    const span = this.tracing.enabled
+      ? this.tracing.tracer.startSpan(
+          'bootstrap sequence',
+          { attributes: { 'lwm2m.endpoint': device.endpoint, 'smartcity.tenant': device.tenantId } },
+          activeContext(),
+        )
+      : undefined;
+    const sequence = runInSpan(span, () =>
+      runBootstrapSequence(this.channelTo(peer, abort.signal), account, {
+        contentFormat,
+        signal: abort.signal,
+      }),
+    );
+    const done = sequence
       .then(async (outcome) => {
+        span?.setAttribute('lwm2m.bootstrap.outcome', outcome.outcome);
+        if (span && outcome.outcome !== 'finished') span.setStatus({ code: SpanStatusCode.ERROR });
         this.clock.clearTimeout(deadline);
         this.metrics?.sequences.inc({
           outcome: outcome.outcome === 'aborted' ? outcome.reason : outcome.outcome,
@@ -166,6 +235,7 @@ export class BootstrapHandler {
       })
       .catch((err: unknown) => log.error({ err }, 'bootstrap sequence bookkeeping failed'))
       .finally(() => {
+        span?.end();
         if (this.sessions.get(device.deviceId)?.done === done) this.sessions.delete(device.deviceId);
       });
     this.sessions.set(device.deviceId, { abort, done });
@@ -173,7 +243,7 @@ export class BootstrapHandler {
 
   /** Requests to the device through its session; an abort rejects the pending one at once. */
   private channelTo(peer: Peer, signal: AbortSignal): BootstrapChannel {
-    return async (shape) => {
+    const send: BootstrapChannel = async (shape) => {
       const aborted = new Promise<never>((_, reject) => {
         const onAbort = () => reject(new Error(String(signal.reason ?? 'aborted')));
         if (signal.aborted) onAbort();
@@ -195,6 +265,21 @@ export class BootstrapHandler {
         ...(contentFormat === undefined ? {} : { contentFormat }),
       };
     };
+    if (!this.tracing.enabled) return send;
+    return (shape) =>
+      withSpan(
+        this.tracing,
+        `CoAP ${methodName(shape.code)}`,
+        {
+          kind: SpanKind.CLIENT,
+          attributes: { 'network.peer.address': peer.address, 'network.peer.port': peer.port },
+        },
+        async (span) => {
+          const response = await send(shape);
+          if (span) recordCode(span, response.code);
+          return response;
+        },
+      );
   }
 
   private answer(exchange: CoapExchange, code: number, diagnostic?: string): void {
@@ -230,4 +315,28 @@ export function parseQuery(query: readonly string[]): { ep: string; pct?: number
 function sameEndpoint(a: string, b: string): boolean {
   const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
   return timingSafeEqual(digest(a), digest(b));
+}
+
+/** CoAP method names (RFC 7252 §12.1.1, RFC 8132) for span names. */
+function methodName(code: number): string {
+  switch (code) {
+    case CoapCode.GET:
+      return 'GET';
+    case CoapCode.POST:
+      return 'POST';
+    case CoapCode.PUT:
+      return 'PUT';
+    case CoapCode.DELETE:
+      return 'DELETE';
+    case CoapCode.FETCH:
+      return 'FETCH';
+    default:
+      return formatCode(code);
+  }
+}
+
+/** The response code on a span, `c.dd` (RFC 7252 §3); 5.xx marks it failed. */
+function recordCode(span: Span, code: number): void {
+  span.setAttribute('coap.response.code', formatCode(code));
+  if (code >> 5 === 5) span.setStatus({ code: SpanStatusCode.ERROR, message: formatCode(code) });
 }

@@ -8,6 +8,7 @@ import {
   secret,
   type EnvSource,
 } from '@smartcity/platform-config';
+import { tracingConfigShape } from '@smartcity/platform-observability';
 import { z } from 'zod';
 
 /**
@@ -61,6 +62,11 @@ export const bootstrapConfigSchema = z.object({
   UNAVAILABLE_RETRY_AFTER_S: positiveInt(30),
   /** Time to drain in-flight exchanges at shutdown (ms). */
   SHUTDOWN_DRAIN_MS: positiveInt(5000),
+  /**
+   * OpenTelemetry tracing (issue 22), off by default: TRACING_ENABLED, TRACING_SAMPLE_RATIO, OTEL_EXPORTER_OTLP_ENDPOINT,
+   * OTEL_SERVICE_NAME (default `bootstrap`). A Bootstrap-Request is a trace: its sequence and each request to the device.
+   */
+  ...tracingConfigShape,
 });
 
 export type BootstrapConfig = z.infer<typeof bootstrapConfigSchema> & { INSTANCE_ID: string };
