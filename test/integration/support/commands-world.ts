@@ -101,12 +101,15 @@ export class CommandsWorld {
       );
     }
     const port = await freeTcpPort();
+    // Its own ops port too: another run's gateway (or the demo's) may hold the default 9103.
+    const gatewayOps = await freeTcpPort();
     this.gatewayUrl = `http://127.0.0.1:${port}`;
     this.apps.push(
       await startApp(
         'gateway',
         {
           GATEWAY_PORT: String(port),
+          GATEWAY_OPS_PORT: String(gatewayOps),
           NODE_ENV: 'test',
           // The run's ingest registrations (conformance runs read a device's object links there).
           INGEST_REDIS_KEY_PREFIX: this.prefix,
