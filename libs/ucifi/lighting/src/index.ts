@@ -1,4 +1,5 @@
 export * from './compile';
+export * from './decompile';
 export * from './energy';
 export * from './local-time';
 export * from './program';
