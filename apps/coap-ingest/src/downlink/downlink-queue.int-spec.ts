@@ -29,6 +29,19 @@ describe('DownlinkQueue (Redis)', () => {
     await closeRedis(redis);
   });
 
+  it('keeps the trace context queued with a request (tracing), and a request without one has none', async () => {
+    const traceparent = `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`;
+    const traced = { ...request('ep-traced'), trace: { traceparent, tracestate: 'vendor=1' } };
+    expect(await queue.enqueue(traced)).toBe(true);
+    const taken = await queue.takeNext('ep-traced');
+    expect(taken?.trace).toEqual({ traceparent, tracestate: 'vendor=1' });
+    const plain = request('ep-untraced');
+    expect(await queue.enqueue(plain)).toBe(true);
+    const untraced = await queue.takeNext('ep-untraced');
+    expect(untraced).toEqual(plain);
+    expect(untraced && 'trace' in untraced).toBe(false);
+  });
+
   it('does not queue a command again once it was taken for execution (Kafka redelivery after a rebalance)', async () => {
     const r = request('ep-redelivered');
     expect(await queue.enqueue(r)).toBe(true);
