@@ -10,7 +10,7 @@ import { type DtlsServerTransport } from '@smartcity/dtls';
 import { RegistrationService } from '@smartcity/lwm2m-server';
 import { CredentialKeyring, DeviceCredentialRepository, QuotaRepository } from '@smartcity/platform-db';
 import { TOPICS, topicSpec } from '@smartcity/platform-contracts';
-import { ensureTopics, KafkaClient, KafkaProducer } from '@smartcity/platform-kafka';
+import { ensureTopics, KafkaClient, KafkaProducer, kafkaConnection } from '@smartcity/platform-kafka';
 import {
   createLogger,
   createMetricsRegistry,
@@ -133,7 +133,7 @@ export class IngestApp {
     this.pool.on('error', (err) => this.logger.warn({ err }, 'postgres client error'));
     this.kafka = new KafkaClient({
       clientId: `coap-ingest-${config.INSTANCE_ID}`,
-      brokers: config.KAFKA_BROKERS,
+      ...kafkaConnection(config),
       logger: this.logger,
       ...(deps.kafkaConnectVia ? { connectVia: deps.kafkaConnectVia } : {}),
     });

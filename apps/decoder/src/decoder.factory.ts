@@ -1,5 +1,5 @@
 import { createPool } from '@smartcity/platform-db';
-import { KafkaClient } from '@smartcity/platform-kafka';
+import { KafkaClient, kafkaConnection } from '@smartcity/platform-kafka';
 import {
   createLogger,
   createMetricsRegistry,
@@ -33,7 +33,7 @@ export function createDecoderDeps(config: DecoderConfig): DecoderDeps {
     registry: createMetricsRegistry('decoder'),
     tracing: createTracing(tracingSettingsFrom(config, 'decoder', instanceId)),
     pool,
-    kafka: new KafkaClient({ clientId: instanceId, brokers: config.KAFKA_BROKERS, logger }),
+    kafka: new KafkaClient({ clientId: instanceId, ...kafkaConnection(config), logger }),
     redis: createRedis({ url: config.REDIS_URL, logger, name: instanceId }),
     processor: new UplinkProcessor(models, new MeasurementNormalizer(models), (tenant) => rules.get(tenant), {
       maxFutureSec: config.DECODER_TIME_MAX_FUTURE_S,

@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Authenticator, createTokenVerifier } from '@smartcity/platform-auth';
 import { ConfigError, describeConfig, loadConfig } from '@smartcity/platform-config';
 import { createPool, pingDatabase } from '@smartcity/platform-db';
-import { KafkaClient } from '@smartcity/platform-kafka';
+import { KafkaClient, kafkaConnection } from '@smartcity/platform-kafka';
 import {
   createLogger,
   createMetricsRegistry,
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   });
   const redis = createRedis({ url: config.REDIS_URL, logger, name: 'gateway' });
   const redisSubscriber = createRedis({ url: config.REDIS_URL, logger, name: 'gateway-live' });
-  const kafka = new KafkaClient({ clientId: 'gateway', brokers: config.KAFKA_BROKERS, logger });
+  const kafka = new KafkaClient({ clientId: 'gateway', ...kafkaConnection(config), logger });
   const authenticator = new Authenticator(
     createTokenVerifier({
       issuer: config.OIDC_ISSUER,

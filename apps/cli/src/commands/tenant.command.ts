@@ -1,4 +1,4 @@
-import { LOCAL_STACK, list, loadConfig, secret } from '@smartcity/platform-config';
+import { LOCAL_STACK, loadConfig, secret } from '@smartcity/platform-config';
 import { cityEventsTopic, cityTelemetryTopic, isTenantSlug } from '@smartcity/platform-contracts';
 import {
   createPool,
@@ -9,7 +9,7 @@ import {
   TenantAdminRepository,
   withPlatformAdmin,
 } from '@smartcity/platform-db';
-import { ensureTopics, KafkaClient } from '@smartcity/platform-kafka';
+import { ensureTopics, KafkaClient, kafkaConfigShape, kafkaConnection } from '@smartcity/platform-kafka';
 import { createLogger } from '@smartcity/platform-observability';
 import {
   closeRedis,
@@ -34,7 +34,7 @@ const USAGE =
 
 const envSchema = z.object({
   DATABASE_OWNER_URL: secret(z.string().min(1).default(LOCAL_STACK.databaseOwnerUrl)),
-  KAFKA_BROKERS: list(LOCAL_STACK.kafkaBrokers),
+  ...kafkaConfigShape,
   REDIS_URL: secret(z.string().min(1).default(LOCAL_STACK.redisUrl)),
   /** The ingest's key prefix (its REDIS_KEY_PREFIX): registrations of a deleted city's endpoints are removed. */
   INGEST_REDIS_KEY_PREFIX: z.string().default('sc:ingest:'),
@@ -114,7 +114,7 @@ export const command: CliCommand = {
       }
       const kafka = new KafkaClient({
         clientId: 'smartcity-cli',
-        brokers: env.KAFKA_BROKERS,
+        ...kafkaConnection(env),
         logger: createLogger({ app: 'cli', level: 'warn' }, process.stderr),
       });
       await ensureTopics(kafka, [
@@ -228,7 +228,7 @@ async function offboard(
   if (action === 'export') return 0;
   const kafka = new KafkaClient({
     clientId: 'smartcity-cli',
-    brokers: env.KAFKA_BROKERS,
+    ...kafkaConnection(env),
     logger: createLogger({ app: 'cli', level: 'warn' }, process.stderr),
   });
   const redis = createRedis({

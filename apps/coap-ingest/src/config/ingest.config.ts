@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import {
   LOCAL_STACK,
-  list,
   loadConfig,
   logLevel,
   nonNegativeInt,
@@ -12,6 +11,7 @@ import {
 } from '@smartcity/platform-config';
 import { TOPICS } from '@smartcity/platform-contracts';
 import { tracingConfigShape } from '@smartcity/platform-observability';
+import { kafkaConfigShape } from '@smartcity/platform-kafka';
 import { z } from 'zod';
 
 /**
@@ -73,7 +73,7 @@ export const ingestConfigSchema = z.object({
   /** Unique per process; owner of the registrations it serves. Default `<hostname>-<pid>`. */
   INSTANCE_ID: z.string().min(1).max(100).optional(),
   LOG_LEVEL: logLevel(),
-  KAFKA_BROKERS: list(LOCAL_STACK.kafkaBrokers),
+  ...kafkaConfigShape,
   KAFKA_UPLINK_TOPIC: z.string().default(TOPICS.uplink),
   /** Partitions of a renamed uplink topic (a test's or benchmark's); the platform topic's come from the contracts. */
   KAFKA_UPLINK_PARTITIONS: positiveInt(12),

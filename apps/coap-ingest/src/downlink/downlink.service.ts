@@ -12,6 +12,7 @@ import {
   KafkaConsumer,
   KafkaProducer,
   startProcessSpan,
+  kafkaConnection,
 } from '@smartcity/platform-kafka';
 import {
   contextWithSpan,
@@ -78,7 +79,7 @@ export class DownlinkService {
     this.subscriber = this.redis.duplicate();
     this.kafka = new KafkaClient({
       clientId: `coap-ingest-downlink-${instanceId}`,
-      brokers: config.KAFKA_BROKERS,
+      ...kafkaConnection(config),
       logger: this.logger,
     });
     this.producer = new KafkaProducer(this.kafka, { lingerMs: 1, tracing: this.tracing });

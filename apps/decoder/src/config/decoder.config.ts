@@ -1,15 +1,8 @@
-import {
-  bool,
-  LOCAL_STACK,
-  list,
-  logLevel,
-  nonNegativeInt,
-  port,
-  positiveInt,
-} from '@smartcity/platform-config';
+import { bool, LOCAL_STACK, logLevel, nonNegativeInt, port, positiveInt } from '@smartcity/platform-config';
 import { TOPICS } from '@smartcity/platform-contracts';
 import { dbConfigShape } from '@smartcity/platform-db';
 import { tracingConfigShape } from '@smartcity/platform-observability';
+import { kafkaConfigShape } from '@smartcity/platform-kafka';
 import { z } from 'zod';
 
 /**
@@ -24,7 +17,7 @@ export const decoderConfigSchema = z.object({
 
   ...dbConfigShape,
   REDIS_URL: z.string().min(1).default(LOCAL_STACK.redisUrl),
-  KAFKA_BROKERS: list(LOCAL_STACK.kafkaBrokers),
+  ...kafkaConfigShape,
 
   DECODER_GROUP_ID: z.string().min(1).default('decoder'),
   DECODER_UPLINK_TOPIC: z.string().min(1).default(TOPICS.uplink),

@@ -1,6 +1,7 @@
 import { list, LOCAL_STACK, logLevel, port, positiveInt, secret } from '@smartcity/platform-config';
 import { dbConfigShape } from '@smartcity/platform-db';
 import { tracingConfigShape } from '@smartcity/platform-observability';
+import { kafkaConfigShape } from '@smartcity/platform-kafka';
 import { z } from 'zod';
 
 /**
@@ -41,12 +42,17 @@ export const gatewayConfigSchema = z.object({
    * opens (rotation). Shared with the ingest and the CLI; the default is the local stack's, refused in production.
    */
   CREDENTIAL_KEYS: secret(z.string().min(1).default(LOCAL_STACK.credentialKeys)),
-  KAFKA_BROKERS: list(LOCAL_STACK.kafkaBrokers),
+  ...kafkaConfigShape,
   /** The ingest's Redis key prefix: deleting a tenant removes its endpoints' registrations there. */
   INGEST_REDIS_KEY_PREFIX: z.string().default('sc:ingest:'),
   /** Partitions of a new tenant's partner topics `city.<t>.telemetry.v1` / `city.<t>.events.v1`. */
   TENANT_TOPIC_PARTITIONS: positiveInt(6),
   TENANT_TOPIC_REPLICATION: positiveInt(1),
+  /**
+   * The partners' bootstrap servers (the cluster's SASL/SCRAM listener), shown in the partner API and docs only:
+   * the gateway's own admin connection (partner users and ACLs) uses KAFKA_BROKERS.
+   */
+  KAFKA_PARTNER_BROKERS: list('127.0.0.1:9094'),
 
   /** Access tokens: `iss` must equal this realm issuer; `aud` must contain the audience. */
   OIDC_ISSUER: z.url().default(`${LOCAL_STACK.keycloakUrl}/realms/${LOCAL_STACK.keycloakRealm}`),

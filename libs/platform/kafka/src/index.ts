@@ -1,3 +1,4 @@
+export * from './config/kafka.config';
 export * from './kafka-admin';
 export * from './kafka-client';
 export * from './kafka-consumer';

@@ -1,7 +1,19 @@
 import { type Logger } from '@smartcity/platform-observability';
 import { connect } from 'node:net';
-import { Kafka, type ISocketFactory } from 'kafkajs';
+import { Kafka, type ISocketFactory, type KafkaConfig } from 'kafkajs';
 import { kafkaLogLevel, pinoLogCreator } from './kafka-log.adapter';
+
+/** How the client authenticates and protects its connections; absent: PLAINTEXT (the local stack). */
+export interface KafkaAuthentication {
+  /** SASL/SCRAM (RFC 5802, RFC 7677; Kafka KIP-84) with the app's own principal. */
+  readonly sasl?: {
+    readonly mechanism: 'scram-sha-512' | 'scram-sha-256';
+    readonly username: string;
+    readonly password: string;
+  };
+  /** TLS to the brokers; `ca`: PEM bundle to trust instead of the system's. */
+  readonly tls?: { readonly ca?: string };
+}
 
 export interface KafkaClientOptions {
   readonly clientId: string;
@@ -16,6 +28,7 @@ export interface KafkaClientOptions {
    * metadata), e.g. to go through a tunnel, or a test proxy that simulates a broker outage. Plain TCP only.
    */
   readonly connectVia?: (broker: { host: string; port: number }) => { host: string; port: number };
+  readonly authentication?: KafkaAuthentication;
 }
 
 /**
@@ -38,8 +51,23 @@ export class KafkaClient {
       logCreator: pinoLogCreator(options.logger),
       retry: { initialRetryTime: 100, retries: 5 },
       ...(options.connectVia ? { socketFactory: viaSocketFactory(options.connectVia) } : {}),
+      ...authenticationOptions(options.authentication),
     });
   }
+}
+
+function authenticationOptions(auth: KafkaAuthentication | undefined): Pick<KafkaConfig, 'sasl' | 'ssl'> {
+  const options: Pick<KafkaConfig, 'sasl' | 'ssl'> = {};
+  if (auth?.sasl) {
+    const { mechanism, username, password } = auth.sasl;
+    // kafkajs types each mechanism's options separately: a union mechanism does not narrow.
+    options.sasl =
+      mechanism === 'scram-sha-512'
+        ? { mechanism, username, password }
+        : { mechanism: 'scram-sha-256', username, password };
+  }
+  if (auth?.tls) options.ssl = auth.tls.ca ? { ca: [auth.tls.ca] } : true;
+  return options;
 }
 
 function viaSocketFactory(
