@@ -133,10 +133,12 @@ export class DownlinkService {
       for (const m of batch.messages) {
         try {
           const request: DownlinkRequest = downlinkContract.decode(m.value);
-          const span = startProcessSpan(this.tracing, batch, m, {
-            'lwm2m.endpoint': request.endpoint,
-            'smartcity.command.id': request.id,
-          });
+          const span = this.tracing.enabled
+            ? startProcessSpan(this.tracing, batch, m, {
+                'lwm2m.endpoint': request.endpoint,
+                'smartcity.command.id': request.id,
+              })
+            : undefined;
           if (span) {
             spans.push(span);
             const trace: Record<string, string> = {};

@@ -94,12 +94,14 @@ export class CommandResultsConsumer implements OnModuleInit, OnModuleDestroy {
           try {
             const result = downlinkResultContract.decode(m.value);
             results.push(result);
-            const span = startProcessSpan(this.tracing, batch, m, {
-              'smartcity.command.id': result.id,
-              'smartcity.command.status': result.status,
-              'lwm2m.endpoint': result.endpoint,
-            });
-            if (span) spans.push(span);
+            if (this.tracing.enabled) {
+              const span = startProcessSpan(this.tracing, batch, m, {
+                'smartcity.command.id': result.id,
+                'smartcity.command.status': result.status,
+                'lwm2m.endpoint': result.endpoint,
+              });
+              if (span) spans.push(span);
+            }
           } catch (err) {
             this.logger.warn({ err, offset: m.offset }, 'invalid downlink result dropped');
           }
