@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { BrowserRouter, NavLink, Route, Routes } from 'react-router';
 import { Provider, useQuery } from 'urql';
 import { AuthProvider, useAuth } from './auth/auth';
-import { abilitiesOf } from './auth/roles';
+import { abilitiesOf, seesCategory } from './auth/roles';
 import { apiUrls, type ConsoleConfig } from './config/runtime-config';
 import { createApiClients, type LinkState } from './graphql/client';
 import { ME, type MeData } from './graphql/documents';
@@ -103,7 +103,7 @@ function WithSession({ config, link }: { config: ConsoleConfig; link: LinkState 
     username: me.username,
     tenant: me.tenant,
     roles: me.roles,
-    abilities: abilitiesOf(me.roles),
+    abilities: abilitiesOf(me.roles, me.utilityDomains),
     timeZone:
       (me.tenant ? config.timeZones[me.tenant] : undefined) ??
       Intl.DateTimeFormat().resolvedOptions().timeZone,
@@ -121,7 +121,7 @@ function WithSession({ config, link }: { config: ConsoleConfig; link: LinkState 
             <NavLink to="/map">Map</NavLink>
             <NavLink to="/devices">Devices</NavLink>
             <NavLink to="/alarms">Alarms</NavLink>
-            <NavLink to="/lighting">Lighting</NavLink>
+            {seesCategory(session.abilities, 'lighting') && <NavLink to="/lighting">Lighting</NavLink>}
             {session.abilities.manageDevices && <NavLink to="/admin">Administration</NavLink>}
           </nav>
           <span className="who" data-testid="who">

@@ -236,3 +236,21 @@ export interface ProvisionData {
     generatedPsk: { identity: string; keyHex: string } | null;
   };
 }
+
+export const PROVISION_DEVICES = `mutation ProvisionMany($devices: [ProvisionDeviceInput!]!) {
+  provisionDevices(devices: $devices) {
+    created { id endpoint generatedPsk { identity keyHex } }
+    skipped { endpoint reason }
+  }
+}`;
+
+export interface ProvisionManyData {
+  provisionDevices: {
+    created: Array<{
+      id: string;
+      endpoint: string;
+      generatedPsk: { identity: string; keyHex: string } | null;
+    }>;
+    skipped: Array<{ endpoint: string; reason: string }>;
+  };
+}

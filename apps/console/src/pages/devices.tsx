@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { formatAge } from '../format/format';
 import { type BulkResult, DEVICES, type DevicesData, SWITCH_LAMPS } from '../graphql/documents';
+import { seesCategory } from '../auth/roles';
 import { useSession } from '../ui/session';
 import { Empty, ErrorBox, Loading } from '../ui/states';
 
@@ -74,7 +75,7 @@ export function DevicesPage() {
             }}
           >
             <option value="">all</option>
-            {CATEGORIES.map((c) => (
+            {CATEGORIES.filter((c) => seesCategory(session.abilities, c)).map((c) => (
               <option key={c} value={c}>
                 {c}
               </option>
