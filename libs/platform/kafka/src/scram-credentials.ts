@@ -87,6 +87,12 @@ export async function alterScramCredentials(
   });
   const deletions = (input.delete ?? []).map((user) => ({ user, mechanism: ScramMechanism.ScramSha512 }));
   if (upsertions.length === 0 && deletions.length === 0) return;
+  // Our own connection is plain TCP: a client configured to authenticate (SASL) or encrypt (TLS) must not have
+  // its admin request sent in the clear to an unauthenticated listener instead.
+  if (client.options.authentication !== undefined)
+    throw new Error(
+      'alterScramCredentials supports PLAINTEXT admin connections only (no SASL/TLS handshake yet)',
+    );
 
   const results = await sendToAnyBroker(client, (id) =>
     encodeAlterUserScramCredentialsRequest(id, client.options.clientId, { deletions, upsertions }),
