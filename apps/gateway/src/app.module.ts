@@ -55,6 +55,7 @@ import { KEYCLOAK_ADMIN } from './tenants/keycloak-admin.token';
 import { TenantsRepository } from './tenants/tenants.repository';
 import { TenantsService } from './tenants/tenants.service';
 import { WATER_PROVIDERS } from './water/water.providers';
+import { PARTNER_PROVIDERS } from './partners/partners.providers';
 
 /** Connections and clients main.ts opens (and closes on shutdown); the module only uses them. */
 export interface GatewayInfrastructure {
@@ -92,6 +93,7 @@ const DATA_PROVIDERS: Provider[] = [
   ...COMMAND_PROVIDERS,
   ...CONFORMANCE_PROVIDERS,
   ...WATER_PROVIDERS,
+  ...PARTNER_PROVIDERS,
   ...LIGHTING_PROVIDERS,
 ];
 

@@ -18,6 +18,7 @@ import { QuotasResolver } from './quotas/quotas.resolver';
 import { TelemetryResolver } from './telemetry/telemetry.resolver';
 import { TenantsResolver } from './tenants/tenants.resolver';
 import { WaterAreasResolver } from './water/water-areas.resolver';
+import { PartnersResolver } from './partners/partners.resolver';
 
 /** Every resolver of the API: the app module registers them and the schema export builds the schema from them. */
 export const RESOLVERS = [
@@ -39,5 +40,6 @@ export const RESOLVERS = [
   DeviceBootstrapResolver,
   DeviceBootstrapFieldsResolver,
   WaterAreasResolver,
+  PartnersResolver,
   LightingResolver,
 ] as const;
