@@ -57,12 +57,13 @@ export class BootstrapApp {
     deps: { logger?: Logger; clock?: Clock; tracing?: Tracing } = {},
   ) {
     const clock = deps.clock ?? systemClock;
-    this.ownsTracing = !deps.tracing;
-    this.tracing =
-      deps.tracing ?? createTracing(tracingSettingsFrom(config, 'bootstrap', config.INSTANCE_ID));
     this.logger =
       deps.logger ??
       createLogger({ app: 'bootstrap', level: config.LOG_LEVEL, base: { instance: config.INSTANCE_ID } });
+    this.ownsTracing = !deps.tracing;
+    this.tracing =
+      deps.tracing ??
+      createTracing(tracingSettingsFrom(config, 'bootstrap', config.INSTANCE_ID, this.logger));
     this.registry = createMetricsRegistry('bootstrap');
     this.metrics = new BootstrapMetrics(this.registry, () => this.handler.activeSessions);
     this.pool = createPool({

@@ -113,12 +113,13 @@ export class IngestApp {
       tracing?: Tracing;
     } = {},
   ) {
-    this.ownsTracing = !deps.tracing;
-    this.tracing =
-      deps.tracing ?? createTracing(tracingSettingsFrom(config, 'coap-ingest', config.INSTANCE_ID));
     this.logger =
       deps.logger ??
       createLogger({ app: 'coap-ingest', level: config.LOG_LEVEL, base: { instance: config.INSTANCE_ID } });
+    this.ownsTracing = !deps.tracing;
+    this.tracing =
+      deps.tracing ??
+      createTracing(tracingSettingsFrom(config, 'coap-ingest', config.INSTANCE_ID, this.logger));
     this.registry = createMetricsRegistry('coap-ingest');
     this.metrics = new IngestMetrics(this.registry, {
       ownedRegistrations: () => this.local.size,

@@ -31,7 +31,7 @@ export function createDecoderDeps(config: DecoderConfig): DecoderDeps {
     config,
     logger,
     registry: createMetricsRegistry('decoder'),
-    tracing: createTracing(tracingSettingsFrom(config, 'decoder', instanceId)),
+    tracing: createTracing(tracingSettingsFrom(config, 'decoder', instanceId, logger)),
     pool,
     kafka: new KafkaClient({ clientId: instanceId, ...kafkaConnection(config), logger }),
     redis: createRedis({ url: config.REDIS_URL, logger, name: instanceId }),

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   logger.info({ config: describeConfig(gatewayConfigSchema, config) }, 'starting');
   const metrics = createMetricsRegistry('gateway');
   // Device command spans (GraphQL command -> lwm2m.downlink.v1 headers -> ingest -> results back); off by default.
-  const tracing = createTracing(tracingSettingsFrom(config, 'gateway'));
+  const tracing = createTracing(tracingSettingsFrom(config, 'gateway', undefined, logger));
   const onIdleError = (err: Error) => logger.warn({ err }, 'idle database connection failed');
   const appPool = createPool({
     connectionString: config.DATABASE_URL,

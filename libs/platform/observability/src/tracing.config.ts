@@ -1,5 +1,6 @@
 import { bool } from '@smartcity/platform-config';
 import { z } from 'zod';
+import { type Logger } from 'pino';
 import { DEFAULT_OTLP_ENDPOINT, type TracingSettings } from './tracing';
 
 /**
@@ -32,8 +33,10 @@ export function tracingSettingsFrom(
   config: TracingConfig,
   app: string,
   instanceId?: string,
+  logger?: Logger,
 ): TracingSettings {
   return {
+    ...(logger ? { logger } : {}),
     enabled: config.TRACING_ENABLED,
     serviceName: config.OTEL_SERVICE_NAME ?? app,
     sampleRatio: config.TRACING_SAMPLE_RATIO,

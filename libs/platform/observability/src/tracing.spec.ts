@@ -1,4 +1,5 @@
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { createLogger } from './logger';
 import {
   activeContext,
   createTracing,
@@ -86,5 +87,26 @@ describe('tracing', () => {
     expect(child.isRecording()).toBe(false);
     child.end();
     expect(exporter.getFinishedSpans()).toHaveLength(0);
+  });
+});
+
+describe('tracing diagnostics', () => {
+  it('reports an export failure in the app log, once a minute for the same message', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger(
+      { app: 'svc', level: 'warn' },
+      { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    );
+    const failing: SpanExporter = {
+      export: (_spans, done) => done({ code: 1, error: new Error('collector unreachable') }),
+      shutdown: () => Promise.resolve(),
+    };
+    const tracing = createTracing({ enabled: true, serviceName: 'svc', exporter: failing, logger });
+    tracing.tracer.startSpan('one').end();
+    tracing.tracer.startSpan('two').end();
+    await new Promise((r) => setImmediate(r));
+    const reports = lines.filter((l) => l['context'] === 'OpenTelemetry');
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ level: 'error', msg: 'collector unreachable' });
   });
 });

@@ -2,6 +2,8 @@ import {
   type Attributes,
   context,
   type Context,
+  diag,
+  DiagLogLevel,
   type Link,
   ProxyTracerProvider,
   ROOT_CONTEXT,
@@ -25,6 +27,7 @@ import {
   type SpanExporter,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
+import { type Logger } from 'pino';
 
 export { SpanKind, SpanStatusCode, ROOT_CONTEXT } from '@opentelemetry/api';
 export type { Attributes, Context, Link, Span, Tracer } from '@opentelemetry/api';
@@ -55,6 +58,11 @@ export interface TracingSettings {
   readonly otlpEndpoint?: string;
   /** Tests: spans go to this exporter as each ends (SimpleSpanProcessor) instead of OTLP. */
   readonly exporter?: SpanExporter;
+  /**
+   * Where the SDK's own warnings and errors go (an unreachable collector, dropped spans), at most one line per
+   * distinct message a minute. Without it they are discarded (the API's default).
+   */
+  readonly logger?: Logger;
 }
 
 /**
@@ -116,10 +124,52 @@ function installContextManager(): void {
   contextManagerInstalled = context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 }
 
+let diagLoggerInstalled = false;
+
+/**
+ * The SDK reports export failures through the API's diagnostic logger (process-wide, like the context manager):
+ * to the app's log as warnings, throttled, so a collector that is down for an hour is a line a minute, not a line
+ * per batch.
+ */
+function installDiagLogger(logger: Logger): void {
+  if (diagLoggerInstalled) return;
+  diagLoggerInstalled = true;
+  const log = logger.child({ context: 'OpenTelemetry' });
+  const lastSeen = new Map<string, number>();
+  const throttled =
+    (level: 'warn' | 'error') =>
+    (message: string, ...args: unknown[]): void => {
+      const text = readable(message);
+      const now = Date.now();
+      if ((lastSeen.get(text) ?? -Infinity) > now - 60_000) return;
+      if (lastSeen.size > 100) lastSeen.clear();
+      lastSeen.set(text, now);
+      const err = args.find((a): a is Error => a instanceof Error);
+      log[level]({ ...(err ? { err } : {}), details: args.filter((a) => a !== err).map(String) }, text);
+    };
+  const ignore = (): void => undefined;
+  diag.setLogger(
+    { error: throttled('error'), warn: throttled('warn'), info: ignore, debug: ignore, verbose: ignore },
+    DiagLogLevel.WARN,
+  );
+}
+
+/** The SDK's error handler hands errors over as their JSON (with the stack): keep the message only. */
+function readable(message: string): string {
+  if (!message.startsWith('{')) return message;
+  try {
+    const parsed = JSON.parse(message) as { message?: unknown };
+    return typeof parsed.message === 'string' ? parsed.message : message;
+  } catch {
+    return message;
+  }
+}
+
 /** Builds an app's tracing from its settings. */
 export function createTracing(settings: TracingSettings): Tracing {
   if (!settings.enabled) return TRACING_DISABLED;
   installContextManager();
+  if (settings.logger) installDiagLogger(settings.logger);
   const ratio = settings.sampleRatio ?? 1;
   const exporter =
     settings.exporter ??
