@@ -5,6 +5,7 @@
  * the test city only) -> the daily balance and the alarms, read back through the gateway.
  */
 import { ContentFormat } from '@smartcity/lwm2m-codec';
+import { cityEventsTopic, partnerSchemaValidators } from '@smartcity/platform-contracts';
 import { withTenant } from '@smartcity/platform-db';
 import { createLogger } from '@smartcity/platform-observability';
 import { loadBundledRegistry } from '@smartcity/ucifi-model';
@@ -15,7 +16,8 @@ import { cityProfile } from '../../apps/simulator/src/devices/city-profile';
 import { DistrictFleet, districtEndpoints } from '../../apps/simulator/src/district/district-fleet';
 import { DistrictModel } from '../../apps/simulator/src/district/district-model';
 import { districtPlan } from '../../apps/simulator/src/district/district-options';
-import { demoToken, eventually, graphql, runId, TestTenants } from './support/e2e-env';
+import { Kafka, logLevel } from 'kafkajs';
+import { demoToken, E2E, eventually, graphql, runId, TestTenants } from './support/e2e-env';
 
 jest.setTimeout(300_000);
 
@@ -222,5 +224,38 @@ describe('a simulated district through the whole pipeline', () => {
       { id: areaId },
     );
     expect(areaAlarms.data!.waterArea.alarms.map((a) => a.type)).toContain('area_loss_rate_rise');
+
+    // Partners get them on city.<tenant>.events.v1 (the water job's outbox, published by the decoder's relay), in
+    // the AsyncAPI contract's shape.
+    const events: { type: string; alarm?: { type: string; path: string } }[] = [];
+    const consumer = new Kafka({
+      brokers: E2E.kafkaBrokers,
+      clientId: 'e2e-water',
+      logLevel: logLevel.NOTHING,
+    }).consumer({ groupId: `e2e-water-${run}` });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: cityEventsTopic(city.id), fromBeginning: true });
+      const validate = partnerSchemaValidators().event;
+      const invalid: unknown[] = [];
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          const event = JSON.parse(message.value!.toString()) as (typeof events)[number];
+          if (!validate(event)) invalid.push(validate.errors);
+          events.push(event);
+        },
+      });
+      const raised = await eventually(
+        async () =>
+          events.find((e) => e.type === 'alarm.raised' && e.alarm?.type === 'area_loss_rate_rise') ??
+          undefined,
+        60_000,
+        'the area alarm on the partner topic',
+      );
+      expect(raised.alarm!.path).toBe(`/water-area/${areaId}`);
+      expect(invalid).toEqual([]);
+    } finally {
+      await consumer.disconnect();
+    }
   });
 });
