@@ -258,7 +258,7 @@ describe('the operator console in a browser', () => {
     await page.getByTestId('endpoint').filter({ hasText: lamp }).waitFor();
   });
 
-  it('shows the other pages: alarms, lighting', async () => {
+  it('shows the other pages (alarms, lighting) and the offline state', async () => {
     for (const [link, heading, name] of [
       ['Alarms', 'Alarms', 'alarms'],
       ['Lighting', 'Lighting', 'lighting'],
@@ -269,6 +269,11 @@ describe('the operator console in a browser', () => {
       await shot(page, name);
     }
     await expect(page.getByRole('button', { name: 'Dim' }).count()).resolves.toBe(1);
+    // Offline: the page says its data may be stale, and stops saying so when the browser is back online.
+    await operator.context.setOffline(true);
+    await page.getByTestId('offline').filter({ hasText: 'You are offline' }).waitFor();
+    await operator.context.setOffline(false);
+    await page.getByTestId('offline').waitFor({ state: 'detached' });
   });
 
   it('lets lyon-admin provision devices, one with a generated PSK shown once and more from CSV', async () => {
