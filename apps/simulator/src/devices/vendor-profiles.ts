@@ -31,6 +31,27 @@ export const VENDOR_PROFILES: Readonly<Record<DeviceType, readonly VendorProfile
       objects: { 3: '1.0', 3410: '1.0', 3416: '1.0', 3418: '1.0', 3419: '1.0', 3430: '1.0' },
       weight: 1,
     },
+    {
+      // A programmable controller: the uCIFI program objects (3452-3458) run the platform's lighting programs.
+      vendor: 'Lumicity',
+      model: 'LC-900P',
+      firmware: '4.0.2',
+      objects: {
+        3: '1.1',
+        3410: '2.0',
+        3416: '2.0',
+        3418: '2.1',
+        3419: '1.1',
+        3430: '2.0',
+        3452: '1.0',
+        3453: '1.0',
+        3454: '1.0',
+        3456: '1.0',
+        3457: '1.1',
+        3458: '1.0',
+      },
+      weight: 2,
+    },
   ],
   'water-meter': [
     {

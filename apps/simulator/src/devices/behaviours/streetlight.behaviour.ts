@@ -2,6 +2,7 @@ import { type Lwm2mPath } from '@smartcity/lwm2m-core';
 import { localHour } from '../city-profile';
 import { type BehaviourContext, type DeviceBehaviour } from '../device-behaviour';
 import { type InjectedEvent } from '../device-types';
+import { ProgramController, cityTimeZone } from '../lighting/program-controller';
 
 /** Lamp on from dusk to dawn, dimmed to half in the middle of the night (a common energy-saving profile). */
 export function scheduledLevel(hour: number): number {
@@ -23,6 +24,8 @@ export class StreetlightBehaviour implements DeviceBehaviour {
   private overrideLevel: number | undefined;
   private overrideUntil = 0;
   private failed = false;
+  /** uCIFI 3452-3458 engine, for vendors that announce a Program Manager: a commissioned program drives the lamp. */
+  private program: ProgramController | undefined;
 
   constructor(private readonly ctx: BehaviourContext) {
     const v = ctx.values;
@@ -53,6 +56,7 @@ export class StreetlightBehaviour implements DeviceBehaviour {
     v.put('/3430/0/2', city.longitude + radius * Math.cos(angle));
     v.put('/3430/0/0', timeMs / 1000);
     v.put('/3430/0/28', 'fix');
+    this.program = ProgramController.adopt(v.tree, city, cityTimeZone(city.tenant, city.utcOffsetHours));
     v.tree.onWrite((path, value) => {
       if (path.objectId === 3416 && path.resourceId === 1 && typeof value === 'number') {
         this.overrideLevel = Math.max(0, Math.min(100, value));
@@ -79,7 +83,7 @@ export class StreetlightBehaviour implements DeviceBehaviour {
     const { values: v, rnd, city } = this.ctx;
     if (this.overrideLevel !== undefined && Date.now() > this.overrideUntil) this.overrideLevel = undefined;
     const hour = localHour(city, timeMs);
-    const wanted = this.overrideLevel ?? scheduledLevel(hour);
+    const wanted = this.overrideLevel ?? this.program?.evaluate(timeMs) ?? scheduledLevel(hour);
     const level = this.failed ? 0 : wanted;
     const wasOn = v.num('/3416/0/3') > 0;
     v.put('/3416/0/1', wanted);

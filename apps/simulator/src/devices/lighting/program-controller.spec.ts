@@ -2,7 +2,11 @@ import { ObjectTree } from '@smartcity/lwm2m-client';
 import { Lwm2mPath } from '@smartcity/lwm2m-core';
 import { compileProgram, localTimeToUtc, sunEvents, type LightingProgram } from '@smartcity/ucifi-lighting';
 import { loadBundledRegistry } from '@smartcity/ucifi-model';
-import { DEFAULT_PROGRAM_MANAGER, ProgramController } from './program-controller';
+import { SeededRandom } from '../../random/seeded-random';
+import { cityProfile } from '../city-profile';
+import { createDevice } from '../device-factory';
+import { VENDOR_PROFILES } from '../vendor-profiles';
+import { DEFAULT_PROGRAM_MANAGER, ProgramController, cityTimeZone } from './program-controller';
 
 const registry = loadBundledRegistry();
 const model = (id: number, version: string) => registry.get(id, version)!;
@@ -80,6 +84,29 @@ describe('simulated program controller (3452-3458)', () => {
     expect(tree.get(p('/3457/0/11'))).toBe(1 | (1 << 5));
   });
 
+  it('adopts a fleet device whose profile announces the program objects (empty instances dropped)', () => {
+    const tree = new ObjectTree();
+    for (const [id, v] of [
+      [3416, '2.0'],
+      [3452, '1.0'],
+      [3453, '1.0'],
+      [3454, '1.0'],
+      [3456, '1.0'],
+      [3457, '1.1'],
+      [3458, '1.0'],
+    ] as const) {
+      tree.addObject(model(id, v));
+      tree.addInstance(id, 0);
+    }
+    const controller = ProgramController.adopt(tree, LYON, PARIS)!;
+    expect(tree.instanceIds(3452)).toEqual([]);
+    expect(tree.get(p('/3457/0/0'))).toBe(DEFAULT_PROGRAM_MANAGER.maxProgramSchedulers);
+    expect(controller.evaluate(Date.UTC(2026, 11, 7, 20))).toBeNull(); // nothing commissioned yet
+    const plain = new ObjectTree();
+    plain.addObject(model(3416, '2.0'));
+    expect(ProgramController.adopt(plain, LYON, PARIS)).toBeUndefined();
+  });
+
   it('wipes every schedule object on Execute /3457/0/16', () => {
     const { tree, controller } = lamp();
     commission(tree, NIGHT);
@@ -87,5 +114,32 @@ describe('simulated program controller (3452-3458)', () => {
     controller.reset();
     for (const id of [3452, 3453, 3454, 3456, 3458]) expect(tree.instanceIds(id)).toEqual([]);
     expect(tree.get(p('/3457/0/1'))).toBe(0);
+  });
+
+  it('drives a fleet streetlight of a vendor with program objects once a program is commissioned', () => {
+    const vendor = VENDOR_PROFILES.streetlight.find((v) => 3457 in v.objects)!;
+    const sunset = sunEvents(LYON, 2026, 12, 7).sunset!;
+    const device = createDevice(
+      { endpoint: 'lyon-sl', type: 'streetlight', vendor, index: 1 },
+      registry,
+      new SeededRandom('p'),
+      cityProfile('lyon'),
+      sunset - 3600_000,
+      300,
+    );
+    // Not commissioned: the built-in schedule (off before dusk).
+    expect(device.tree.get(p('/3416/0/3'))).toBe(0);
+    commission(device.tree, NIGHT);
+    device.behaviour.tick(sunset + 31 * 60_000, 60);
+    expect(device.tree.get(p('/3416/0/3'))).toBe(100);
+    device.behaviour.tick(localTimeToUtc(PARIS, { year: 2026, month: 12, day: 8 }, 1800), 60);
+    expect(device.tree.get(p('/3416/0/3'))).toBe(30); // the program's 30 %, not the built-in 50 %
+    expect(device.tree.get(p('/3458/0/5'))).toBe(2);
+  });
+
+  it('names the zone of a simulated city', () => {
+    expect(cityTimeZone('lyon', 1)).toBe('Europe/Paris');
+    expect(cityTimeZone('elsewhere', 2)).toBe('Etc/GMT-2');
+    expect(cityTimeZone('elsewhere', 0)).toBe('UTC');
   });
 });

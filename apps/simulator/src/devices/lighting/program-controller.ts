@@ -102,6 +102,32 @@ export class ProgramController {
     return controller;
   }
 
+  /**
+   * A fleet device whose vendor profile announces the program objects (the factory gave each object an empty
+   * instance 0): keeps the objects, drops those empty instances, fills 3457/0 and starts the engine. Undefined when
+   * the device has no Program Manager.
+   */
+  static adopt(
+    tree: ObjectTree,
+    location: GeoLocation,
+    timeZone: string,
+    settings: ProgramManagerSettings = DEFAULT_PROGRAM_MANAGER,
+  ): ProgramController | undefined {
+    if (!tree.getObjectModel(OBJECT_IDS.programManager)) return undefined;
+    for (const id of [...PROGRAM_OBJECTS, OBJECT_IDS.programMonitor, OBJECT_IDS.programManager]) {
+      for (const iid of tree.instanceIds(id)) tree.delete(new Lwm2mPath(id, iid));
+    }
+    return ProgramController.install(
+      tree,
+      () => {
+        throw new Error('adopt uses the objects the device already has');
+      },
+      location,
+      timeZone,
+      settings,
+    );
+  }
+
   /** Execute /3457/0/16 "Reset schedule objects": every schedule object and monitor goes. */
   reset(): void {
     for (const id of [...PROGRAM_OBJECTS, OBJECT_IDS.programMonitor]) {
@@ -219,4 +245,12 @@ export class ProgramController {
     set(R.currentNumberOfProgramFunctions, this.tree.instanceIds(OBJECT_IDS.programFunction).length);
     set(R.currentNumberOfCalendar, this.tree.instanceIds(OBJECT_IDS.calendarRule).length);
   }
+}
+
+/** The IANA zone of a simulated city: the demo cities' own, else the fixed offset (POSIX-style Etc/GMT signs). */
+export function cityTimeZone(tenant: string, utcOffsetHours: number): string {
+  const known: Record<string, string> = { lyon: 'Europe/Paris', porto: 'Europe/Lisbon' };
+  if (known[tenant]) return known[tenant];
+  if (utcOffsetHours === 0) return 'UTC';
+  return `Etc/GMT${utcOffsetHours > 0 ? '-' : '+'}${Math.abs(utcOffsetHours)}`;
 }
