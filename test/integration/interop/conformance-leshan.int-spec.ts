@@ -114,4 +114,18 @@ describe('a conformance run of the Eclipse Leshan client', () => {
       expect([id, verdict(id)]).toEqual([id, 'PASS']);
     }
   });
+
+  it('full suite (confirmed): what Leshan does with a new lifetime, Disable, Reboot, Create and Delete', async () => {
+    const r = await runToEnd(', fullSuite: true, confirmLighting: true');
+    expect(r.status).toBe('COMPLETED');
+    const fails = r.cases.filter((c) => c.verdict === 'FAIL').map((c) => `${c.caseId}: ${c.message}`);
+    expect(fails).toEqual([]);
+    const verdict = (id: string) => r.cases.find((c) => c.caseId === id)?.verdict;
+    expect(['102', '214', '215', '216'].map(verdict)).toEqual(['PASS', 'PASS', 'PASS', 'PASS']);
+    // Leshan's Server instance has no Disable Timeout (/1/0/5 answers 4.04): Disable would keep it away a day.
+    expect(r.cases.find((c) => c.caseId === '104')).toMatchObject({
+      verdict: 'NOT_APPLICABLE',
+      message: expect.stringContaining('/1/0/5 answered 4.04'),
+    });
+  });
 });

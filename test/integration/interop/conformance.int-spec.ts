@@ -266,4 +266,41 @@ describe('conformance runs against simulated vendor devices', () => {
       await rm(out, { force: true });
     }
   });
+
+  it('runs the full suite on a confirmed lamp controller: reboot, disable, create/delete, lifetime', async () => {
+    const [device] = await world.provision(1, {
+      kind: 'conforming-full',
+      objects: { '1': '1.1', ...CONFORMANCE_PROFILES[0]!.objects },
+    });
+    const { client } = labDevice(CONFORMANCE_PROFILES[0]!, {
+      endpoint: device!.endpoint,
+      server: udpPeer('127.0.0.1', world.ingests[0]!.coapPort),
+      transport: new UdpTransport({ host: '127.0.0.1' }),
+      models,
+    });
+    clients.push(client);
+    await client.register();
+    const started = await start(device!.id, ', fullSuite: true, confirmLighting: true');
+    expect(started.errors).toEqual([]);
+    const r = await eventually(
+      () => run(started.data!.startConformanceRun.id),
+      (x) => !!x && x.status !== 'RUNNING',
+      240_000,
+      500,
+    );
+    expect(r?.status).toBe('COMPLETED');
+    const verdict = (id: string) => r?.cases.find((c) => c.caseId === id)?.verdict;
+    expect(['104', '214', '215', '216'].map((id) => [id, verdict(id)])).toEqual([
+      ['104', 'PASS'],
+      ['214', 'PASS'],
+      ['215', 'PASS'],
+      ['216', 'PASS'],
+    ]);
+    expect(r?.cases.some((c) => c.verdict === 'SKIPPED')).toBe(false);
+    // Found by the lab: libs/lwm2m/client keeps the lifetime it was built with, so the Update it sends after a
+    // Lifetime write carries no lt (Core 1.1.1 §6.2.2).
+    expect(failures(r ?? undefined)).toEqual([
+      expect.stringMatching(/^102: the Update left the registration's lifetime at 300 s/),
+    ]);
+  });
 });

@@ -234,6 +234,21 @@ export class ConformanceService implements OnApplicationShutdown {
     const startedAt = Date.now();
     const base = { title: step.title, startedAt };
     const request = step.request;
+    if (step.onlyIf) {
+      const prior = previous[step.onlyIf.step];
+      if (!(prior?.status === 'completed' && prior.coapCode === step.onlyIf.code)) {
+        return {
+          ...base,
+          request: { ...request },
+          status: 'not-sent',
+          coapCode: null,
+          contentFormat: null,
+          payload: null,
+          error: `not sent: step ${step.onlyIf.step + 1} answered ${prior?.coapCode ?? prior?.status ?? 'nothing'}, not ${step.onlyIf.code}`,
+          durationMs: 0,
+        };
+      }
+    }
     if (request.op === 'registration') {
       const r = await this.registrations.get(device.endpoint);
       return {

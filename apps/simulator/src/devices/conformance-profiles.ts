@@ -12,7 +12,7 @@ import {
 } from '@smartcity/coap';
 import { ContentFormat } from '@smartcity/lwm2m-codec';
 import { defaultPayloadCodec, Lwm2mClient, type PayloadCodec } from '@smartcity/lwm2m-client';
-import { type Lwm2mRecord, type ModelProvider, type ObjectModel } from '@smartcity/lwm2m-core';
+import { type Lwm2mRecord, Lwm2mPath, type ModelProvider, type ObjectModel } from '@smartcity/lwm2m-core';
 import { SeededRandom } from '../random/seeded-random';
 import { cityProfile } from './city-profile';
 import { createDevice, type ModelSource, type SimulatedDevice } from './device-factory';
@@ -210,5 +210,25 @@ export function labDevice(
     lifetime,
   });
   device.tree.onExecute(1, 8, () => void client.update().catch(() => undefined));
+  // A new Lifetime is announced with an Update (Core 1.1.1 §6.2.2). The client keeps the lifetime it was built
+  // with, so that Update carries no lt (conformance case 102 reports it).
+  device.tree.onWrite((path) => {
+    if (path.toString() === '/1/0/1') void client.update().catch(() => undefined);
+  });
+  // Disable (Core 1.1.1 §E.2 resource 4): de-register, stay away for the Disable Timeout (/1/0/5, default one
+  // day), register again; after the response to the Execute has left.
+  device.tree.onExecute(1, 4, () => {
+    const timeout = device.tree.get(new Lwm2mPath(1, 0, 5));
+    setTimeout(() => {
+      void client
+        .deregister()
+        .catch(() => undefined)
+        .then(
+          () => new Promise((r) => setTimeout(r, (typeof timeout === 'number' ? timeout : 86_400) * 1000)),
+        )
+        .then(() => client.register())
+        .catch(() => undefined);
+    }, 100);
+  });
   return { client, device };
 }

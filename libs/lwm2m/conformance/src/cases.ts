@@ -1,7 +1,7 @@
 import { ContentFormat } from '@smartcity/lwm2m-codec';
 import { declared, isLwm2m11 } from './device-under-test';
 import { expectCode, expectContent, fail, linksOf, pass, payloadText } from './evaluation';
-import { type ConformanceCase, type DeviceUnderTest, type Step } from './model';
+import { type ConformanceCase, type DeviceUnderTest, type Step, type StepOutcome } from './model';
 
 /*
  * Server-side test cases modelled on the OMA LwM2M Enabler Test Specification 1.1 (1xx registration, 2xx device
@@ -52,8 +52,8 @@ function registrationCases(): ConformanceCase[] {
       clause: 'Core 1.1.1 §6.2.2 (Update: sent when the Lifetime changes), §E.2 resource 1',
       safe: false,
       passCriteria:
-        'Write /1/0/1 = lifetime + 60 answers 2.04 and the device sends an Update within 30 s; the original lifetime ' +
-        'is written back (2.04).',
+        'Write /1/0/1 = lifetime + 60 answers 2.04 and the device sends an Update within 30 s that gives the ' +
+        'server the new lifetime (lt); the original lifetime is written back (2.04).',
       notApplicable: never,
       steps: (d) => [
         {
@@ -69,10 +69,18 @@ function registrationCases(): ConformanceCase[] {
           request: { op: 'write', path: '/1/0/1', partial: false, value: { literal: d.lifetime } },
         },
       ],
-      evaluate: (o) => {
+      evaluate: (o, d) => {
         const bad =
           expectCode(o[0], '2.04') ?? (o[1]?.status === 'completed' ? null : 'no Update within 30 s');
-        return bad ? fail(bad) : pass('Update received after the lifetime changed');
+        if (bad) return fail(bad);
+        const lifetime = registeredLifetime(o[1]);
+        if (lifetime !== d.lifetime + 60) {
+          return fail(
+            `the Update left the registration's lifetime at ${lifetime ?? '?'} s, not ${d.lifetime + 60} s (no lt)`,
+          );
+        }
+        const restored = expectCode(o[2], '2.04');
+        return restored ? fail(restored) : pass(`Update with lt=${lifetime} received`);
       },
     },
     {
@@ -103,20 +111,33 @@ function registrationCases(): ConformanceCase[] {
       clause: 'Core 1.1.1 §E.2 resources 4 and 5, §6.2.3 (De-register)',
       safe: false,
       passCriteria:
-        'Write /1/0/5 = 5 answers 2.04, Execute /1/0/4 answers 2.04, and the device registers again within 60 s.',
+        'Write /1/0/5 = 5 answers 2.04, Execute /1/0/4 answers 2.04, and the device registers again within 60 s. ' +
+        'Without a writable Disable Timeout (optional resource) the case does not apply: the device would stay ' +
+        'disabled for its default timeout (a day).',
       notApplicable: never,
       steps: () => [
         {
           title: 'Write /1/0/5 = 5 (Disable Timeout)',
           request: { op: 'write', path: '/1/0/5', partial: false, value: { literal: 5 } },
         },
-        { title: 'Execute /1/0/4 (Disable)', request: { op: 'execute', path: '/1/0/4' } },
+        {
+          title: 'Execute /1/0/4 (Disable)',
+          request: { op: 'execute', path: '/1/0/4' },
+          onlyIf: { step: 0, code: '2.04' },
+        },
         {
           title: 'Await a new Register',
           request: { op: 'await-registration', kind: 'register', afterStep: 1, timeoutMs: 60_000 },
+          onlyIf: { step: 1, code: '2.04' },
         },
       ],
       evaluate: (o) => {
+        if (o[0]?.status === 'completed' && ['4.04', '4.05'].includes(o[0].coapCode ?? '')) {
+          return {
+            verdict: 'NOT_APPLICABLE',
+            message: `no writable Disable Timeout (/1/0/5 answered ${o[0].coapCode}): Disable not executed`,
+          };
+        }
         const bad =
           expectCode(o[0], '2.04') ??
           expectCode(o[1], '2.04') ??
@@ -139,6 +160,16 @@ function registrationCases(): ConformanceCase[] {
       },
     },
   ];
+}
+
+/** The lifetime in a registration step's record (the runner's registration view), if any. */
+function registeredLifetime(o: StepOutcome | undefined): number | undefined {
+  try {
+    const r = JSON.parse(payloadText(o)) as { lifetime?: unknown };
+    return typeof r.lifetime === 'number' ? r.lifetime : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Content formats a Read can be asked for (Core 1.1.1 §7.4) and the case id of each. */

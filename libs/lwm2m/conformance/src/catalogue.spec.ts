@@ -177,6 +177,33 @@ describe('evaluation', () => {
     expect(evaluateCase(c, [refused], device).message).toContain('the device answered 4.06');
   });
 
+  it('104 Disable does not apply without a writable Disable Timeout, and the runner does not disable', () => {
+    const c = caseById('104');
+    expect(c.steps(device).map((st) => st.onlyIf)).toEqual([
+      undefined,
+      { step: 0, code: '2.04' },
+      { step: 1, code: '2.04' },
+    ]);
+    const absent = [outcome({ coapCode: '4.04' }), outcome({ status: 'not-sent', coapCode: null })];
+    expect(evaluateCase(c, absent, device)).toEqual({
+      verdict: 'NOT_APPLICABLE',
+      message: 'no writable Disable Timeout (/1/0/5 answered 4.04): Disable not executed',
+    });
+    const ok = [outcome({ coapCode: '2.04' }), outcome({ coapCode: '2.04' }), outcome({ coapCode: null })];
+    expect(evaluateCase(c, ok, device).verdict).toBe('PASS');
+  });
+
+  it('102 needs the new lifetime in the registration after the Update', () => {
+    const c = caseById('102');
+    const reg = (lifetime: number) =>
+      outcome({ coapCode: null, payload: Buffer.from(JSON.stringify({ lifetime })) });
+    const written = outcome({ coapCode: '2.04' });
+    expect(evaluateCase(c, [written, reg(360), written], device).verdict).toBe('PASS');
+    expect(evaluateCase(c, [written, reg(300), written], device).message).toContain(
+      'lifetime at 300 s, not 360 s',
+    );
+  });
+
   it('212 Write to a read-only resource expects 4.05', () => {
     const c = caseById('212');
     const read = outcome({});

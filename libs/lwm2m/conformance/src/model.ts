@@ -68,6 +68,8 @@ export interface Step {
   /** What the step is for, e.g. "Read /3/0 with Accept: SenML CBOR". */
   readonly title: string;
   readonly request: StepRequest;
+  /** Sent only when an earlier step got this code (e.g. Disable only once its timeout could be set). */
+  readonly onlyIf?: { readonly step: number; readonly code: string };
 }
 
 /** What happened to one step: the request as sent, the device's answer and the timing. */
