@@ -129,6 +129,8 @@ export class Fleet {
           ? { queueMode: { awakeMs: o.queueAwakeMs } }
           : {}),
       });
+      // Registration Update Trigger (Core 1.1.1 §E.2 /1/0/8, mandatory): an Update now (conformance case 103).
+      device.tree.onExecute(1, 8, () => void client.update().catch(() => undefined));
       device.tree.onWrite((path) => {
         o.metrics?.commands.inc({ operation: 'write' });
         o.logger.info({ endpoint: spec.endpoint, path: path.toString() }, 'command applied');
