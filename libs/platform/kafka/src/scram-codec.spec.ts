@@ -4,8 +4,12 @@ import {
   ScramMechanism,
   decodeAlterUserScramCredentialsResponse,
   decodeApiVersionsResponse,
+  decodeSaslAuthenticateResponse,
+  decodeSaslHandshakeResponse,
   encodeAlterUserScramCredentialsRequest,
   encodeApiVersionsRequest,
+  encodeSaslAuthenticateRequest,
+  encodeSaslHandshakeRequest,
   scramSaltedPassword,
 } from './scram-codec';
 
@@ -108,6 +112,37 @@ describe('ApiVersions v0', () => {
         { apiKey: 51, minVersion: 0, maxVersion: 0 },
       ],
     });
+  });
+});
+
+describe('SaslHandshake v1 and SaslAuthenticate v1 (KIP-152, not flexible)', () => {
+  it('encodes the mechanism as a STRING after request header v1', () => {
+    expect(encodeSaslHandshakeRequest(2, 'c', 'SCRAM-SHA-512').toString('hex')).toBe(
+      hex('0000001a 0011 0001 00000002 0001 63 | 000d 5343 52 41 4d 2d 53 48 41 2d 35 31 32').toString('hex'),
+    );
+  });
+
+  it('decodes the enabled mechanisms', () => {
+    expect(
+      decodeSaslHandshakeResponse(hex('00000002 0021 00000001 000d 534352414d2d5348412d353132')),
+    ).toEqual({
+      correlationId: 2,
+      errorCode: 33,
+      mechanisms: ['SCRAM-SHA-512'],
+    });
+  });
+
+  it('encodes auth_bytes as BYTES (INT32 length)', () => {
+    expect(encodeSaslAuthenticateRequest(3, 'c', Buffer.from('n,,')).toString('hex')).toBe(
+      hex('00000012 0024 0001 00000003 0001 63 | 00000003 6e2c2c').toString('hex'),
+    );
+  });
+
+  it('decodes error, message, auth_bytes and skips the session lifetime', () => {
+    expect(
+      decodeSaslAuthenticateResponse(hex('00000004 003a 0003 626164 00000002 763d 0000000000000000')),
+    ).toEqual({ correlationId: 4, errorCode: 58, errorMessage: 'bad', authBytes: Buffer.from('v=') });
+    expect(() => decodeSaslAuthenticateResponse(hex('00000004 0000 ffff 00000009 76'))).toThrow(/truncated/);
   });
 });
 

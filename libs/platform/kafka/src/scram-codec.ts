@@ -21,6 +21,8 @@ import { pbkdf2Sync } from 'node:crypto';
 
 export const ALTER_USER_SCRAM_CREDENTIALS_API_KEY = 51;
 export const API_VERSIONS_API_KEY = 18;
+export const SASL_HANDSHAKE_API_KEY = 17;
+export const SASL_AUTHENTICATE_API_KEY = 36;
 
 /** Mechanism ids of the protocol (ScramMechanism in the Kafka clients: 0 is UNKNOWN). */
 export enum ScramMechanism {
@@ -128,6 +130,10 @@ class Writer {
     if (b.length > 0x7fff) throw new RangeError('string longer than 32767 bytes');
     return this.int16(b.length).push(b);
   }
+  /** BYTES: INT32 length then the bytes (non-flexible versions). */
+  int32Bytes(v: Buffer): this {
+    return this.int32(v.length).push(v);
+  }
   compactString(v: string): this {
     return this.compactBytes(Buffer.from(v, 'utf8'));
   }
@@ -181,6 +187,30 @@ class Reader {
       if ((byte & 0x80) === 0) return result;
     }
     throw new ScramCodecError('unsigned varint longer than 5 bytes', this.pos);
+  }
+  /** NULLABLE_STRING / STRING: INT16 length (-1 = null). */
+  nullableString(): string | null {
+    const n = this.int16();
+    if (n === -1) return null;
+    if (n < 0) throw new ScramCodecError(`negative string length ${n}`, this.pos - 2);
+    this.need(n);
+    const s = this.buf.toString('utf8', this.pos, this.pos + n);
+    this.pos += n;
+    return s;
+  }
+  /** BYTES: INT32 length (non-flexible), bounded by what is left. */
+  int32Bytes(): Buffer {
+    const at = this.pos;
+    const n = this.int32();
+    if (n < 0) throw new ScramCodecError(`negative bytes length ${n}`, at);
+    this.need(n);
+    const b = Buffer.from(this.buf.subarray(this.pos, this.pos + n));
+    this.pos += n;
+    return b;
+  }
+  skip(n: number): void {
+    this.need(n);
+    this.pos += n;
   }
   compactNullableString(): string | null {
     const n = this.uvarint();
@@ -321,14 +351,78 @@ export function decodeApiVersionsResponse(payload: Buffer): {
   return { correlationId, errorCode, apis };
 }
 
+/**
+ * SaslHandshake Request (Version: 1) => mechanism:STRING (KIP-152: v1 means the SASL tokens then travel in
+ * SaslAuthenticate requests). Request header v1, not flexible.
+ */
+export function encodeSaslHandshakeRequest(
+  correlationId: number,
+  clientId: string,
+  mechanism: string,
+): Buffer {
+  const w = header(SASL_HANDSHAKE_API_KEY, 1, correlationId, clientId, false);
+  w.nullableString(mechanism);
+  return frame(w.bytes());
+}
+
+/** SaslHandshake Response (Version: 1) => error_code:INT16 [mechanisms:STRING]; response header v0. */
+export function decodeSaslHandshakeResponse(payload: Buffer): {
+  correlationId: number;
+  errorCode: number;
+  mechanisms: readonly string[];
+} {
+  const r = new Reader(payload);
+  const correlationId = r.int32();
+  const errorCode = r.int16();
+  const at = r.offset;
+  const n = r.int32();
+  if (n < -1 || n > 100) throw new ScramCodecError(`mechanisms array of ${n} items`, at);
+  const mechanisms: string[] = [];
+  for (let i = 0; i < n; i++) mechanisms.push(r.nullableString() ?? '');
+  r.end();
+  return { correlationId, errorCode, mechanisms };
+}
+
+/** SaslAuthenticate Request (Version: 1) => auth_bytes:BYTES (KIP-152, KIP-368). Request header v1. */
+export function encodeSaslAuthenticateRequest(
+  correlationId: number,
+  clientId: string,
+  authBytes: Buffer,
+): Buffer {
+  const w = header(SASL_AUTHENTICATE_API_KEY, 1, correlationId, clientId, false);
+  w.int32Bytes(authBytes);
+  return frame(w.bytes());
+}
+
+/**
+ * SaslAuthenticate Response (Version: 1) => error_code:INT16 error_message:NULLABLE_STRING auth_bytes:BYTES
+ * session_lifetime_ms:INT64; response header v0.
+ */
+export function decodeSaslAuthenticateResponse(payload: Buffer): {
+  correlationId: number;
+  errorCode: number;
+  errorMessage: string | null;
+  authBytes: Buffer;
+} {
+  const r = new Reader(payload);
+  const correlationId = r.int32();
+  const errorCode = r.int16();
+  const errorMessage = r.nullableString();
+  const authBytes = r.int32Bytes();
+  r.skip(8);
+  r.end();
+  return { correlationId, errorCode, errorMessage, authBytes };
+}
+
 /** Names of the error codes AlterUserScramCredentials returns per user (Kafka protocol guide, "Error Codes"). */
 export const SCRAM_ERROR_NAMES: Readonly<Record<number, string>> = {
   7: 'REQUEST_TIMED_OUT',
-  29: 'CLUSTER_AUTHORIZATION_FAILED',
+  31: 'CLUSTER_AUTHORIZATION_FAILED',
   33: 'UNSUPPORTED_SASL_MECHANISM',
   35: 'UNSUPPORTED_VERSION',
   41: 'NOT_CONTROLLER',
   42: 'INVALID_REQUEST',
+  58: 'SASL_AUTHENTICATION_FAILED',
   91: 'RESOURCE_NOT_FOUND',
   92: 'DUPLICATE_RESOURCE',
   93: 'UNACCEPTABLE_CREDENTIAL',

@@ -1,9 +1,11 @@
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 
 /**
  * A minimal Kafka connection for the requests kafkajs 2.2.4 cannot send (flexible versions, KIP-482: kafkajs
  * only writes request header v1). One request at a time: write a size-prefixed frame, read one size-prefixed
- * response (Kafka protocol guide, "Common Request and Response Structure"). Plain TCP, like KafkaClient.
+ * response (Kafka protocol guide, "Common Request and Response Structure"). TCP, or TLS when asked (the system's
+ * trust store, or `ca`); SASL runs on top of it (scram-credentials.ts).
  */
 export class KafkaWireConnection {
   private buffered = Buffer.alloc(0);
@@ -24,10 +26,18 @@ export class KafkaWireConnection {
 
   static open(
     target: { host: string; port: number },
-    options: { connectTimeoutMs: number; requestTimeoutMs: number },
+    options: { connectTimeoutMs: number; requestTimeoutMs: number; tls?: { readonly ca?: string } },
   ): Promise<KafkaWireConnection> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: target.host, port: target.port });
+      const socket = options.tls
+        ? connectTls({
+            host: target.host,
+            port: target.port,
+            // SNI only for names (RFC 6066 §3); the certificate is checked against the host either way.
+            ...(isIP(target.host) === 0 ? { servername: target.host } : {}),
+            ...(options.tls.ca ? { ca: options.tls.ca } : {}),
+          })
+        : connect({ host: target.host, port: target.port });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(
@@ -36,7 +46,7 @@ export class KafkaWireConnection {
           ),
         );
       }, options.connectTimeoutMs);
-      socket.once('connect', () => {
+      socket.once(options.tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         socket.removeListener('error', onError);
         resolve(new KafkaWireConnection(socket, options.requestTimeoutMs));

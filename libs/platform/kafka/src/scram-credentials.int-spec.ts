@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { createLogger } from '@smartcity/platform-observability';
-import { Kafka } from 'kafkajs';
+import {
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  Kafka,
+  ResourcePatternTypes,
+} from 'kafkajs';
 import { KafkaClient } from './kafka-client';
 import { ScramCredentialsError, alterScramCredentials } from './scram-credentials';
+import { deletePrincipalAcls, scramPrincipal } from './scram-principal-acls';
 
 /** The local stack: platform listener 9092 (admin), partner listener 9094 (SASL/SCRAM-SHA-512, deploy/local). */
 const PLATFORM = ['127.0.0.1:9092'];
@@ -73,6 +80,56 @@ describe('AlterUserScramCredentials against the local broker', () => {
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ScramCredentialsError);
     expect((err as ScramCredentialsError).message).toMatch(/DUPLICATE_RESOURCE/);
+  });
+
+  it("authenticates its own connection with the client's SCRAM principal, which needs ALTER on the cluster", async () => {
+    const adminUser = `scram-admin-${run}`;
+    const target = `scram-target-${run}`;
+    const logger = createLogger({ app: 'scram-int-test', level: 'silent' });
+    const asAdmin = (password: string) =>
+      new KafkaClient({
+        clientId: `scram-admin-${run}`,
+        brokers: PARTNER,
+        logger,
+        authentication: { sasl: { mechanism: 'scram-sha-512', username: adminUser, password } },
+      });
+    await alterScramCredentials(client, { upsert: [{ user: adminUser, password: 'admin-secret' }] });
+    try {
+      const refused = await alterScramCredentials(asAdmin('admin-secret'), {
+        upsert: [{ user: target, password: 'target-secret' }],
+      }).catch((e: unknown) => e);
+      expect((refused as ScramCredentialsError).failures).toEqual([
+        expect.objectContaining({ user: target, errorName: 'CLUSTER_AUTHORIZATION_FAILED' }),
+      ]);
+
+      const admin = client.kafka.admin();
+      await admin.connect();
+      await admin.createAcls({
+        acl: [
+          {
+            resourceType: AclResourceTypes.CLUSTER,
+            resourceName: 'kafka-cluster',
+            resourcePatternType: ResourcePatternTypes.LITERAL,
+            principal: scramPrincipal(adminUser),
+            host: '*',
+            operation: AclOperationTypes.ALTER,
+            permissionType: AclPermissionTypes.ALLOW,
+          },
+        ],
+      });
+      await admin.disconnect();
+      await alterScramCredentials(asAdmin('admin-secret'), {
+        upsert: [{ user: target, password: 'target-secret' }],
+      });
+      await expect(partnerCanConnect(target, 'target-secret')).resolves.toBe(true);
+
+      await expect(
+        alterScramCredentials(asAdmin('wrong'), { delete: [target], ignoreMissing: true }),
+      ).rejects.toThrow(/SASL authentication failed: SASL_AUTHENTICATION_FAILED/);
+    } finally {
+      await deletePrincipalAcls(client, scramPrincipal(adminUser));
+      await alterScramCredentials(client, { delete: [adminUser, target], ignoreMissing: true });
+    }
   });
 
   it('refuses iterations outside the broker limits before sending', async () => {

@@ -1,17 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { type KafkaClient } from './kafka-client';
+import { ScramClientSession } from './scram-client';
 import {
   ALTER_USER_SCRAM_CREDENTIALS_API_KEY,
+  SASL_AUTHENTICATE_API_KEY,
+  SASL_HANDSHAKE_API_KEY,
   SCRAM_ERROR_NAMES,
   SCRAM_MAX_ITERATIONS,
   SCRAM_MIN_ITERATIONS,
   ScramMechanism,
   decodeAlterUserScramCredentialsResponse,
   decodeApiVersionsResponse,
+  decodeSaslAuthenticateResponse,
+  decodeSaslHandshakeResponse,
   encodeAlterUserScramCredentialsRequest,
   encodeApiVersionsRequest,
+  encodeSaslAuthenticateRequest,
+  encodeSaslHandshakeRequest,
   scramSaltedPassword,
   type AlterUserScramCredentialsResult,
+  type ApiVersionRange,
 } from './scram-codec';
 import { KafkaWireConnection } from './scram-connection';
 
@@ -22,11 +30,11 @@ import { KafkaWireConnection } from './scram-connection';
  * Why an own connection and not a kafkajs broker connection: kafkajs writes request header v1 only, while API 51
  * is flexible from v0 (header v2 with tagged fields); its Cluster/Connection objects are private (symbol-keyed,
  * not exported), so reaching them would tie this code to kafkajs' internals. The protocol framing needed here is
- * a dozen lines and fixed by the spec, so we open a plain TCP connection to a bootstrap broker (the same brokers
- * and connectVia mapping as the KafkaClient, which is plain TCP too), check with ApiVersions that the broker
- * supports API 51 v0, and send the request. Any broker accepts it: a KRaft broker forwards it to the active
- * controller. The password never leaves this process: only the salt and the salted password are sent
- * (RFC 5802 §3: the server stores StoredKey/ServerKey derived from SaltedPassword).
+ * a dozen lines and fixed by the spec, so we open our own connection to a bootstrap broker with the KafkaClient's
+ * brokers, connectVia mapping and authentication (TLS, then SASL/SCRAM with the app's own principal, which needs
+ * ALTER on the cluster), check with ApiVersions that the broker supports API 51 v0, and send the request. Any
+ * broker accepts it: a KRaft broker forwards it to the active controller. A new user's password never leaves this
+ * process: only the salt and the salted password are sent (RFC 5802 §3: the server derives StoredKey/ServerKey).
  */
 
 export interface ScramUpsert {
@@ -87,12 +95,6 @@ export async function alterScramCredentials(
   });
   const deletions = (input.delete ?? []).map((user) => ({ user, mechanism: ScramMechanism.ScramSha512 }));
   if (upsertions.length === 0 && deletions.length === 0) return;
-  // Our own connection is plain TCP: a client configured to authenticate (SASL) or encrypt (TLS) must not have
-  // its admin request sent in the clear to an unauthenticated listener instead.
-  if (client.options.authentication !== undefined)
-    throw new Error(
-      'alterScramCredentials supports PLAINTEXT admin connections only (no SASL/TLS handshake yet)',
-    );
 
   const results = await sendToAnyBroker(client, (id) =>
     encodeAlterUserScramCredentialsRequest(id, client.options.clientId, { deletions, upsertions }),
@@ -123,28 +125,98 @@ async function sendToAnyBroker(
       conn = await KafkaWireConnection.open(target, {
         connectTimeoutMs: client.options.connectionTimeoutMs ?? 1000,
         requestTimeoutMs: client.options.requestTimeoutMs ?? 10_000,
+        ...(client.options.authentication?.tls ? { tls: client.options.authentication.tls } : {}),
       });
     } catch (err) {
       errors.push(`${broker}: ${(err as Error).message}`);
       continue;
     }
     try {
+      // ApiVersions may precede SASL (KIP-511; the broker answers it before authentication).
       const versions = decodeApiVersionsResponse(
-        await conn.request(encodeApiVersionsRequest(1, client.options.clientId)),
+        await conn.request(encodeApiVersionsRequest(CORRELATION.apiVersions, client.options.clientId)),
       );
-      const api = versions.apis.find((a) => a.apiKey === ALTER_USER_SCRAM_CREDENTIALS_API_KEY);
-      if (versions.errorCode !== 0 || !api || api.minVersion > 0)
-        throw new Error(`broker ${broker} does not support AlterUserScramCredentials v0 (KIP-554)`);
+      if (versions.errorCode !== 0)
+        throw new Error(`broker ${broker}: ApiVersions error ${versions.errorCode}`);
+      requireVersion(
+        versions.apis,
+        ALTER_USER_SCRAM_CREDENTIALS_API_KEY,
+        0,
+        'AlterUserScramCredentials (KIP-554)',
+      );
+      const sasl = client.options.authentication?.sasl;
+      if (sasl) {
+        requireVersion(versions.apis, SASL_HANDSHAKE_API_KEY, 1, 'SaslHandshake');
+        requireVersion(versions.apis, SASL_AUTHENTICATE_API_KEY, 1, 'SaslAuthenticate');
+        await authenticate(conn, client.options.clientId, sasl);
+      }
       const { correlationId, response } = decodeAlterUserScramCredentialsResponse(
-        await conn.request(encode(2)),
+        await conn.request(encode(CORRELATION.alter)),
       );
-      if (correlationId !== 2) throw new Error(`response correlation id ${correlationId}, expected 2`);
+      if (correlationId !== CORRELATION.alter)
+        throw new Error(`response correlation id ${correlationId}, expected ${CORRELATION.alter}`);
       return response.results;
     } finally {
       conn.close();
     }
   }
   throw new Error(`no broker reachable for AlterUserScramCredentials: ${errors.join('; ')}`);
+}
+
+/** One request after the other on a fresh connection: fixed correlation ids. */
+const CORRELATION = { apiVersions: 1, handshake: 2, clientFirst: 3, clientFinal: 4, alter: 5 } as const;
+
+function requireVersion(
+  apis: readonly ApiVersionRange[],
+  apiKey: number,
+  version: number,
+  name: string,
+): void {
+  const api = apis.find((a) => a.apiKey === apiKey);
+  if (!api || api.minVersion > version || api.maxVersion < version)
+    throw new Error(`the broker does not support ${name} v${version}`);
+}
+
+/**
+ * SASL/SCRAM on our connection (Kafka KIP-84 and KIP-152): SaslHandshake v1 names the mechanism, then the SCRAM
+ * messages of RFC 5802 §3 travel as the auth_bytes of two SaslAuthenticate requests; the server's final message
+ * is verified (it proves the broker knows the credential).
+ */
+async function authenticate(
+  conn: KafkaWireConnection,
+  clientId: string,
+  sasl: {
+    readonly mechanism: 'scram-sha-512' | 'scram-sha-256';
+    readonly username: string;
+    readonly password: string;
+  },
+): Promise<void> {
+  const mechanismName = sasl.mechanism.toUpperCase();
+  const hs = decodeSaslHandshakeResponse(
+    await conn.request(encodeSaslHandshakeRequest(CORRELATION.handshake, clientId, mechanismName)),
+  );
+  if (hs.errorCode !== 0)
+    throw new Error(
+      `SASL mechanism ${mechanismName} refused (the listener enables: ${hs.mechanisms.join(', ')})`,
+    );
+  const session = new ScramClientSession(
+    sasl.mechanism === 'scram-sha-512' ? ScramMechanism.ScramSha512 : ScramMechanism.ScramSha256,
+    sasl.username,
+    sasl.password,
+  );
+  const step = async (id: number, message: string): Promise<string> => {
+    const r = decodeSaslAuthenticateResponse(
+      await conn.request(encodeSaslAuthenticateRequest(id, clientId, Buffer.from(message, 'utf8'))),
+    );
+    if (r.errorCode !== 0) {
+      const name = SCRAM_ERROR_NAMES[r.errorCode] ?? `error ${r.errorCode}`;
+      throw new Error(`SASL authentication failed: ${name}${r.errorMessage ? ` (${r.errorMessage})` : ''}`);
+    }
+    return r.authBytes.toString('utf8');
+  };
+  const serverFirst = await step(CORRELATION.clientFirst, session.clientFirst());
+  const serverFinal = await step(CORRELATION.clientFinal, session.clientFinal(serverFirst));
+  session.verifyServerFinal(serverFinal);
 }
 
 function splitHostPort(broker: string): [string, number] {
