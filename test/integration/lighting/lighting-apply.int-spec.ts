@@ -177,5 +177,27 @@ describe('lighting program applied to a simulated lamp controller', () => {
       state: 'DRIFT',
       detail: 'the controller holds /3454/0/5/0 = "100;50;0", the program has "100;30;0"',
     });
+
+    // Re-apply where it drifted: only lamp A gets commands (B stays FAILED, untouched); it holds the program again.
+    const again = await call<{ applyLightingProgram: LampStatus[] }>(
+      `mutation($p: ID!) { applyLightingProgram(programId: $p, waitSeconds: 20, states: [DRIFT]) { ${STATUS} } }`,
+      { p: program.id },
+    );
+    expect(again.applyLightingProgram.map((s) => [s.deviceId, s.commandIds.length > 0])).toEqual(
+      expect.arrayContaining([
+        [a!.id, true],
+        [b!.id, false],
+      ]),
+    );
+    await eventually(statuses, (s) => s.state !== 'PENDING', 30_000, 250);
+    await call('mutation($p: ID!) { verifyLightingProgram(programId: $p) { deviceId } }', { p: program.id });
+    const repaired = await eventually(
+      statuses,
+      (s) => s.detail !== 'applied; verification pending',
+      30_000,
+      250,
+    );
+    expect(repaired).toMatchObject({ state: 'APPLIED', detail: 'applied and read back equal' });
+    expect(full.tree.get(Lwm2mPath.parse('/3454/0/5/0'))).toBe('100;30;0');
   });
 });

@@ -3,6 +3,7 @@ import { type Principal } from '@smartcity/platform-auth';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { Permission } from '../auth/permissions';
 import { Requires } from '../auth/requires.decorator';
+import { LampProgramState } from './lighting-status';
 import { DeviceTargets } from '../commands/command.models';
 import {
   CreateLightingProgramInput,
@@ -154,8 +155,15 @@ export class LightingResolver {
     @CurrentPrincipal() p: Principal,
     @Args('programId', { type: () => ID }) programId: string,
     @Args('waitSeconds', { type: () => Int, defaultValue: 10 }) waitSeconds: number,
+    @Args('states', {
+      type: () => [LampProgramState],
+      nullable: true,
+      description:
+        'Only the lamps in these states (e.g. [DRIFT, FAILED] to re-apply where needed); all by default.',
+    })
+    states?: LampProgramState[] | null,
   ): Promise<LightingLampStatus[]> {
-    return this.lighting.apply(p, programId, waitSeconds);
+    return this.lighting.apply(p, programId, waitSeconds, states);
   }
 
   @Mutation(() => [LightingLampStatus], {

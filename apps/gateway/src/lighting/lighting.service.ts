@@ -36,7 +36,7 @@ import { type DeviceRow } from '../devices/device.rows';
 import { DevicesRepository } from '../devices/devices.repository';
 import { GatewayException } from '../errors/gateway.exception';
 import { MODEL_REGISTRY } from '../gateway.tokens';
-import { lampStatus, type ReadValue } from './lighting-status';
+import { type LampProgramState, lampStatus, type ReadValue } from './lighting-status';
 import {
   type CreateLightingProgramInput,
   type LightingAssignmentResult,
@@ -317,14 +317,30 @@ export class LightingService {
    * Execute of /3457/0/16 "Reset schedule objects" followed by the Create of each instance, in order (one queue per
    * device). A lamp whose controller does not fit gets the compiler's reason and no command.
    */
-  async apply(principal: Principal, programId: string, waitSeconds: number): Promise<LightingLampStatus[]> {
+  async apply(
+    principal: Principal,
+    programId: string,
+    waitSeconds: number,
+    states?: readonly LampProgramState[] | null,
+  ): Promise<LightingLampStatus[]> {
     if (!Number.isInteger(waitSeconds) || waitSeconds < 0 || waitSeconds > MAX_WAIT_S) {
       throw GatewayException.badInput(`waitSeconds must be within 0..${MAX_WAIT_S}`, 'waitSeconds');
     }
     const tenant = tenantOf(principal);
+    // Re-apply only where needed (e.g. DRIFT, FAILED): the lamps whose current state is one of `states`.
+    const only =
+      states && states.length > 0
+        ? new Set(
+            (await this.statuses(principal, programId))
+              .filter((s) => states.includes(s.state))
+              .map((s) => s.deviceId),
+          )
+        : null;
     const { program, assignments, devices, reported } = await this.db.inTenant(tenant, async (tx) => {
       const program = await this.program(tx, programId);
-      const assignments = await this.repository.assignments(tx, programId);
+      const assignments = (await this.repository.assignments(tx, programId)).filter(
+        (a) => only === null || only.has(a.deviceId),
+      );
       const ids = assignments.map((a) => a.deviceId);
       const devices = await this.devices.findByIds(tx, ids);
       const reported = await this.repository.latestNumbers(
@@ -335,7 +351,7 @@ export class LightingService {
       return { program, assignments, devices, reported };
     });
     const byId = new Map(devices.map((d) => [d.id, d]));
-    // 1. Capabilities: reported values, else a finished read, else a new read.
+    // 1. Capabilities: the values the lamp reported (device_state), else a Read of /3457/0 now.
     const capabilities = new Map<string, Record<number, unknown>>();
     const reads = new Map<string, string>();
     for (const a of assignments) {
