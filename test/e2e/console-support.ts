@@ -21,7 +21,8 @@ export const CONSOLE_URL = `http://127.0.0.1:${CONSOLE_PORT}`;
  * The demo users belong to the Keycloak organizations `lyon` and `porto`, so the test needs those tenants. A city
  * missing from the database is created for the run (auto-provisioning the run's endpoint prefix, NoSec on
  * loopback) and deleted afterwards; a city that exists (the demo is up) gets the run's prefix for the run and its
- * settings back afterwards, and the run's devices are removed.
+ * settings back afterwards, and the run's devices are deleted with their data. While the run lasts, that city
+ * accepts NoSec devices (the test fleet is NoSec on loopback).
  */
 export async function borrowCity(
   pool: Pool,
@@ -57,18 +58,65 @@ export async function borrowCity(
   );
   return {
     restore: async () => {
-      await pool
-        .query(`UPDATE devices SET decommissioned_at = now() WHERE tenant_id = $1 AND endpoint LIKE $2`, [
-          id,
-          `${prefix}%`,
-        ])
-        .catch(() => undefined);
+      await removeDevices(pool, id, prefix);
       await pool.query(
         'UPDATE tenants SET auto_provision = $2, auto_provision_prefix = $3, allow_nosec = $4 WHERE id = $1',
         [id, before.auto_provision, before.auto_provision_prefix, before.allow_nosec],
       );
     },
   };
+}
+
+/**
+ * Deletes a tenant's devices whose endpoint starts with `prefix`, with their rows in every table that has both a
+ * `tenant_id` and a `device_id` column (telemetry included), in one transaction. Tables are retried in passes (a
+ * savepoint each) so foreign keys between them decide the order, as purgeTenant does for a whole tenant.
+ */
+export async function removeDevices(pool: Pool, tenant: string, prefix: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ id: string }>(
+      'SELECT id FROM devices WHERE tenant_id = $1 AND starts_with(endpoint, $2)',
+      [tenant, prefix],
+    );
+    const ids = rows.map((r) => r.id);
+    if (ids.length > 0) {
+      const { rows: tables } = await client.query<{ table_name: string }>(
+        `SELECT c.table_name FROM information_schema.columns c
+           JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+          WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND c.column_name = 'device_id'
+            AND EXISTS (SELECT 1 FROM information_schema.columns k WHERE k.table_schema = 'public'
+                          AND k.table_name = c.table_name AND k.column_name = 'tenant_id')`,
+      );
+      let pending = tables.map((t) => t.table_name);
+      for (let pass = 0; pass < 5 && pending.length > 0; pass++) {
+        const failed: string[] = [];
+        for (const table of pending) {
+          await client.query('SAVEPOINT run_devices');
+          try {
+            await client.query(`DELETE FROM "${table}" WHERE tenant_id = $1 AND device_id = ANY($2)`, [
+              tenant,
+              ids,
+            ]);
+            await client.query('RELEASE SAVEPOINT run_devices');
+          } catch {
+            await client.query('ROLLBACK TO SAVEPOINT run_devices');
+            failed.push(table);
+          }
+        }
+        pending = failed;
+      }
+      if (pending.length > 0) throw new Error(`could not delete the run's rows from ${pending.join(', ')}`);
+      await client.query('DELETE FROM devices WHERE tenant_id = $1 AND id = ANY($2)', [tenant, ids]);
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
 }
 
 /** Installs Chromium when missing (scripts/ensure-browser.sh) and builds the console (type check + vite build). */
