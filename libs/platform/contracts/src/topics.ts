@@ -61,19 +61,22 @@ function assertTenant(tenant: string): string {
   return tenant;
 }
 
+/** Every city's partner topics start with this (the decoder's and gateway's prefixed ACLs, KIP-290). */
+export const CITY_TOPIC_PREFIX = 'city.';
+
 /** Partner topic of normalized measurements for one city. Key: device id. */
 export function cityTelemetryTopic(tenant: string): string {
-  return `city.${assertTenant(tenant)}.telemetry.v1`;
+  return `${CITY_TOPIC_PREFIX}${assertTenant(tenant)}.telemetry.v1`;
 }
 
 /** Partner topic of alarms, lifecycle and command outcomes for one city. Key: device id. */
 export function cityEventsTopic(tenant: string): string {
-  return `city.${assertTenant(tenant)}.events.v1`;
+  return `${CITY_TOPIC_PREFIX}${assertTenant(tenant)}.events.v1`;
 }
 
 /** The prefix a partner principal gets READ ACLs on (prefixed ACL, KIP-290). */
 export function cityTopicPrefix(tenant: string): string {
-  return `city.${assertTenant(tenant)}.`;
+  return `${CITY_TOPIC_PREFIX}${assertTenant(tenant)}.`;
 }
 
 /** Message key of device-scoped platform topics: keeps per-device order within a partition. */

@@ -4,6 +4,7 @@ export * from './kafka-client';
 export * from './kafka-consumer';
 export * from './kafka-producer';
 export * from './kafka.errors';
+export * from './platform-acls';
 export { kafkaLogLevel, pinoLogCreator } from './kafka-log.adapter';
 export * from './kafka-tracing';
 export * from './scram-codec';
