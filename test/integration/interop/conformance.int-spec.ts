@@ -223,11 +223,29 @@ describe('conformance runs against simulated vendor devices', () => {
     expect(list.data!.conformanceRuns[0]!.report.cases.length).toBe(runs.get('wrong-type')!.cases.length);
   });
 
-  it('refuses the full suite on a lamp controller without confirmation, and viewers', async () => {
+  it('refuses without confirmation the full suite on a lamp controller or any run in a lighting program, and viewers', async () => {
     const device = devices.get('conforming')!;
     const refused = await start(device.id, ', fullSuite: true');
     expect(refused.errors[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(refused.errors[0]?.message).toContain('confirmLighting');
+    // A lamp in a lighting program (issue 19): no run at all without confirmation.
+    const { rows } = await world.owner.query<{ id: string }>(
+      `INSERT INTO lighting_programs (tenant_id, name, definition, created_by)
+       VALUES ('lyon', $1, '{"schedules": []}', 'test') RETURNING id`,
+      [`conformance-${world.run}`],
+    );
+    try {
+      await world.owner.query(
+        'INSERT INTO lighting_assignments (tenant_id, device_id, program_id) VALUES ($1, $2, $3)',
+        ['lyon', device.id, rows[0]!.id],
+      );
+      const inProgram = await start(device.id);
+      expect(inProgram.errors[0]?.message).toBe(
+        `the device runs the lighting program "conformance-${world.run}": confirm with confirmLighting: true`,
+      );
+    } finally {
+      await world.owner.query('DELETE FROM lighting_programs WHERE id = $1', [rows[0]!.id]);
+    }
     const viewer = await tokenOf('lyon-viewer');
     const forbidden = await gql(
       world.gatewayUrl,

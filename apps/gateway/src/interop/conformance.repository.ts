@@ -91,6 +91,16 @@ export class ConformanceRepository {
     );
   }
 
+  /** The lighting program a lamp controller is assigned to (issue 19, lighting_assignments), if any. */
+  async lightingProgramOf(tx: TxClient, deviceId: string): Promise<string | null> {
+    const { rows } = await tx.query<{ name: string }>(
+      `SELECT p.name FROM lighting_assignments a JOIN lighting_programs p ON p.id = a.program_id
+       WHERE a.device_id = $1`,
+      [deviceId],
+    );
+    return rows[0]?.name ?? null;
+  }
+
   async findById(tx: TxClient, id: string): Promise<ConformanceRunRow | null> {
     const { rows } = await tx.query<ConformanceRunRow>(
       `SELECT ${COLUMNS} FROM conformance_runs WHERE id = $1`,

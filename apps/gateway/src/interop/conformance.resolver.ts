@@ -31,7 +31,7 @@ export class ConformanceResolver {
     description:
       'Starts a conformance run (LwM2M ETS-style cases + uCIFI/OMA object profiles) against a connected device; ' +
       'returns it RUNNING, follow it with conformanceRun(id). Safe (non-disturbing) cases only unless fullSuite; ' +
-      'a lamp controller needs confirmLighting for the full suite.',
+      'a lamp controller in a lighting program needs confirmLighting for any run, any lamp controller for the full suite.',
   })
   @Requires(Permission.IssueCommands)
   async startConformanceRun(

@@ -90,9 +90,17 @@ export class ConformanceService implements OnApplicationShutdown {
         'deviceId',
       );
     }
-    // No lighting program exists in the platform yet: a lamp controller (uCIFI 3416, or a device of the lighting
-    // category) is treated as lighting in service. The safe cases leave it as it is; the full suite may reboot or
-    // reconfigure it, so it needs the caller's confirmation.
+    // Production use of lamps (issue 23 "never on a device in a lighting program without confirmation"): a lamp
+    // controller assigned to a lighting program (lighting_assignments) runs only when the caller confirms; any
+    // lamp controller (uCIFI 3416, or the lighting category) needs it for the full suite, which may reboot or
+    // reconfigure it.
+    const program = await this.db.inTenant(tenant, (tx) => this.repository.lightingProgramOf(tx, device.id));
+    if (program !== null && !options.confirmLighting) {
+      throw GatewayException.badInput(
+        `the device runs the lighting program "${program}": confirm with confirmLighting: true`,
+        'confirmLighting',
+      );
+    }
     const lighting = device.category === 'lighting' || dut.objects.some((o) => o.id === LAMP_CONTROLLER);
     if (options.fullSuite && lighting && !options.confirmLighting) {
       throw GatewayException.badInput(
