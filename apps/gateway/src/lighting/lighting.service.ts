@@ -442,10 +442,11 @@ export class LightingService {
   /** Reads back the program objects and the Program Monitor (3458) of every lamp that was applied. */
   async verify(principal: Principal, programId: string): Promise<LightingLampStatus[]> {
     const tenant = tenantOf(principal);
-    const { assignments, devices } = await this.db.inTenant(tenant, async (tx) => {
-      await this.program(tx, programId);
+    const { program, assignments, devices } = await this.db.inTenant(tenant, async (tx) => {
+      const program = await this.program(tx, programId);
       const assignments = await this.repository.assignments(tx, programId);
       return {
+        program,
         assignments,
         devices: await this.devices.findByIds(
           tx,
@@ -456,13 +457,18 @@ export class LightingService {
     for (const a of assignments) {
       if (a.applyCommandIds.length === 0) continue;
       const device = devices.find((d) => d.id === a.deviceId);
+      // The objects the program uses (a device may answer 4.04 for an object without instances), and 3458.
+      const used = new Set(this.expectedInstances(program).map((i) => i.objectId));
       const objects = [
         OBJECT_IDS.programScheduler,
         OBJECT_IDS.calendarRule,
         OBJECT_IDS.programFunction,
         OBJECT_IDS.outputFilter,
         OBJECT_IDS.programMonitor,
-      ].filter((o) => String(o) in (device?.objectVersions ?? {}));
+      ].filter(
+        (o) =>
+          String(o) in (device?.objectVersions ?? {}) && (used.has(o) || o === OBJECT_IDS.programMonitor),
+      );
       const ids: string[] = [];
       for (const o of objects)
         ids.push((await this.commands.issueOne(principal, a.deviceId, readPlan(`/${o}`), null)).id);
@@ -508,17 +514,7 @@ export class LightingService {
     const pick = (ids: readonly string[]) =>
       ids.map((id) => rows.get(id)).filter((r): r is CommandRow => !!r);
     const capabilitiesCommand = a.capabilitiesCommandId ? (rows.get(a.capabilitiesCommandId) ?? null) : null;
-    let expected: readonly CompiledInstance[] | null = null;
-    const capValues = capabilitiesCommand ? this.decode(capabilitiesCommand, device) : null;
-    try {
-      // What the current program compiles to (capacities only matter for refusals, already recorded).
-      expected = compileProgram(program.definition as unknown as ProgramDefinition, {
-        ...(capValues ? capabilitiesFromValues(resourceMap(capValues)) : UNLIMITED),
-        supportedCapabilities: ALL_CAPABILITIES,
-      }).instances;
-    } catch {
-      expected = null;
-    }
+    const expected = this.expectedInstances(program);
     const status = lampStatus({
       programVersion: program.version,
       appliedVersion: a.appliedVersion,
@@ -540,6 +536,18 @@ export class LightingService {
       commandIds: a.applyCommandIds,
       monitor: [...status.monitor],
     };
+  }
+
+  /** What the program compiles to, whatever the controller's limits (those matter for refusals, recorded at apply). */
+  private expectedInstances(program: LightingProgramRow): readonly CompiledInstance[] {
+    try {
+      return compileProgram(program.definition as unknown as ProgramDefinition, {
+        ...UNLIMITED,
+        supportedCapabilities: ALL_CAPABILITIES,
+      }).instances;
+    } catch {
+      return [];
+    }
   }
 
   private decode(row: CommandRow, device: DeviceRow | undefined): ReadValue[] | null {
