@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type TxClient } from '@smartcity/platform-db';
+import { type TxClient, writeOutbox } from '@smartcity/platform-db';
+import { ALARM_EVENTS_OUTBOX_SOURCE, alarmEventEntry } from './alarm-events';
 import { ALARM_COLUMNS, type AlarmRow, type AlarmSeverity, type AlarmStatus } from './alarm.rows';
 
 export interface AlarmQuery {
@@ -77,13 +78,36 @@ export class AlarmsRepository {
     return rows[0] ?? null;
   }
 
-  /** Clears an active alarm by hand (the decoder also clears alarms when their condition ends). */
+  /**
+   * Clears an active alarm by hand (the decoder also clears alarms when their condition ends); an alarm cleared
+   * already is returned as it is.
+   */
   async clear(tx: TxClient, id: string): Promise<AlarmRow | null> {
-    const { rows } = await tx.query<AlarmRow>(
-      `UPDATE alarms a SET status = 'CLEARED', cleared_at = COALESCE(a.cleared_at, now()), updated_at = now()
-       WHERE a.id = $1::uuid RETURNING ${ALARM_COLUMNS}`,
-      [id],
-    );
-    return rows[0] ?? null;
+    const [cleared] = await clearActiveAlarms(tx, 'x.id = $1::uuid', [id]);
+    return cleared ?? (await this.findByIds(tx, [id]))[0] ?? null;
   }
+}
+
+/**
+ * Clears the active alarms matching `where` (on `alarms x`) the way the decoder clears them, through
+ * platform.apply_alarm_transitions (one clear per alarm, at now() or its raise time if later, so it applies), and
+ * writes their `alarm.cleared` partner events into the outbox in the caller's transaction: the decoder's relay
+ * publishes them on `city.<tenant>.events.v1` and the tenant's live alarm channel. Returns the alarms it cleared.
+ */
+export async function clearActiveAlarms(
+  tx: TxClient,
+  where: string,
+  params: readonly unknown[],
+): Promise<AlarmRow[]> {
+  const { rows } = await tx.query<AlarmRow>(
+    `SELECT ${ALARM_COLUMNS} FROM platform.apply_alarm_transitions((
+       SELECT COALESCE(jsonb_agg(jsonb_build_object(
+                'action', 'clear', 'tenantId', x.tenant_id, 'deviceId', x.device_id, 'type', x.type,
+                'severity', x.severity, 'path', x.source_path,
+                'time', extract(epoch FROM greatest(now(), x.raised_at)))), '[]'::jsonb)
+       FROM alarms x WHERE x.status = 'ACTIVE' AND (${where}))) a`,
+    [...params],
+  );
+  await writeOutbox(tx, ALARM_EVENTS_OUTBOX_SOURCE, rows.map(alarmEventEntry));
+  return rows;
 }

@@ -115,6 +115,7 @@ describe('water areas (GraphQL, real gateway)', () => {
 
   afterAll(async () => {
     // Areas, members, days and alarms go with their devices (ON DELETE CASCADE).
+    await owner.query('DELETE FROM event_outbox WHERE key = ANY($1::text[])', [ids]);
     await owner.query('DELETE FROM devices WHERE id = ANY($1::uuid[])', [ids]);
     await owner.end();
     await gateway?.stop();
@@ -439,6 +440,28 @@ describe('water areas (GraphQL, real gateway)', () => {
       [rows[1]!.id]: 'ACTIVE',
       [rows[2]!.id]: 'CLEARED',
     });
+    // The clear is an event like the decoder's: partners (city.lyon.events.v1) and live subscribers see it.
+    const events = await owner.query<{
+      topic: string;
+      live_channel: string;
+      payload: Record<string, unknown>;
+    }>(
+      `SELECT topic, live_channel, payload FROM event_outbox
+       WHERE source = 'decoder' AND payload->'alarm'->>'id' = ANY($1::text[])`,
+      [rows.map((r) => r.id)],
+    );
+    expect(events.rows).toEqual([
+      {
+        topic: 'city.lyon.events.v1',
+        live_channel: 'tenant:lyon:alarms',
+        payload: expect.objectContaining({
+          id: `${rows[0]!.id}:cleared`,
+          type: 'alarm.cleared',
+          deviceId: dev['in1'],
+          alarm: expect.objectContaining({ status: 'CLEARED', type: 'area_loss_rate_rise' }),
+        }),
+      },
+    ]);
     expect((await as('lyon-admin', GET, { id: polygonArea.id })).data).toEqual({ waterArea: null });
     expect(codesOf(await as('lyon-admin', DELETE, { id: polygonArea.id }))).toEqual(['NOT_FOUND']);
     const days = await owner.query('SELECT 1 FROM water_area_days WHERE area_id = $1', [polygonArea.id]);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type TxClient } from '@smartcity/platform-db';
 import { ALARM_COLUMNS, type AlarmRow } from '../alarms/alarm.rows';
+import { clearActiveAlarms } from '../alarms/alarms.repository';
 import { type BoundingBox } from './geojson-polygon';
 
 /** The category of water meters; a device announcing the uCIFI water meter object (3424) is one too. */
@@ -173,15 +174,12 @@ export class WaterAreasRepository {
   }
 
   /**
-   * Deletes an area (its members and days go with it) and clears its active alarms: nothing would clear them
-   * afterwards, the decoder no longer knowing the area.
+   * Deletes an area (its members and days go with it) and clears its active alarms, with their `alarm.cleared`
+   * events (partners and live subscribers would otherwise keep them active): nothing would clear them afterwards,
+   * the decoder no longer knowing the area.
    */
   async delete(tx: TxClient, id: string): Promise<void> {
-    await tx.query(
-      `UPDATE alarms SET status = 'CLEARED', cleared_at = COALESCE(cleared_at, now()), updated_at = now()
-       WHERE source_path = $1 AND status = 'ACTIVE'`,
-      [areaAlarmPath(id)],
-    );
+    await clearActiveAlarms(tx, 'x.source_path = $1', [areaAlarmPath(id)]);
     await tx.query('DELETE FROM water_areas WHERE id = $1::uuid', [id]);
   }
 
