@@ -320,6 +320,11 @@ describe('the operator console in a browser', () => {
       await vpage.getByRole('heading', { level: 1, name: 'Lighting' }).waitFor();
       await expect(vpage.getByRole('button', { name: 'Dim' }).count()).resolves.toBe(0);
       await expect(vpage.getByRole('link', { name: 'Administration' }).count()).resolves.toBe(0);
+      // Signing out ends the Keycloak session (no confirmation page) and comes back to the console's sign-in.
+      await vpage.getByRole('button', { name: 'Sign out' }).click();
+      await vpage.waitForURL(`${CONSOLE_URL}/`);
+      await vpage.getByRole('button', { name: 'Sign in' }).click();
+      await vpage.locator('#username').waitFor();
     } finally {
       await viewer.close();
     }

@@ -83,10 +83,8 @@ export function AuthProvider({ manager, children }: { manager: UserManager; chil
       manager,
       error,
       signIn: () => manager.signinRedirect({ state: window.location.pathname + window.location.search }),
-      signOut: async () => {
-        await manager.removeUser();
-        await manager.signoutRedirect().catch(() => undefined);
-      },
+      // With the id token as hint, Keycloak ends the session without asking (OIDC RP-Initiated Logout 1.0 §2).
+      signOut: () => manager.signoutRedirect().catch(() => manager.removeUser()),
     }),
     [user, manager, error],
   );

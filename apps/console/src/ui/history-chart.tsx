@@ -40,6 +40,8 @@ export function HistoryChart({
         width: Math.max(320, box.current.clientWidth),
         height: 260,
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), timeZone),
+        // 24-hour clock on the time axis (uPlot's default templates use {h}{aa}).
+        fmtDate: (tpl) => uPlot.fmtDate(tpl.replace('{h}', '{HH}').replace('{aa}', '')),
         // The whole chosen range, not just the span of the buckets that have values.
         scales: { x: { time: true, range: [fromSec, toSec] } },
         series: [
