@@ -1,15 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { cityEventsTopic, cityTelemetryTopic, cityTopicPrefix } from '@smartcity/platform-contracts';
 import {
   type KafkaClient,
-  type TopicGrant,
   alterScramCredentials,
   deletePrincipalAcls,
   grantReadAcls,
   scramPrincipal,
 } from '@smartcity/platform-kafka';
 import { KAFKA_CLIENT } from '../gateway.tokens';
-import { PartnerTopic } from './partner.models';
+import { type PartnerTopic, topicGrants } from './partner-topics';
 
 /**
  * The Kafka side of a partner, through the platform's admin connection (KAFKA_BROKERS, not the partner listener):
@@ -55,18 +53,4 @@ export class PartnerBroker {
     await alterScramCredentials(this.kafka, { delete: [username], ignoreMissing: true });
     await deletePrincipalAcls(this.kafka, scramPrincipal(username));
   }
-}
-
-/**
- * Both topics: one PREFIXED ACL on `city.<tenant>.` (every partner topic of the city, per-category ones included);
- * one topic: a LITERAL ACL on it alone.
- */
-export function topicGrants(tenant: string, topics: readonly PartnerTopic[]): TopicGrant[] {
-  const set = new Set(topics);
-  if (set.has(PartnerTopic.TELEMETRY) && set.has(PartnerTopic.EVENTS))
-    return [{ name: cityTopicPrefix(tenant), prefixed: true }];
-  return [...set].map((t) => ({
-    name: t === PartnerTopic.TELEMETRY ? cityTelemetryTopic(tenant) : cityEventsTopic(tenant),
-    prefixed: false,
-  }));
 }

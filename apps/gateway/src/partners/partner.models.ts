@@ -1,12 +1,5 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
-
-/** The partner topics of a city (docs/partners/contract.md). */
-export enum PartnerTopic {
-  /** `city.<tenant>.telemetry.v1`: normalized measurements. */
-  TELEMETRY = 'TELEMETRY',
-  /** `city.<tenant>.events.v1`: alarms, device lifecycle, command outcomes. */
-  EVENTS = 'EVENTS',
-}
+import { PartnerTopic } from './partner-topics';
 
 registerEnumType(PartnerTopic, {
   name: 'PartnerTopic',

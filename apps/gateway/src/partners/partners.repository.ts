@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type TxClient } from '@smartcity/platform-db';
-import { type PartnerTopic } from './partner.models';
+import { type PartnerTopic } from './partner-topics';
 
 export interface PartnerRow {
   readonly id: string;

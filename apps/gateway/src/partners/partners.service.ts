@@ -10,12 +10,8 @@ import { TenantDb } from '../db/tenant-db.service';
 import { GatewayErrorCode, GatewayException } from '../errors/gateway.exception';
 import { GATEWAY_CONFIG, GATEWAY_LOGGER } from '../gateway.tokens';
 import { PartnerBroker } from './partner-broker';
-import {
-  type CreatePartnerInput,
-  type Partner,
-  type PartnerCredentials,
-  PartnerTopic,
-} from './partner.models';
+import { type CreatePartnerInput, type Partner, type PartnerCredentials } from './partner.models';
+import { PartnerTopic } from './partner-topics';
 import { hashPartnerSecret, newPartnerSecret } from './partner-secrets';
 import { type PartnerRow, PartnersRepository } from './partners.repository';
 
