@@ -190,6 +190,12 @@ describe('lighting program applied to a simulated lamp controller', () => {
       ]),
     );
     await eventually(statuses, (s) => s.state !== 'PENDING', 30_000, 250);
+    // The Program Manager was read once: the re-apply used that read.
+    const { rows: reads } = await world.owner.query(
+      "SELECT id FROM commands WHERE device_id = $1 AND type = 'lighting-read-capabilities'",
+      [a!.id],
+    );
+    expect(reads).toHaveLength(1);
     await call('mutation($p: ID!) { verifyLightingProgram(programId: $p) { deviceId } }', { p: program.id });
     const repaired = await eventually(
       statuses,

@@ -351,7 +351,7 @@ export class LightingService {
       return { program, assignments, devices, reported };
     });
     const byId = new Map(devices.map((d) => [d.id, d]));
-    // 1. Capabilities: the values the lamp reported (device_state), else a Read of /3457/0 now.
+    // 1. Capabilities: the values the lamp reported (device_state), else its last read, else a Read of /3457/0 now.
     const capabilities = new Map<string, Record<number, unknown>>();
     const reads = new Map<string, string>();
     for (const a of assignments) {
@@ -362,6 +362,14 @@ export class LightingService {
           Object.fromEntries(own.map((v) => [Number(v.path.split('/')[3]), v.value])),
         );
       }
+    }
+    // An earlier successful read of /3457/0 (capacity and capabilities are the controller's, they do not move).
+    const earlier = assignments.flatMap((a) =>
+      !capabilities.has(a.deviceId) && a.capabilitiesCommandId ? [a.capabilitiesCommandId] : [],
+    );
+    for (const row of await this.commandRowsOf(earlier, tenant)) {
+      const values = row.status === 'SUCCEEDED' ? this.decode(row, byId.get(row.deviceId)) : null;
+      if (values) capabilities.set(row.deviceId, resourceMap(values));
     }
     const toRead = assignments.filter((a) => !capabilities.has(a.deviceId)).map((a) => a.deviceId);
     if (toRead.length > 0) {
