@@ -101,17 +101,21 @@ export class WaterAreasRepository {
     return rows;
   }
 
-  /** Water meters in service whose position lies in the box (the polygon test itself is the caller's). */
+  /**
+   * Water meters in service whose position lies in the box (the polygon test itself is the caller's), at most
+   * `limit` of them: the caller asks for one more than it accepts, to tell a box that holds too many.
+   */
   async waterMetersIn(
     tx: TxClient,
     box: BoundingBox,
     categories: readonly string[] | null,
+    limit: number,
   ): Promise<MeterCandidate[]> {
     const { rows } = await tx.query<MeterCandidate>(
       `SELECT ${CANDIDATE_COLUMNS} FROM devices
        WHERE decommissioned_at IS NULL AND latitude BETWEEN $1 AND $2 AND longitude BETWEEN $3 AND $4
          AND (category = $5 OR object_versions ? $6) AND ($7::text[] IS NULL OR category = ANY($7::text[]))
-       ORDER BY id`,
+       ORDER BY id LIMIT $8`,
       [
         box.minLatitude,
         box.maxLatitude,
@@ -120,6 +124,7 @@ export class WaterAreasRepository {
         WATER_CATEGORY,
         WATER_METER_OBJECT,
         categories,
+        limit,
       ],
     );
     return rows;

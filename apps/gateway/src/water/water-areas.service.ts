@@ -7,7 +7,8 @@ import { categoryScope, tenantOf } from '../auth/permissions';
 import { isUuid } from '../common/cursor';
 import { TenantDb } from '../db/tenant-db.service';
 import { GatewayException } from '../errors/gateway.exception';
-import { boundingBox, containsPoint, parseAreaPolygon } from './geojson-polygon';
+import { boundingBox, parseAreaPolygon } from './geojson-polygon';
+import { BOX_QUERY_LIMIT, polygonMembers } from './water-area.membership';
 import {
   type WaterArea,
   WaterAreaMembership,
@@ -212,11 +213,8 @@ export class WaterAreasService {
         throw GatewayException.badInput('the inlet meter is not a member of its area', spec.refs[i]!.at);
       return [...new Set(devices.map((d) => d.id))];
     }
-    const polygon = spec.polygon;
-    const inBox = await this.repository.waterMetersIn(tx, boundingBox(polygon), scope);
-    return inBox
-      .filter((d) => d.id !== inletId && containsPoint(polygon, d.longitude!, d.latitude!))
-      .map((d) => d.id);
+    const inBox = await this.repository.waterMetersIn(tx, boundingBox(spec.polygon), scope, BOX_QUERY_LIMIT);
+    return polygonMembers(spec.polygon, inBox, inletId);
   }
 
   /** Each reference as a water meter in service that the caller sees, in order; otherwise BAD_USER_INPUT. */
