@@ -252,6 +252,38 @@ describe('partners (GraphQL, real gateway, real broker with SASL/SCRAM and ACLs)
       });
     });
 
+    it('replays its own group from the earliest offset with its ACLs (documented PARTNER_REPLAY_FROM)', async () => {
+      const { username } = partner.partner;
+      const replay = new PartnerConsumer({
+        brokers: PARTNER_BROKERS,
+        tenant: cityA,
+        topics: ['telemetry'],
+        groupId: `${username}.reader`,
+        clientId: `partner-${run}`,
+        sasl: { username, password: partner.secret },
+      });
+      const committed = async (): Promise<string | undefined> => {
+        const admin = platformKafka.admin();
+        await admin.connect();
+        try {
+          const [t] = await admin.fetchOffsets({
+            groupId: `${username}.reader`,
+            topics: [`city.${cityA}.telemetry.v1`],
+          });
+          return t?.partitions[0]?.offset;
+        } finally {
+          await admin.disconnect();
+        }
+      };
+      // The group committed past the only message; the replay moves it back to the start.
+      expect(await committed()).toBe('1');
+      await replay.replay('earliest');
+      // kafkajs' resetOffsets commits the EARLIEST sentinel (-2), which its consumer resolves to the log start.
+      expect(['0', '-2']).toContain(await committed());
+      const again = await consumeOne(username, partner.secret, cityA, `${username}.reader`);
+      expect(again.payload).toEqual({ id: `m-${cityA}`, city: cityA });
+    });
+
     it("is refused another city's topic: TOPIC_AUTHORIZATION_FAILED", async () => {
       const { username } = partner.partner;
       await expect(
