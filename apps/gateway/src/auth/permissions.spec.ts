@@ -151,6 +151,23 @@ describe('authorize', () => {
     else expect(run).toThrow(expect.objectContaining({ code: GatewayErrorCode.Forbidden }));
   });
 
+  it.each<[string, boolean, string[]]>([
+    ['a water utility', true, ['water']],
+    ['a water and electricity utility', true, ['electricity', 'water']],
+    ['an electricity utility', false, ['electricity']],
+    ['a utility of no domain', false, []],
+  ])('%s may manage water areas: %s', (_n, allowed, utilityDomains) => {
+    const run = () => authorize(principal(['utility'], { utilityDomains }), P.ManageWaterAreas);
+    if (allowed) expect(run).not.toThrow();
+    else expect(run).toThrow(expect.objectContaining({ code: GatewayErrorCode.Forbidden }));
+    // Whatever its domains, it reads like any utility.
+    expect(() => authorize(principal(['utility'], { utilityDomains }), P.ReadDevices)).not.toThrow();
+  });
+
+  it('does not restrict water areas by domain for other roles', () => {
+    expect(() => authorize(principal(['city-admin']), P.ManageWaterAreas)).not.toThrow();
+  });
+
   it('refuses a missing principal as UNAUTHENTICATED', () => {
     expect(() => authorize(undefined, P.ReadSelf)).toThrow(
       expect.objectContaining({ code: GatewayErrorCode.Unauthenticated }),

@@ -74,8 +74,19 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
   'city-operator': new Set([...READ, Permission.HandleAlarms, ...COMMANDS, ...LIGHTING]),
   'city-viewer': new Set([...READ, Permission.ReadLighting]),
   // Read only, and only the device categories of its utility domains (see categoryScope); its water areas too,
-  // made of the meters it sees.
+  // made of the meters it sees, when it is a water utility (UTILITY_DOMAIN_OF).
   utility: new Set([...READ, Permission.ManageWaterAreas]),
+};
+
+/** The utility domain (device category) of water meters: the `utility_domains` claim of a water utility. */
+export const WATER_DOMAIN = 'water';
+
+/**
+ * Permissions the `utility` role grants only to a utility of one domain: water areas are a water utility's
+ * (an electricity utility sees no water meter, and manages no district metered area).
+ */
+const UTILITY_DOMAIN_OF: Partial<Readonly<Record<Permission, string>>> = {
+  [Permission.ManageWaterAreas]: WATER_DOMAIN,
 };
 
 /** Permissions that act on one tenant's data: the request must have a tenant (membership or header). */
@@ -96,7 +107,9 @@ export function isTenantScoped(permission: Permission): boolean {
 
 export function hasPermission(principal: Principal, permission: Permission): boolean {
   for (const role of principal.roles) {
-    if (ROLE_PERMISSIONS[role].has(permission)) return true;
+    if (!ROLE_PERMISSIONS[role].has(permission)) continue;
+    const domain = role === 'utility' ? UTILITY_DOMAIN_OF[permission] : undefined;
+    if (domain === undefined || principal.utilityDomains.includes(domain)) return true;
   }
   return false;
 }
