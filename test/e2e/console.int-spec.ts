@@ -219,24 +219,33 @@ describe('the operator console in a browser', () => {
       .sort((a, b) => a.endpoint.localeCompare(b.endpoint));
     expect(devices).toHaveLength(lyon.size);
     const others = devices.filter((d) => d.endpoint !== lamp);
-    const place = async (id: string, latitude: number, longitude: number): Promise<void> => {
+    const place = async (id: string, latitude: number, longitude: number, name?: string): Promise<void> => {
       const res = await graphql(
         gateway,
         admin,
         undefined,
         `
-          mutation ($id: ID!, $loc: GeoPointInput!) {
-            updateDevice(id: $id, input: { location: $loc }) {
+          mutation ($id: ID!, $input: UpdateDeviceInput!) {
+            updateDevice(id: $id, input: $input) {
               id
             }
           }
         `,
-        { id, loc: { latitude, longitude } },
+        { id, input: { location: { latitude, longitude }, ...(name === undefined ? {} : { name }) } },
       );
       expect(res.errors).toBeUndefined();
     };
+    // A city admin may name a device anything: the last one gets a name that is HTML with a script in it, which
+    // the map must show as text (stored XSS in Leaflet's tooltip otherwise).
+    const hostileName = '<img src=x onerror="window.__xss=1">';
+    const hostile = others[others.length - 1]!;
     for (const [i, d] of others.entries()) {
-      await place(d.id, 45.75 + Math.floor(i / 4) * 0.003, 4.83 + (i % 4) * 0.004);
+      await place(
+        d.id,
+        45.75 + Math.floor(i / 4) * 0.003,
+        4.83 + (i % 4) * 0.004,
+        d === hostile ? hostileName : undefined,
+      );
     }
     await place(lampId, 45.75 + 0.00004, 4.83 + 0.00004);
     await page.getByRole('link', { name: 'Map', exact: true }).click();
@@ -248,6 +257,13 @@ describe('the operator console in a browser', () => {
     };
     await shot(page, 'map');
     await expect(counted()).resolves.toBe(devices.length);
+    await page.locator(`.device-${hostile.endpoint}`).hover({ force: true });
+    await page
+      .locator('.leaflet-tooltip')
+      .filter({ hasText: `${hostileName} · ` })
+      .waitFor();
+    await expect(page.locator('.leaflet-tooltip img').count()).resolves.toBe(0);
+    await expect(page.evaluate(() => (globalThis as { __xss?: number }).__xss)).resolves.toBeUndefined();
     const cluster = page.locator('.cluster').filter({ hasText: /^2$/ });
     await expect(cluster.count()).resolves.toBe(1);
     await cluster.click();

@@ -9,6 +9,7 @@ import { useNavigate } from 'react-router';
 import { useQuery } from 'urql';
 import { type DeviceRow, DEVICES, type DevicesData } from '../graphql/documents';
 import { clusterByDistance } from '../map/cluster';
+import { deviceLabelNode } from '../map/labels';
 import { useSession } from '../ui/session';
 import { Empty, ErrorBox, Loading } from '../ui/states';
 
@@ -55,6 +56,7 @@ export function MapPage() {
           L.marker(at, {
             icon: L.divIcon({
               className: `cluster${alarms ? ' cluster-alarm' : ''}`,
+              // Only a number of ours goes in as html (Leaflet sets divIcon html with innerHTML): never device text.
               html: String(c.items.length),
               iconSize: [34, 34],
             }),
@@ -67,7 +69,6 @@ export function MapPage() {
         }
         for (const d of c.items) {
           const alarm = d.activeAlarms.length > 0;
-          const label = `${d.name ?? d.endpoint} · ${d.category ?? 'other'} · ${d.online ? 'online' : 'offline'}${alarm ? ' · alarm' : ''}`;
           L.circleMarker(latLng(d), {
             radius: 8,
             color: alarm ? '#cf222e' : d.online ? '#24292f' : '#8c959f',
@@ -76,7 +77,7 @@ export function MapPage() {
             fillOpacity: d.online ? 0.9 : 0.35,
             className: `device-marker device-${d.endpoint}`,
           })
-            .bindTooltip(label)
+            .bindTooltip(deviceLabelNode(d))
             .on('click', () => void navigate(`/devices/${encodeURIComponent(d.id)}`))
             .addTo(layer);
         }
