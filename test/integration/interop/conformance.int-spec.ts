@@ -246,6 +246,29 @@ describe('conformance runs against simulated vendor devices', () => {
     } finally {
       await world.owner.query('DELETE FROM lighting_programs WHERE id = $1', [rows[0]!.id]);
     }
+    // A run left RUNNING by a gateway that died long ago does not block the device for ever.
+    await world.owner.query(
+      `INSERT INTO conformance_runs (tenant_id, device_id, endpoint, started_by, started_at)
+       VALUES ('lyon', $1, $2, 'test', now() - interval '7 hours')`,
+      [device.id, device.endpoint],
+    );
+    const again = await start(device.id);
+    expect(again.errors).toEqual([]);
+    const abandoned = await world.owner.query<{ status: string; error: string }>(
+      `SELECT status, error FROM conformance_runs WHERE device_id = $1 AND started_by = 'test'`,
+      [device.id],
+    );
+    expect(abandoned.rows).toEqual([
+      { status: 'FAILED', error: 'abandoned: the gateway running it stopped before it finished' },
+    ]);
+    const busy = await start(device.id);
+    expect(busy.errors[0]?.message).toBe('a conformance run of this device is in progress');
+    await eventually(
+      () => run(again.data!.startConformanceRun.id),
+      (x) => !!x && x.status !== 'RUNNING',
+      240_000,
+      500,
+    );
     const viewer = await tokenOf('lyon-viewer');
     const forbidden = await gql(
       world.gatewayUrl,
@@ -279,7 +302,7 @@ describe('conformance runs against simulated vendor devices', () => {
       expect(failing.stdout).toContain('expected 2.05, the device answered 4.05');
       const summary = await cli('conformance', 'summary');
       expect(summary.stdout).toContain('Cheaplux CX-OC');
-      expect(summary.stdout).toMatch(/Lumicity LC-700 .*no failure {2}\(2 run\(s\), 1 device\(s\)\)/);
+      expect(summary.stdout).toMatch(/Lumicity LC-700 .*no failure {2}\(3 run\(s\), 1 device\(s\)\)/);
     } finally {
       await rm(out, { force: true });
     }

@@ -48,6 +48,20 @@ const COLUMNS = `id, tenant_id AS "tenantId", device_id AS "deviceId", endpoint,
 /** SQL of conformance_runs; every statement runs in a tenant transaction (row-level security). */
 @Injectable()
 export class ConformanceRepository {
+  /**
+   * Closes the device's RUNNING run when it started more than `olderThanS` ago: its gateway died without
+   * finishing it (a stopping gateway closes its runs itself), and it would block every new run of the device.
+   */
+  async abandonStale(tx: TxClient, deviceId: string, olderThanS: number): Promise<number> {
+    const { rowCount } = await tx.query(
+      `UPDATE conformance_runs SET status = 'FAILED', finished_at = now(),
+         error = 'abandoned: the gateway running it stopped before it finished'
+       WHERE device_id = $1 AND status = 'RUNNING' AND started_at < now() - make_interval(secs => $2)`,
+      [deviceId, olderThanS],
+    );
+    return rowCount ?? 0;
+  }
+
   async insert(
     tx: TxClient,
     run: {

@@ -33,6 +33,8 @@ import { RegistrationReader } from './registration-reader';
 /** Deadline of one step's command (s): a queue-mode device may sleep until its next uplink. */
 const STEP_DEADLINE_S = 120;
 const POLL_MS = 150;
+/** A RUNNING run older than this was left by a gateway that died (runs take minutes, queue-mode ones longer). */
+const STALE_RUN_S = 6 * 3600;
 const LAMP_CONTROLLER = 3416;
 
 /**
@@ -109,8 +111,9 @@ export class ConformanceService implements OnApplicationShutdown {
       );
     }
     const row = await this.db
-      .inTenant(tenant, (tx) =>
-        this.repository.insert(tx, {
+      .inTenant(tenant, async (tx) => {
+        await this.repository.abandonStale(tx, device.id, STALE_RUN_S);
+        return this.repository.insert(tx, {
           tenant,
           deviceId: device.id,
           endpoint: device.endpoint,
@@ -118,8 +121,8 @@ export class ConformanceService implements OnApplicationShutdown {
           startedBy: principal.username,
           lwm2mVersion: dut.lwm2mVersion,
           objects: dut.objects.map((o) => `${o.id} v${o.version}`).join(', '),
-        }),
-      )
+        });
+      })
       .catch((err: unknown) => {
         if ((err as { code?: string }).code === '23505') {
           throw GatewayException.badInput('a conformance run of this device is in progress', 'deviceId');
