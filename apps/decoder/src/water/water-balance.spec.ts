@@ -1,10 +1,10 @@
+import { waterAreaAlarmPath } from '@smartcity/platform-contracts';
 import { type MeterSeries, type VolumeReading } from './meter-readings';
 import {
   AREA_LOSS_RATE_RISE,
   AREA_NIGHT_FLOW_RISE,
   type AreaDay,
   areaDay,
-  areaPath,
   areaTransitions,
   meterVolume,
 } from './water-balance';
@@ -150,7 +150,7 @@ describe('area alarms against the baseline', () => {
     ]);
     expect(raises[0]).toMatchObject({
       deviceId: 'inlet',
-      path: areaPath('a1'),
+      path: waterAreaAlarmPath('a1'),
       severity: 'MAJOR',
       details: { areaId: 'a1', baselineM3h: 0.5, limitM3h: 0.75, minNightFlowM3h: 1.2 },
     });

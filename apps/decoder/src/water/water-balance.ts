@@ -1,3 +1,4 @@
+import { waterAreaAlarmPath } from '@smartcity/platform-contracts';
 import { type AlarmTransition } from '../alarms/alarm-transition';
 import { addDays, type LocalDate, localTimeToUtc } from './local-time';
 import { type MeterSeries, volumeAt } from './meter-readings';
@@ -6,11 +7,6 @@ import { type AreaRule, type WaterSettings } from './water-settings';
 
 export const AREA_NIGHT_FLOW_RISE = 'area_night_flow_rise';
 export const AREA_LOSS_RATE_RISE = 'area_loss_rate_rise';
-
-/** Area alarms sit on the inlet meter's device, one source path per area (one active alarm per type and area). */
-export function areaPath(areaId: string): string {
-  return `/water-area/${areaId}`;
-}
 
 export interface AreaDay {
   readonly areaId: string;
@@ -175,7 +171,8 @@ function transition(
     type,
     severity: ctx.rule.severity,
     timeSec,
-    path: areaPath(ctx.areaId),
+    // Area alarms sit on the inlet meter's device, one source path per area (one active alarm per type and area).
+    path: waterAreaAlarmPath(ctx.areaId),
     ...(action === 'raise' && {
       message:
         type === AREA_NIGHT_FLOW_RISE

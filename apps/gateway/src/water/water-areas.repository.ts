@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { WATER_AREA_ALARM_PATH_PREFIX, waterAreaAlarmPath } from '@smartcity/platform-contracts';
 import { type TxClient } from '@smartcity/platform-db';
+import { OBJECT_IDS } from '@smartcity/ucifi-model';
 import { ALARM_COLUMNS, type AlarmRow } from '../alarms/alarm.rows';
 import { clearActiveAlarms } from '../alarms/alarms.repository';
 import { type BoundingBox } from './geojson-polygon';
 
 /** The category of water meters; a device announcing the uCIFI water meter object (3424) is one too. */
 export const WATER_CATEGORY = 'water';
-const WATER_METER_OBJECT = '3424';
+const WATER_METER_OBJECT = String(OBJECT_IDS.waterMeter);
 
 export interface WaterAreaRow {
   readonly id: string;
@@ -51,11 +53,6 @@ export interface AreaValues {
   readonly polygon: Record<string, unknown> | null;
   readonly nightFlowRiseRatio: number | null;
   readonly lossRateRisePoints: number | null;
-}
-
-/** The path the decoder gives an area's own alarms (apps/decoder/src/water/water-balance.ts `areaPath`). */
-export function areaAlarmPath(areaId: string): string {
-  return `/water-area/${areaId}`;
 }
 
 /**
@@ -184,7 +181,7 @@ export class WaterAreasRepository {
    * the decoder no longer knowing the area.
    */
   async delete(tx: TxClient, id: string): Promise<void> {
-    await clearActiveAlarms(tx, 'x.source_path = $1', [areaAlarmPath(id)]);
+    await clearActiveAlarms(tx, 'x.source_path = $1', [waterAreaAlarmPath(id)]);
     await tx.query('DELETE FROM water_areas WHERE id = $1::uuid', [id]);
   }
 
@@ -209,9 +206,9 @@ export class WaterAreasRepository {
        WHERE a.status = 'ACTIVE'
          AND (a.source_path = $1
               OR (a.device_id = ANY($2::uuid[]) AND a.source_path IS DISTINCT FROM $1
-                  AND COALESCE(a.source_path, '') NOT LIKE '/water-area/%'))
+                  AND NOT starts_with(COALESCE(a.source_path, ''), $3)))
        ORDER BY a.raised_at DESC, a.id DESC`,
-      [areaAlarmPath(areaId), meterIds],
+      [waterAreaAlarmPath(areaId), meterIds, WATER_AREA_ALARM_PATH_PREFIX],
     );
     return rows;
   }

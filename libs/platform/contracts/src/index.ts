@@ -10,6 +10,7 @@ export * from './live.contract';
 export * from './partner-schemas';
 export * from './topics';
 export * from './uplink.contract';
+export * from './water-areas.contract';
 
 /** Contract of `lwm2m.uplink.v1`. */
 export const uplinkContract = jsonContract(TOPICS.uplink, uplinkMessage);
