@@ -15,6 +15,7 @@ check() {
   if "$@"; then passed_checks=$((passed_checks + 1)); else echo "!! $name failed"; failed_checks=$((failed_checks + 1)); fi
 }
 check "typecheck" npx tsc -p tsconfig.json --noEmit
+check "console typecheck" npx tsc -p apps/console/tsconfig.json --noEmit
 # The Nx module-boundary rule reads the project graph; build it first or ESLint silently skips the rule.
 check "project graph" bash -c "npx nx show projects --json >/dev/null"
 check "lint" npx eslint . --max-warnings=0
