@@ -19,6 +19,7 @@ import { COMMANDS_CONFIG } from './commands.tokens';
 @Injectable()
 export class CommandPublisher implements OnModuleInit, OnModuleDestroy {
   private readonly producer: KafkaProducer;
+  private readonly partnerProducer: KafkaProducer;
   private readonly logger: Logger;
   private readonly eventTopics = new Set<string>();
 
@@ -31,8 +32,11 @@ export class CommandPublisher implements OnModuleInit, OnModuleDestroy {
   ) {
     this.logger = logger.child({ context: 'CommandPublisher' });
     // Traced: each send is a span under the command's, its traceparent in the headers of the downlink requests (the
-    // ingest continues the trace) and of the partner events.
+    // ingest continues the trace).
     this.producer = new KafkaProducer(kafka, { lingerMs: 1, sendTimeoutMs: 5000, tracing });
+    // Untraced: partner events (`city.*`) carry only the headers of their AsyncAPI contract
+    // (docs/asyncapi/asyncapi.yaml), never the platform's internal trace context.
+    this.partnerProducer = new KafkaProducer(kafka, { lingerMs: 1, sendTimeoutMs: 5000 });
   }
 
   async onModuleInit(): Promise<void> {
@@ -41,10 +45,17 @@ export class CommandPublisher implements OnModuleInit, OnModuleDestroy {
       { topic, partitions: topic === TOPICS.downlink ? TOPIC_PARTITIONS[TOPICS.downlink] : 3 },
     ]);
     await this.producer.connect();
+    if (this.partnerEventsOn()) await this.partnerProducer.connect();
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.producer.close().catch((err: unknown) => this.logger.warn({ err }, 'producer close failed'));
+    for (const producer of [this.producer, this.partnerProducer]) {
+      await producer.close().catch((err: unknown) => this.logger.warn({ err }, 'producer close failed'));
+    }
+  }
+
+  private partnerEventsOn(): boolean {
+    return this.config.COMMANDS_PARTNER_EVENTS === 'true';
   }
 
   /** Key `<tenant>/<endpoint>`: one device's requests stay in order on one partition. */
@@ -58,7 +69,7 @@ export class CommandPublisher implements OnModuleInit, OnModuleDestroy {
 
   /** Partner events (key: device id). The tenant's topic is created on first use when the tenant predates it. */
   async events(tenant: string, events: readonly CommandEvent[]): Promise<void> {
-    if (this.config.COMMANDS_PARTNER_EVENTS !== 'true' || events.length === 0) return;
+    if (!this.partnerEventsOn() || events.length === 0) return;
     const topic = cityEventsTopic(tenant);
     if (!this.eventTopics.has(topic)) {
       await ensureTopics(this.kafka, [
@@ -70,7 +81,7 @@ export class CommandPublisher implements OnModuleInit, OnModuleDestroy {
       ]);
       this.eventTopics.add(topic);
     }
-    await this.producer.send(
+    await this.partnerProducer.send(
       topic,
       events.map((e) => ({ key: e.deviceId, value: Buffer.from(JSON.stringify(e)) })),
     );
