@@ -1,9 +1,10 @@
 /**
  * Support of the console's browser test: the demo cities borrowed for the run, the built console served by
- * `vite preview` in front of the run's gateway, and Debian's Chromium driven by playwright-core.
+ * Debian's nginx with the image's nginx.conf in front of the run's gateway, and Debian's Chromium driven by
+ * playwright-core.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TenantAdminRepository } from '@smartcity/platform-db';
@@ -119,7 +120,7 @@ export async function removeDevices(pool: Pool, tenant: string, prefix: string):
   }
 }
 
-/** Installs Chromium when missing (scripts/ensure-browser.sh) and builds the console (type check + vite build). */
+/** Installs Chromium and nginx when missing (scripts/ensure-browser.sh) and builds the console (type check + vite build). */
 export function prepareConsole(): void {
   const browser = spawnSync('bash', ['scripts/ensure-browser.sh'], { cwd: ROOT, encoding: 'utf8' });
   if (browser.status !== 0) throw new Error(`ensure-browser: ${browser.stdout}${browser.stderr}`);
@@ -132,25 +133,88 @@ export function prepareConsole(): void {
   if (build.status !== 0) throw new Error(`console build failed:\n${build.stdout}\n${build.stderr}`);
 }
 
-/** `vite preview` of the built console on CONSOLE_PORT, proxying /graphql (HTTP and WebSocket) to the gateway. */
+export const NGINX = process.env.NGINX_PATH || '/usr/sbin/nginx';
+
+/**
+ * The image's nginx.conf (apps/console/nginx.conf) made runnable here: its root, listen port, include dir and the
+ * paths it writes under /tmp moved into `dir`. Every substitution must apply, so a reshaped nginx.conf fails the
+ * test instead of silently serving something else.
+ */
+export function localNginxConf(conf: string, dir: string, root: string, port: number): string {
+  const swaps: Array<[string, string]> = [
+    ['listen 8080;', `listen 127.0.0.1:${port};`],
+    ['root /usr/share/nginx/html;', `root ${root};`],
+    ['/etc/nginx/console.d/', `${dir}/console.d/`],
+    ['pid /tmp/nginx.pid;', `pid ${dir}/nginx.pid;`],
+    // Node's stdio pipes are sockets, which nginx cannot open as /dev/std*: logs go to files in `dir`.
+    ['error_log /dev/stderr warn;', `error_log ${dir}/error.log warn;`],
+    ['access_log /dev/stdout;', `access_log ${dir}/access.log;`],
+  ];
+  let out = conf;
+  for (const [from, to] of swaps) {
+    if (!out.includes(from)) throw new Error(`apps/console/nginx.conf has no "${from}" any more`);
+    out = out.split(from).join(to);
+  }
+  return out.replace(/ \/tmp\/(\w+_temp);/g, ` ${dir}/$1;`);
+}
+
+/**
+ * The built console served as in its image: Debian's nginx with apps/console/nginx.conf (its headers, the CSP
+ * included) on CONSOLE_PORT, and a /graphql proxy location mounted in its include dir like
+ * deploy/compose/console/graphql-proxy.conf, pointing at the run's gateway (HTTP and graphql-ws).
+ */
 export async function serveConsole(gatewayUrl: string): Promise<{ stop: () => Promise<void> }> {
-  let output = '';
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'preview', '--port', String(CONSOLE_PORT), '--strictPort'],
-    { cwd: join(ROOT, 'apps/console'), env: { ...process.env, GATEWAY_URL: gatewayUrl }, stdio: 'pipe' },
+  const dir = mkdtempSync(join(tmpdir(), 'console-nginx-'));
+  // nginx's workers drop root for nobody: they read the config's include dir and write their temp files here.
+  chmodSync(dir, 0o755);
+  mkdirSync(join(dir, 'console.d'));
+  const conf = join(dir, 'nginx.conf');
+  writeFileSync(
+    conf,
+    localNginxConf(
+      readFileSync(join(ROOT, 'apps/console/nginx.conf'), 'utf8'),
+      dir,
+      join(ROOT, 'apps/console/dist'),
+      CONSOLE_PORT,
+    ),
   );
+  writeFileSync(
+    join(dir, 'console.d', 'graphql.conf'),
+    `location /graphql {
+  proxy_pass ${new URL(gatewayUrl).origin};
+  proxy_http_version 1.1;
+  proxy_set_header Upgrade $http_upgrade;
+  proxy_set_header Connection $connection_upgrade;
+  proxy_set_header Host $host;
+  proxy_read_timeout 3600s;
+}
+`,
+  );
+  const errors = (): string => {
+    try {
+      return readFileSync(join(dir, 'error.log'), 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const test = spawnSync(NGINX, ['-t', '-p', dir, '-c', conf], { encoding: 'utf8' });
+  if (test.status !== 0)
+    throw new Error(`nginx -t refused the console's nginx.conf:\n${test.stderr}${errors()}`);
+  let output = '';
+  const child: ChildProcess = spawn(NGINX, ['-p', dir, '-c', conf, '-g', 'daemon off;'], { stdio: 'pipe' });
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGQUIT');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`vite preview exited:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`nginx exited:\n${output}${errors()}`);
     try {
       if ((await fetch(`${CONSOLE_URL}/config.json`)).ok) break;
     } catch {
@@ -158,7 +222,7 @@ export async function serveConsole(gatewayUrl: string): Promise<{ stop: () => Pr
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`vite preview not ready:\n${output}`);
+      throw new Error(`nginx not ready:\n${output}${errors()}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -1,7 +1,7 @@
 /**
  * The operator console in a real browser (Debian's Chromium driven by playwright-core) against the real stack:
  * Keycloak's own login form (authorization code + PKCE on the realm's `console` client), the gateway of this run
- * behind the console's `vite preview`, simulated lyon and porto fleets through ingest -> Kafka -> decoder.
+ * behind the console's nginx (its image's nginx.conf and CSP), simulated lyon and porto fleets through ingest -> Kafka -> decoder.
  * Screenshots of each page go to .local/reports/screenshots (CI artifacts).
  */
 import { mkdirSync } from 'node:fs';
@@ -65,6 +65,8 @@ describe('the operator console in a browser', () => {
   let page: Page;
   let lamp: string;
   let lampId: string;
+  /** What Chromium reported the console's Content-Security-Policy refused while the operator used it. */
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -93,6 +95,9 @@ describe('the operator console in a browser', () => {
     server = await serveConsole(pipeline.gatewayUrl as string);
     operator = await openBrowser();
     page = operator.context.pages()[0] ?? (await operator.context.newPage());
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
   });
 
   afterAll(async () => {
@@ -285,6 +290,19 @@ describe('the operator console in a browser', () => {
       await shot(page, name);
     }
     await expect(page.getByRole('button', { name: 'Dim' }).count()).resolves.toBe(1);
+    // Every page so far worked under the image's CSP (nothing refused), and the policy is in force: an inline
+    // script, as an injected one would be, does not run.
+    const served = await fetch(`${CONSOLE_URL}/`);
+    expect(served.headers.get('content-security-policy')).toContain("script-src 'self';");
+    expect(cspViolations).toEqual([]);
+    await page.evaluate(
+      "document.head.appendChild(Object.assign(document.createElement('script'), { textContent: 'window.__inline = 1' }))",
+    );
+    await expect(
+      page.evaluate(() => (globalThis as { __inline?: number }).__inline),
+    ).resolves.toBeUndefined();
+    await eventually(async () => (cspViolations.length > 0 ? true : undefined), 5_000, 'the CSP report');
+    cspViolations.length = 0;
     // Offline: the page says its data may be stale, and stops saying so when the browser is back online.
     await operator.context.setOffline(true);
     await page.getByTestId('offline').filter({ hasText: 'You are offline' }).waitFor();
