@@ -5,7 +5,7 @@ import { Provider, useQuery } from 'urql';
 import { AuthProvider, useAuth } from './auth/auth';
 import { abilitiesOf, seesCategory } from './auth/roles';
 import { apiUrls, type ConsoleConfig } from './config/runtime-config';
-import { createApiClients, type LinkState } from './graphql/client';
+import { createApiClients, type LinkState, nextLinkState } from './graphql/client';
 import { ME, type MeData } from './graphql/documents';
 import { AdminPage } from './pages/admin';
 import { AlarmsPage } from './pages/alarms';
@@ -71,7 +71,7 @@ function Connected({ config }: { config: ConsoleConfig }) {
         apiUrls(config, window.location.origin),
         () => tokenRef.current,
         // A lost link stays lost while it retries, until it is connected again.
-        (next) => setLink((prev) => (prev === 'lost' && next === 'connecting' ? 'lost' : next)),
+        (next) => setLink((prev) => nextLinkState(prev, next)),
       ),
     [config],
   );
@@ -131,6 +131,14 @@ function WithSession({ config, link }: { config: ConsoleConfig; link: LinkState 
             Sign out
           </button>
         </header>
+        {online && link === 'refused' && (
+          <div role="alert" className="banner offline" data-testid="session-expired">
+            Your session has expired: sign in again.{' '}
+            <button type="button" onClick={() => void auth.signIn()}>
+              Sign in again
+            </button>
+          </div>
+        )}
         {(!online || link === 'lost') && (
           <div role="status" className="banner offline" data-testid="offline">
             {online

@@ -11,14 +11,42 @@ export interface ApiClients {
   readonly ws: WsClient;
 }
 
-/** `idle`: no subscription running, the socket closed on purpose (lazy); `lost`: it closed abnormally. */
-export type LinkState = 'idle' | 'connecting' | 'connected' | 'lost';
+/**
+ * `idle`: no subscription running, the socket closed on purpose (lazy); `lost`: it closed abnormally (retried);
+ * `refused`: the gateway refused the token (not retried: the user must sign in again).
+ */
+export type LinkState = 'idle' | 'connecting' | 'connected' | 'lost' | 'refused';
+
+/**
+ * Close codes by which the gateway refuses the access token (graphql-transport-ws protocol: 4401 Unauthorized,
+ * 4403 Forbidden). Reconnecting with the same token cannot succeed.
+ */
+const TOKEN_REFUSED = new Set([4401, 4403]);
+
+function closeCode(event: unknown): unknown {
+  return event && typeof event === 'object' && 'code' in event
+    ? (event as { code: unknown }).code
+    : undefined;
+}
+
+/**
+ * graphql-ws `shouldRetry`: every connection problem is retried (with its backoff), except the gateway refusing the
+ * token (graphql-ws itself gives up on 4401 but would retry 4403 forever).
+ */
+export function shouldRetryConnection(errOrCloseEvent: unknown): boolean {
+  return !TOKEN_REFUSED.has(closeCode(errOrCloseEvent) as number);
+}
 
 /** RFC 6455 §7.4.1: 1000 is a normal closure (graphql-ws closes a lazy socket with it when nothing is subscribed). */
 export function linkStateAfterClose(event: unknown): LinkState {
-  const code =
-    event && typeof event === 'object' && 'code' in event ? (event as { code: unknown }).code : undefined;
-  return code === 1000 ? 'idle' : 'lost';
+  const code = closeCode(event);
+  if (code === 1000) return 'idle';
+  return TOKEN_REFUSED.has(code as number) ? 'refused' : 'lost';
+}
+
+/** How the link state moves: a lost or refused link stays so while a new attempt connects, until it is connected. */
+export function nextLinkState(prev: LinkState, next: LinkState): LinkState {
+  return (prev === 'lost' || prev === 'refused') && next === 'connecting' ? prev : next;
 }
 
 export function createApiClients(
@@ -30,7 +58,7 @@ export function createApiClients(
     url: urls.ws,
     lazy: true,
     retryAttempts: Infinity,
-    shouldRetry: () => true,
+    shouldRetry: shouldRetryConnection,
     connectionParams: () => {
       const t = token();
       return t ? { authorization: `Bearer ${t}` } : {};
