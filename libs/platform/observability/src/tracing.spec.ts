@@ -1,4 +1,9 @@
+import { spawn } from 'node:child_process';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { join } from 'node:path';
+import { type AddressInfo } from 'node:net';
 import { InMemorySpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { describeConfig } from '@smartcity/platform-config';
 import { createLogger } from './logger';
 import {
   activeContext,
@@ -9,7 +14,7 @@ import {
   TRACING_DISABLED,
   withSpan,
 } from './tracing';
-import { tracingConfigShape, tracingSettingsFrom } from './tracing.config';
+import { parseOtlpHeaders, tracingConfigShape, tracingSettingsFrom } from './tracing.config';
 import { z } from 'zod';
 
 describe('tracing', () => {
@@ -108,5 +113,70 @@ describe('tracing diagnostics', () => {
     const reports = lines.filter((l) => l['context'] === 'OpenTelemetry');
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ level: 'error', msg: 'collector unreachable' });
+  });
+});
+
+describe('OTLP export headers (OTEL_EXPORTER_OTLP_HEADERS)', () => {
+  const shape = z.object(tracingConfigShape);
+
+  it('parses name=value pairs, URL-decoded, and is a secret the startup log prints as ***', () => {
+    const config = shape.parse({
+      TRACING_ENABLED: 'true',
+      OTEL_EXPORTER_OTLP_HEADERS: ' Authorization = Bearer%20s3cret , x-tenant=ops,',
+    });
+    expect(config.OTEL_EXPORTER_OTLP_HEADERS).toEqual({ authorization: 'Bearer s3cret', 'x-tenant': 'ops' });
+    expect(tracingSettingsFrom(config, 'app').otlpHeaders).toEqual(config.OTEL_EXPORTER_OTLP_HEADERS);
+    expect(describeConfig(shape, config)['OTEL_EXPORTER_OTLP_HEADERS']).toBe('***');
+    expect(parseOtlpHeaders('')).toEqual({});
+  });
+
+  it.each([['no-equals'], ['bad name=x'], ['a=%E0%A4%A']])('refuses %j without echoing it', (raw) => {
+    const result = shape.safeParse({ OTEL_EXPORTER_OTLP_HEADERS: raw });
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.error?.issues)).not.toContain('%E0');
+  });
+
+  it('sends the configured headers, and none the exporter would read from the environment itself', async () => {
+    // The exporter merges the variables it reads under the headers it is given: TRACES_HEADERS would be sent.
+    const received: IncomingHttpHeaders[] = [];
+    const server = createServer((req, res) => {
+      received.push(req.headers);
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    // The real exporter in a process of its own (Jest cannot run its dynamic imports), configured as an app is:
+    // from its environment, where the exporter would also find the header variables.
+    const app = `
+      const { loadConfig } = require('./libs/platform/config/src/index.ts');
+      const o = require('./libs/platform/observability/src/index.ts');
+      const { z } = require('zod');
+      const tracing = o.createTracing(o.tracingSettingsFrom(loadConfig(z.object(o.tracingConfigShape)), 'app'));
+      tracing.tracer.startSpan('exported').end();
+      tracing.forceFlush().then(() => tracing.shutdown()).then(() => process.exit(0));`;
+    try {
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const child = spawn(process.execPath, ['-r', './tools/register.js', '-e', app], {
+          cwd: join(__dirname, '..', '..', '..', '..'),
+          env: {
+            PATH: process.env['PATH'],
+            TRACING_ENABLED: 'true',
+            OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+            OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20s3cret',
+            OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-traces-from-env=leak',
+          },
+          stdio: 'inherit',
+        });
+        child.once('error', reject);
+        child.once('exit', resolve);
+      });
+      expect(code).toBe(0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({ authorization: 'Bearer s3cret' });
+    expect(received[0]).not.toHaveProperty('x-traces-from-env');
   });
 });

@@ -56,6 +56,8 @@ export interface TracingSettings {
   readonly sampleRatio?: number;
   /** OTLP/HTTP base URL (`OTEL_EXPORTER_OTLP_ENDPOINT`); spans are posted to `<endpoint>/v1/traces`. */
   readonly otlpEndpoint?: string;
+  /** Headers of each OTLP export request (`OTEL_EXPORTER_OTLP_HEADERS`, parsed by the app's configuration). */
+  readonly otlpHeaders?: Readonly<Record<string, string>>;
   /** Tests: spans go to this exporter as each ends (SimpleSpanProcessor) instead of OTLP. */
   readonly exporter?: SpanExporter;
   /**
@@ -165,6 +167,28 @@ function readable(message: string): string {
   }
 }
 
+/**
+ * Variables the OTLP exporter reads from the environment on its own when it is built, and merges under the headers
+ * it is given (otlp-exporter-base `getNodeHttpConfigurationFromEnvironment`): they hold credentials, so the app's
+ * validated configuration is their only reader (tracing.config.ts) and the exporter must not see them.
+ */
+const EXPORTER_HEADER_VARIABLES = [
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+] as const;
+
+/** The OTLP/HTTP exporter with exactly these headers: the header variables are hidden while it reads the env. */
+function otlpExporter(url: string, headers: Readonly<Record<string, string>>): SpanExporter {
+  const env = process.env;
+  const saved = EXPORTER_HEADER_VARIABLES.map((name) => [name, env[name]] as const);
+  for (const name of EXPORTER_HEADER_VARIABLES) delete env[name];
+  try {
+    return new OTLPTraceExporter({ url, headers: { ...headers } });
+  } finally {
+    for (const [name, value] of saved) if (value !== undefined) env[name] = value;
+  }
+}
+
 /** Builds an app's tracing from its settings. */
 export function createTracing(settings: TracingSettings): Tracing {
   if (!settings.enabled) return TRACING_DISABLED;
@@ -173,9 +197,10 @@ export function createTracing(settings: TracingSettings): Tracing {
   const ratio = settings.sampleRatio ?? 1;
   const exporter =
     settings.exporter ??
-    new OTLPTraceExporter({
-      url: `${(settings.otlpEndpoint ?? DEFAULT_OTLP_ENDPOINT).replace(/\/+$/, '')}/v1/traces`,
-    });
+    otlpExporter(
+      `${(settings.otlpEndpoint ?? DEFAULT_OTLP_ENDPOINT).replace(/\/+$/, '')}/v1/traces`,
+      settings.otlpHeaders ?? {},
+    );
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({
       'service.name': settings.serviceName,
