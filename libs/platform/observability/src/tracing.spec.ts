@@ -160,7 +160,6 @@ describe('OTLP export headers (OTEL_EXPORTER_OTLP_HEADERS)', () => {
         const child = spawn(process.execPath, ['-r', './tools/register.js', '-e', app], {
           cwd: join(__dirname, '..', '..', '..', '..'),
           env: {
-            PATH: process.env['PATH'],
             TRACING_ENABLED: 'true',
             OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
             OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20s3cret',

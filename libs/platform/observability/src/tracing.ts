@@ -179,6 +179,8 @@ const EXPORTER_HEADER_VARIABLES = [
 
 /** The OTLP/HTTP exporter with exactly these headers: the header variables are hidden while it reads the env. */
 function otlpExporter(url: string, headers: Readonly<Record<string, string>>): SpanExporter {
+  // Not a configuration read: the variables are taken away from the SDK's reader and put back unread.
+  // eslint-disable-next-line no-restricted-properties
   const env = process.env;
   const saved = EXPORTER_HEADER_VARIABLES.map((name) => [name, env[name]] as const);
   for (const name of EXPORTER_HEADER_VARIABLES) delete env[name];
