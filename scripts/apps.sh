@@ -16,6 +16,8 @@ APPS=(
   "decoder|apps/decoder/src/main.ts|http://127.0.0.1:9102/readyz"
   "gateway|apps/gateway/src/main.ts|http://127.0.0.1:4000/readyz"
   "bootstrap|apps/bootstrap/src/main.ts|http://127.0.0.1:9104/readyz"
+  # The operator console: Vite's dev server (proxies /graphql to the gateway above), not a Node entry point.
+  "console|apps/console/vite.config.ts|http://127.0.0.1:3000/config.json"
 )
 
 # The demo's 400 simulated devices all come from 127.0.0.1, as from behind one carrier NAT: lift the ingest's
@@ -50,11 +52,17 @@ up() {
     else
       echo "==> starting $name"
       # setsid: the app outlives the terminal that started it (stopped by `down` through its pid file).
-      setsid node -r ./tools/register.js "$entry" >>"$LOGS/app-$name.log" 2>&1 </dev/null &
+      if [ "$name" = console ]; then
+        setsid node node_modules/vite/bin/vite.js apps/console --host 127.0.0.1 --port 3000 --strictPort \
+          >>"$LOGS/app-$name.log" 2>&1 </dev/null &
+      else
+        setsid node -r ./tools/register.js "$entry" >>"$LOGS/app-$name.log" 2>&1 </dev/null &
+      fi
       echo $! >"$RUN/app-$name.pid"
     fi
     if wait_ready "$name" "$url"; then
       echo "    $name ready ($(( $(date +%s) - started ))s)"
+      if [ "$name" = console ]; then echo "    operator console: http://127.0.0.1:3000 (sign in as a demo user)"; fi
     else
       failed=1
     fi
