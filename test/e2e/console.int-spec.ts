@@ -275,6 +275,22 @@ describe('the operator console in a browser', () => {
     await page.locator(`.device-${lamp}`).waitFor();
     await expect(page.locator('.cluster').count()).resolves.toBe(0);
     await expect(counted()).resolves.toBe(devices.length);
+    // The map refreshes its devices (every 10 s) without being rebuilt: the same Leaflet map, still zoomed in
+    // (a rebuilt one fits all the devices again, and the pair is a cluster again).
+    const mapId = 'document.querySelector(".map")._leaflet_id';
+    const before = await page.evaluate<number>(mapId);
+    expect(typeof before).toBe('number');
+    await page.waitForResponse(
+      // urql sends queries by GET when they fit in the URL.
+      (r) =>
+        r.url().includes('/graphql') &&
+        /query[+ ]Devices/.test(decodeURIComponent(r.url()) + (r.request().postData() ?? '')),
+      { timeout: 20_000 },
+    );
+    await page.waitForTimeout(500);
+    await expect(page.evaluate<number>(mapId)).resolves.toBe(before);
+    await expect(page.locator('.cluster').count()).resolves.toBe(0);
+    await expect(counted()).resolves.toBe(devices.length);
     await page.locator(`.device-${lamp}`).click({ force: true });
     await page.getByTestId('endpoint').filter({ hasText: lamp }).waitFor();
   });

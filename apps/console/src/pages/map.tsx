@@ -1,17 +1,20 @@
 /**
  * Devices on a map (Leaflet). Works offline: no basemap unless the deployment configures a tile URL; the markers,
- * coloured by category and state, over the devices' extent. Nearby devices are clustered at low zoom.
+ * coloured by category and state, over the devices' extent. Nearby devices are clustered at low zoom. The devices
+ * are refreshed every 10 s; the map keeps the operator's zoom and position.
  */
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import { useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useNavigate } from 'react-router';
 import { useQuery } from 'urql';
 import { type DeviceRow, DEVICES, type DevicesData } from '../graphql/documents';
 import { clusterByDistance } from '../map/cluster';
 import { deviceLabelNode } from '../map/labels';
+import { markersKey } from '../map/marker-key';
 import { useSession } from '../ui/session';
 import { Empty, ErrorBox, Loading } from '../ui/states';
+import { usePolling } from '../ui/use-polling';
 
 const COLOURS: Readonly<Record<string, string>> = {
   lighting: '#d4a000',
@@ -25,24 +28,52 @@ const COLOURS: Readonly<Record<string, string>> = {
 /** At this zoom and above every device has its own marker. */
 const NO_CLUSTER_ZOOM = 17;
 const CLUSTER_RADIUS_PX = 40;
+/** The markers' states (online, alarms) are refreshed this often. */
+const REFRESH_MS = 10_000;
 
 type Located = DeviceRow & { location: { latitude: number; longitude: number } };
 
 export function MapPage() {
   const session = useSession();
   const navigate = useNavigate();
-  const [{ data, error, fetching }] = useQuery<DevicesData>({ query: DEVICES, variables: { first: 500 } });
+  const [{ data, error, fetching }, reexecute] = useQuery<DevicesData>({
+    query: DEVICES,
+    variables: { first: 500 },
+  });
+  const poll = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
+  usePolling(poll, REFRESH_MS);
   const box = useRef<HTMLDivElement>(null);
-  const devices = useMemo(
+  const view = useRef<{ map: L.Map; layer: L.LayerGroup; fitted: boolean } | null>(null);
+  const drawRef = useRef<() => void>(() => undefined);
+  const navigateRef = useRef(navigate);
+  navigateRef.current = navigate;
+  const located = useMemo(
     () => (data?.devices.edges.map((e) => e.node) ?? []).filter((d): d is Located => d.location !== null),
     [data],
   );
+  // Every refresh gives new objects: keep the previous list while what the markers show is the same.
+  const key = markersKey(located);
+  const devices = useMemo(() => located, [key]);
 
+  // The map itself is built once per page (and tile URL): refreshes only redraw its markers, so the operator's zoom
+  // and position stay.
   useEffect(() => {
-    if (!box.current || devices.length === 0) return undefined;
+    if (!box.current) return undefined;
     const map = L.map(box.current, { keyboard: true });
     if (session.tileUrl) L.tileLayer(session.tileUrl, { maxZoom: 19 }).addTo(map);
     const layer = L.layerGroup().addTo(map);
+    view.current = { map, layer, fitted: false };
+    map.on('zoomend', () => drawRef.current());
+    return () => {
+      view.current = null;
+      map.remove();
+    };
+  }, [session.tileUrl]);
+
+  useEffect(() => {
+    const v = view.current;
+    if (!v || devices.length === 0) return;
+    const { map, layer } = v;
     const latLng = (d: Located): L.LatLng => L.latLng(d.location.latitude, d.location.longitude);
     const draw = (): void => {
       layer.clearLayers();
@@ -78,16 +109,21 @@ export function MapPage() {
             className: `device-marker device-${d.endpoint}`,
           })
             .bindTooltip(deviceLabelNode(d))
-            .on('click', () => void navigate(`/devices/${encodeURIComponent(d.id)}`))
+            .on('click', () => void navigateRef.current(`/devices/${encodeURIComponent(d.id)}`))
             .addTo(layer);
         }
       }
     };
-    map.on('zoomend', draw);
-    map.fitBounds(L.latLngBounds(devices.map(latLng)).pad(0.1), { maxZoom: 18 });
-    draw();
-    return () => void map.remove();
-  }, [devices, session.tileUrl, navigate]);
+    drawRef.current = draw;
+    if (v.fitted) {
+      draw();
+    } else {
+      // Fitting fires zoomend (a draw) only when the zoom changes: draw in any case.
+      v.fitted = true;
+      map.fitBounds(L.latLngBounds(devices.map(latLng)).pad(0.1), { maxZoom: 18 });
+      draw();
+    }
+  }, [devices]);
 
   return (
     <>
