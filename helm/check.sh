@@ -55,6 +55,9 @@ render -f "$PRODUCTION" | "$CHECKER" -restricted
 render --set coapIngest.autoscaling.enabled=false,decoder.autoscaling.enabled=false,gateway.autoscaling.enabled=false \
   --set coapIngest.service.type=ClusterIP,bootstrap.enabled=false,networkPolicy.egress.enabled=true \
   --set database.existingSecret=db,redis.existingSecret=redis,keys.existingSecret=keys | "$CHECKER" -restricted
+# Tracing on, to a collector with a credential from a Secret.
+render --set tracing.enabled=true,tracing.otlpEndpoint=http://otel-collector:4318,tracing.sampleRatio=0.01 \
+  --set tracing.headersSecret=otlp-auth | "$CHECKER" -restricted
 
 # refused VALUE-ARGS... EXPECTED: helm must refuse these values with a message containing EXPECTED.
 refused() {
@@ -78,6 +81,10 @@ refused --set coapIngest.unknownKey=1 "additional properties 'unknownKey' not al
 refused --set decoder.autoscaling.maxReplicas=13 "decoder.autoscaling.maxReplicas (13) exceeds kafka.uplinkPartitions (12)"
 refused --set keys.credentialKeys=secret "at '/keys/credentialKeys'"
 refused --set console.tileUrl=ftp://tiles.example "at '/console/tileUrl'"
+refused --set tracing.sampleRatio=2 "at '/tracing/sampleRatio'"
+refused --set tracing.sampleRatio=1.5 "at '/tracing/sampleRatio'"
+refused --set tracing.otlpEndpoint=otel-collector:4318 "at '/tracing/otlpEndpoint'"
+refused --set tracing.exporter=zipkin "additional properties 'exporter' not allowed"
 
 echo "==> deploy/compose, Dockerfile"
 bash deploy/compose/check.sh

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { type z } from 'zod';
@@ -250,6 +251,58 @@ describe.each([
       expect(JSON.stringify(named('Ingress', '-gateway').spec)).toContain('"name":"http"');
     });
   }
+});
+
+describe('helm chart with tracing.enabled=true', () => {
+  const APPS = ['coap-ingest', 'decoder', 'gateway', 'bootstrap'];
+  let dir: string;
+  let manifests: Manifest[];
+
+  beforeAll(() => {
+    // helm/check.sh --render takes a values file only.
+    dir = mkdtempSync(join(tmpdir(), 'chart-tracing-'));
+    const values = join(dir, 'values.yaml');
+    writeFileSync(
+      values,
+      'tracing:\n  enabled: true\n  otlpEndpoint: http://otel-collector.observability:4318\n' +
+        '  sampleRatio: 0.1\n  headersSecret: otlp-auth\n',
+    );
+    manifests = render(values);
+  }, 900_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const containers = () =>
+    manifests
+      .filter((m) => m.kind === 'Deployment' || m.kind === 'Job')
+      .flatMap((m) => podSpec(m).containers);
+
+  it('gives every app TRACING_ENABLED=true, its own service name, the collector and the headers Secret', () => {
+    for (const app of APPS) {
+      const c = containers().find((x) => x.name === app);
+      expect({ app, enabled: c && env(c, 'TRACING_ENABLED') }).toEqual({ app, enabled: 'true' });
+      expect(c && env(c, 'OTEL_SERVICE_NAME')).toBe(app);
+      expect(c && env(c, 'TRACING_SAMPLE_RATIO')).toBe('0.1');
+      expect(c && env(c, 'OTEL_EXPORTER_OTLP_ENDPOINT')).toBe('http://otel-collector.observability:4318');
+      // A credential: from the operator's Secret, never a value in the manifest.
+      expect(c?.env).toContainEqual({
+        name: 'OTEL_EXPORTER_OTLP_HEADERS',
+        valueFrom: { secretKeyRef: { name: 'otlp-auth', key: 'OTEL_EXPORTER_OTLP_HEADERS' } },
+      });
+    }
+  });
+
+  it("still sets only variables the app's config reads, each once", () => {
+    for (const c of containers()) {
+      const names = (c.env ?? []).map((e) => e.name);
+      const unknown = names.filter((n) => !(KNOWN[c.name] ?? []).includes(n));
+      expect({ app: c.name, unknown, duplicates: names.length - new Set(names).size }).toEqual({
+        app: c.name,
+        unknown: [],
+        duplicates: 0,
+      });
+    }
+  });
 });
 
 describe('deploy/compose/compose.yaml', () => {

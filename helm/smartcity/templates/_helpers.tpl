@@ -48,6 +48,28 @@ app.kubernetes.io/name: {{ .app }}
 {{ include "smartcity.secretEnv" (dict "name" "DATABASE_URL" "secret" (include "smartcity.dbSecret" .)) }}
 {{- end -}}
 
+{{/*
+OpenTelemetry tracing of one app (values `tracing`, read by every app's config: libs/platform/observability
+tracing.config.ts). The export headers may hold a credential: from an existing Secret only. Call with
+(dict "root" . "app" $app).
+*/}}
+{{- define "smartcity.tracingEnv" -}}
+{{- $t := .root.Values.tracing -}}
+- name: TRACING_ENABLED
+  value: {{ $t.enabled | toString | quote }}
+- name: TRACING_SAMPLE_RATIO
+  value: {{ $t.sampleRatio | toString | quote }}
+- name: OTEL_SERVICE_NAME
+  value: {{ .app | quote }}
+{{- with $t.otlpEndpoint }}
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ . | quote }}
+{{- end }}
+{{- with $t.headersSecret }}
+{{ include "smartcity.secretEnv" (dict "name" "OTEL_EXPORTER_OTLP_HEADERS" "secret" .) }}
+{{- end }}
+{{- end -}}
+
 {{/* The owner role: only for apps with platform-admin operations (tenant management, retention, rollups). */}}
 {{- define "smartcity.ownerDbEnv" -}}
 {{ include "smartcity.secretEnv" (dict "name" "DATABASE_OWNER_URL" "secret" (include "smartcity.dbSecret" .)) }}
