@@ -38,7 +38,7 @@ describe('a conformance run of the Eclipse Leshan client', () => {
   let deviceId: string;
 
   beforeAll(async () => {
-    await world.start({ responseTimeoutMs: 8000 });
+    await world.start({ responseTimeoutMs: 8000, decoder: true });
     operator = await tokenOf('lyon-operator');
     const [device] = await world.provision(1, {
       kind: 'leshan-conformance',
@@ -108,6 +108,7 @@ describe('a conformance run of the Eclipse Leshan client', () => {
       '219',
       '302',
       '304',
+      '305',
       '501/3303',
       '502/3416',
     ]) {

@@ -78,7 +78,7 @@ describe('conformance runs against simulated vendor devices', () => {
     ).data?.conformanceRun ?? null;
 
   beforeAll(async () => {
-    await world.start({ responseTimeoutMs: 4000, awakeWindowS: 1 });
+    await world.start({ responseTimeoutMs: 4000, awakeWindowS: 1, decoder: true });
     operator = await tokenOf('lyon-operator');
     // One device per lab profile, alternately on both ingest instances, all runs at once.
     await Promise.all(
@@ -155,6 +155,7 @@ describe('conformance runs against simulated vendor devices', () => {
       '302',
       '303',
       '304',
+      '305',
       '501/3416',
       '502/3416',
       '503/3416',

@@ -7,10 +7,13 @@ import * as plans from '../commands/command-planners';
 import { type CommandPlanner } from '../commands/commands.service';
 
 /** Step requests that are LwM2M operations on the device (the others are answered by the runner itself). */
-export type DeviceStepRequest = Exclude<StepRequest, { op: 'registration' } | { op: 'await-registration' }>;
+export type DeviceStepRequest = Exclude<
+  StepRequest,
+  { op: 'registration' } | { op: 'await-registration' } | { op: 'await-notifications' }
+>;
 
 export function isDeviceStep(r: StepRequest): r is DeviceStepRequest {
-  return r.op !== 'registration' && r.op !== 'await-registration';
+  return r.op !== 'registration' && r.op !== 'await-registration' && r.op !== 'await-notifications';
 }
 
 const plain =

@@ -115,6 +115,19 @@ export class ConformanceRepository {
     return rows[0]?.name ?? null;
   }
 
+  /**
+   * Arrival times (ms) of the notifications of one path the decoder stored since `since`: a notification's values
+   * carry no time of their own, so they take the ingest's receive time (libs/platform/contracts valueTimeOf).
+   */
+  async notificationTimes(tx: TxClient, deviceId: string, path: string, since: Date): Promise<number[]> {
+    const { rows } = await tx.query<{ t: string }>(
+      `SELECT (extract(epoch FROM time) * 1000)::text AS t FROM telemetry
+       WHERE device_id = $1 AND path = $2 AND time >= $3 ORDER BY time LIMIT 200`,
+      [deviceId, path, since.toISOString()],
+    );
+    return rows.map((r) => Math.round(Number(r.t)));
+  }
+
   async findById(tx: TxClient, id: string): Promise<ConformanceRunRow | null> {
     const { rows } = await tx.query<ConformanceRunRow>(
       `SELECT ${COLUMNS} FROM conformance_runs WHERE id = $1`,

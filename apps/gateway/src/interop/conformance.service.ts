@@ -296,6 +296,26 @@ export class ConformanceService implements OnApplicationShutdown {
         await sleep(250);
       }
     }
+    if (request.op === 'await-notifications') {
+      const since = previous[request.afterStep]?.startedAt ?? startedAt;
+      const until = since + request.durationMs;
+      while (Date.now() < until && !this.stopping) await sleep(Math.min(500, until - Date.now()));
+      // The decoder writes in batches: give the last notification time to land.
+      await sleep(1500);
+      const times = await this.db.inTenant(device.tenantId, (tx) =>
+        this.repository.notificationTimes(tx, device.id, request.path, new Date(since)),
+      );
+      return {
+        ...base,
+        request: { ...request },
+        status: 'completed',
+        coapCode: null,
+        contentFormat: null,
+        payload: Buffer.from(JSON.stringify(times.filter((t) => t <= until))),
+        error: null,
+        durationMs: Date.now() - startedAt,
+      };
+    }
     if (!isDeviceStep(request)) throw new Error('unreachable');
     const notSent = (error: string): StepOutcome => ({
       ...base,

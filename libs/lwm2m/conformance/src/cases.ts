@@ -562,6 +562,81 @@ function observeCase(id: '301' | '302'): ConformanceCase {
   };
 }
 
+/** pmin/pmax of case 305 (s) and how far a notification may be late or early (transport, batching). */
+const PMIN = 2;
+const PMAX = 4;
+const LATE_S = 2;
+const EARLY_S = 0.5;
+
+/**
+ * Notification timing (Core 1.1.1 §5.1.2: no notification sooner than pmin after the previous one; one at the
+ * latest pmax after it, even when the value did not change): /1/0/1 (the Lifetime, which does not change) is
+ * observed with pmin=2 pmax=4 for 11 s.
+ */
+function observeTimingCase(): ConformanceCase {
+  const path = '/1/0/1';
+  return {
+    id: '305',
+    title: 'Observe with pmin/pmax: notification timing',
+    group: 'information-reporting',
+    clause: 'Core 1.1.1 §5.1.2 (pmin, pmax), §6.4.2 (Notify), RFC 7641 §4.2',
+    safe: true,
+    passCriteria:
+      `With pmin=${PMIN} pmax=${PMAX} on ${path}, the device notifies at least twice in 11 s, the first ` +
+      `notification at most pmax (+${LATE_S} s) after the Observe, and consecutive ones between pmin ` +
+      `(-${EARLY_S} s) and pmax (+${LATE_S} s) apart; observation and attributes are removed afterwards.`,
+    notApplicable: never,
+    steps: () => [
+      {
+        title: `Write-Attributes ${path} pmin=${PMIN} pmax=${PMAX}`,
+        request: { op: 'write-attributes', path, attributes: { pmin: PMIN, pmax: PMAX } },
+      },
+      { title: `Observe ${path}`, request: { op: 'observe', path } },
+      {
+        title: `Notifications of ${path} for 11 s`,
+        request: { op: 'await-notifications', path, afterStep: 1, durationMs: 11_000 },
+      },
+      { title: `Cancel the observation of ${path}`, request: { op: 'cancel-observation', path } },
+      {
+        title: `Write-Attributes ${path} (remove pmin, pmax)`,
+        request: { op: 'write-attributes', path, attributes: { pmin: null, pmax: null } },
+      },
+    ],
+    evaluate: (o) => {
+      const bad = expectCode(o[0], '2.04') ?? expectCode(o[1], '2.05');
+      if (bad || !o[1]) return fail(bad ?? 'no step');
+      let times: number[];
+      try {
+        times = (JSON.parse(payloadText(o[2])) as number[]).filter((t) => typeof t === 'number');
+      } catch {
+        return fail(`${o[2]?.title ?? 'notifications'}: ${answerOfNotifications(o[2])}`);
+      }
+      if (times.length < 2)
+        return fail(`${times.length} notification(s) in 11 s, expected at least 2 (pmax ${PMAX} s)`);
+      const observed = o[1].startedAt + o[1].durationMs;
+      const gaps = [times[0]! - observed, ...times.slice(1).map((t, i) => t - times[i]!)].map(
+        (g) => g / 1000,
+      );
+      const first = gaps[0]!;
+      if (first > PMAX + LATE_S)
+        return fail(`first notification ${first.toFixed(1)} s after the Observe (pmax ${PMAX})`);
+      for (const g of gaps.slice(1)) {
+        if (g > PMAX + LATE_S) return fail(`notifications ${g.toFixed(1)} s apart, more than pmax ${PMAX} s`);
+        if (g < PMIN - EARLY_S)
+          return fail(`notifications ${g.toFixed(1)} s apart, less than pmin ${PMIN} s`);
+      }
+      // The cancel is only cleanup here (case 302 judges it); removing the attributes is part of this case.
+      const cleanup = expectCode(o[4], '2.04');
+      if (cleanup) return fail(cleanup);
+      return pass(`${times.length} notifications, gaps ${gaps.map((g) => g.toFixed(1)).join(', ')} s`);
+    },
+  };
+}
+
+function answerOfNotifications(o: StepOutcome | undefined): string {
+  return o?.error ?? o?.status ?? 'no step';
+}
+
 function observeCompositeCase(id: '303' | '304'): ConformanceCase {
   const paths = ['/3/0/16', '/1/0/1'];
   return {
@@ -606,6 +681,7 @@ export function lwm2mCases(): ConformanceCase[] {
     observeCase('302'),
     observeCompositeCase('303'),
     observeCompositeCase('304'),
+    observeTimingCase(),
   ];
 }
 

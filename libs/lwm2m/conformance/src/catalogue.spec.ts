@@ -204,6 +204,32 @@ describe('evaluation', () => {
     );
   });
 
+  it('305 checks the notification timing against pmin/pmax', () => {
+    const c = caseById('305');
+    const observe = outcome({ startedAt: 10_000, durationMs: 0, coapCode: '2.05' });
+    const notified = (...t: number[]) => outcome({ coapCode: null, payload: Buffer.from(JSON.stringify(t)) });
+    const ok = (n: StepOutcome) => [
+      outcome({ coapCode: '2.04' }),
+      observe,
+      n,
+      outcome({}),
+      outcome({ coapCode: '2.04' }),
+    ];
+    expect(evaluateCase(c, ok(notified(14_000, 18_000, 22_000)), device)).toEqual({
+      verdict: 'PASS',
+      message: '3 notifications, gaps 4.0, 4.0, 4.0 s',
+    });
+    expect(evaluateCase(c, ok(notified(14_000)), device).message).toBe(
+      '1 notification(s) in 11 s, expected at least 2 (pmax 4 s)',
+    );
+    expect(evaluateCase(c, ok(notified(14_000, 14_500)), device).message).toBe(
+      'notifications 0.5 s apart, less than pmin 2 s',
+    );
+    expect(evaluateCase(c, ok(notified(14_000, 21_000)), device).message).toBe(
+      'notifications 7.0 s apart, more than pmax 4 s',
+    );
+  });
+
   it('212 Write to a read-only resource expects 4.05', () => {
     const c = caseById('212');
     const read = outcome({});

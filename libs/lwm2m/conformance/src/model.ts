@@ -27,8 +27,9 @@ export type StepValue = { readonly literal: unknown } | { readonly fromStep: num
 
 /**
  * One request of a case. The LwM2M operations are the Device Management and Information Reporting interfaces
- * (Core 1.1.1 §6.3, §6.4); `registration` reads the server's registration record of the device and
- * `await-registration` waits until the device sends an Update (or a new Register) after an earlier step.
+ * (Core 1.1.1 §6.3, §6.4); `registration` reads the server's registration record of the device,
+ * `await-registration` waits until the device sends an Update (or a new Register) after an earlier step and
+ * `await-notifications` collects the arrival times of the notifications of a path (payload: a JSON array of ms).
  */
 export type StepRequest =
   | { readonly op: 'registration' }
@@ -37,6 +38,13 @@ export type StepRequest =
       readonly kind: 'update' | 'register';
       readonly afterStep: number;
       readonly timeoutMs: number;
+    }
+  | {
+      /** The notifications of `path` the platform stored since step `afterStep` started, after `durationMs`. */
+      readonly op: 'await-notifications';
+      readonly path: string;
+      readonly afterStep: number;
+      readonly durationMs: number;
     }
   | { readonly op: 'read'; readonly path: string; readonly accept?: number }
   | { readonly op: 'discover'; readonly path: string }
