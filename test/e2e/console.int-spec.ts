@@ -371,8 +371,12 @@ describe('the operator console in a browser', () => {
       await expect(vpage.getByRole('button', { name: 'Dim' }).count()).resolves.toBe(0);
       await expect(vpage.getByRole('link', { name: 'Administration' }).count()).resolves.toBe(0);
       // Signing out ends the Keycloak session (no confirmation page) and comes back to the console's sign-in.
+      // RP-Initiated Logout 1.0 §2: the end-session request carries the id token as hint.
+      const endSession = vpage.waitForRequest(/\/protocol\/openid-connect\/logout\?.*id_token_hint=/);
       await vpage.getByRole('button', { name: 'Sign out' }).click();
+      await endSession;
       await vpage.waitForURL(`${CONSOLE_URL}/`);
+      await expect(vpage.evaluate('sessionStorage.length')).resolves.toBe(0);
       await vpage.getByRole('button', { name: 'Sign in' }).click();
       await vpage.locator('#username').waitFor();
     } finally {
