@@ -1,4 +1,11 @@
-import { boundingBox, containsPoint, MAX_POSITIONS, parseAreaPolygon, PolygonError } from './geojson-polygon';
+import {
+  boundingBox,
+  containsPoint,
+  MAX_POSITIONS,
+  parseAreaPolygon,
+  pointInAreaTester,
+  PolygonError,
+} from './geojson-polygon';
 
 const square = [
   [4.8, 45.7],
@@ -93,5 +100,73 @@ describe('containsPoint', () => {
       maxLongitude: 5.86,
       maxLatitude: 45.8,
     });
+  });
+});
+
+describe('pointInAreaTester', () => {
+  /** mulberry32: a seeded generator, so a failure can be replayed. */
+  function random(seed: number): () => number {
+    return () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const close = (ring: [number, number][]): [number, number][] => [...ring, ring[0]!];
+  /** A star-shaped ring of n positions around (lon, lat), radius r jittered (self-touching never: angles ordered). */
+  const star = (rnd: () => number, n: number, lon: number, lat: number, r: number): [number, number][] =>
+    close(
+      Array.from({ length: n }, (_, i) => {
+        const a = (2 * Math.PI * i) / n;
+        const d = r * (0.3 + 0.7 * rnd());
+        return [lon + d * Math.cos(a), lat + d * Math.sin(a)] as [number, number];
+      }),
+    );
+  /** North-south spikes: every edge spans the whole height, so the bands cannot split them. */
+  const comb = (n: number): [number, number][] =>
+    close([
+      ...Array.from(
+        { length: n },
+        (_, i) => [4.8 + (0.1 * i) / n, i % 2 === 0 ? 45.7 : 45.8] as [number, number],
+      ),
+      [4.9, 45.6],
+      [4.8, 45.6],
+    ]);
+
+  it.each([
+    [
+      'a jagged district',
+      (rnd: () => number) => ({ type: 'Polygon', coordinates: [star(rnd, 2000, 4.85, 45.75, 0.05)] }),
+    ],
+    [
+      'a polygon with a hole',
+      (rnd: () => number) => ({
+        type: 'Polygon',
+        coordinates: [star(rnd, 300, 4.85, 45.75, 0.05), star(rnd, 50, 4.85, 45.75, 0.01).reverse()],
+      }),
+    ],
+    [
+      'a MultiPolygon',
+      (rnd: () => number) => ({
+        type: 'MultiPolygon',
+        coordinates: [[star(rnd, 100, 4.82, 45.72, 0.02)], [star(rnd, 100, 4.88, 45.78, 0.02)]],
+      }),
+    ],
+    ['a comb of full-height edges', () => ({ type: 'Polygon', coordinates: [comb(5000)] })],
+  ])('answers as containsPoint for %s, on random points and on its own vertices', (_name, geometry) => {
+    const rnd = random(24);
+    const area = parseAreaPolygon(geometry(rnd));
+    const inside = pointInAreaTester(area);
+    const points: [number, number][] = Array.from({ length: 5000 }, () => [
+      4.78 + 0.14 * rnd(),
+      45.58 + 0.24 * rnd(),
+    ]);
+    for (const p of area.polygons)
+      for (const ring of p) points.push(...ring.map(([x, y]) => [x, y] as [number, number]));
+    let agree = 0;
+    for (const [lon, lat] of points) if (inside(lon, lat) === containsPoint(area, lon, lat)) agree++;
+    expect(agree).toBe(points.length);
+    expect(inside(Number.NaN, 45.75)).toBe(containsPoint(area, Number.NaN, 45.75));
   });
 });

@@ -136,3 +136,63 @@ export function containsPoint(area: AreaPolygon, longitude: number, latitude: nu
       inRing(p[0]!, longitude, latitude) && !p.slice(1).some((hole) => inRing(hole, longitude, latitude)),
   );
 }
+
+/** Edges a latitude band holds on average: the cost of a point test once the bands are built. */
+const EDGES_PER_BAND = 8;
+/** Most (band, edge) entries of one ring: a ring of long edges gets fewer, taller bands, never unbounded memory. */
+const MAX_BAND_ENTRIES = 200_000;
+
+/**
+ * inRing with the ring's edges bucketed by latitude band, built once per ring: a point is tested only against the
+ * edges whose latitude range meets its band, instead of all of them (a 10,000-position district against 10,000
+ * meters was 10^8 edge tests on the event loop). Same answers as inRing: an edge can toggle the parity only when
+ * min(yi, yj) <= lat < max(yi, yj), and such an edge is in lat's band (the band of a latitude is monotonic in it).
+ */
+function ringTester(r: Ring): (lon: number, lat: number) => boolean {
+  let minLat = Infinity;
+  let maxLat = -Infinity;
+  for (const [, lat] of r) {
+    minLat = Math.min(minLat, lat);
+    maxLat = Math.max(maxLat, lat);
+  }
+  const span = maxLat - minLat;
+  let count = span > 0 ? Math.min(4096, Math.max(1, Math.ceil(r.length / EDGES_PER_BAND))) : 1;
+  const bandOf = (lat: number) => Math.min(count - 1, Math.floor(((lat - minLat) / span) * count));
+  const spans = (): number => {
+    let entries = 0;
+    for (let i = 0, j = r.length - 1; i < r.length; j = i++) {
+      const yi = r[i]![1];
+      const yj = r[j]![1];
+      if (yi !== yj) entries += bandOf(Math.max(yi, yj)) - bandOf(Math.min(yi, yj)) + 1;
+    }
+    return entries;
+  };
+  while (count > 1 && spans() > MAX_BAND_ENTRIES) count = Math.max(1, count >> 1);
+  const bands: number[][] = Array.from({ length: count }, () => []);
+  for (let i = 0, j = r.length - 1; i < r.length; j = i++) {
+    const yi = r[i]![1];
+    const yj = r[j]![1];
+    if (yi === yj) continue; // never toggles: yi > lat === yj > lat
+    for (let b = bandOf(Math.min(yi, yj)); b <= bandOf(Math.max(yi, yj)); b++) bands[b]!.push(i);
+  }
+  return (lon, lat) => {
+    // Outside [minLat, maxLat) (or NaN) no edge toggles: outside, as inRing says.
+    if (!(lat >= minLat && lat < maxLat)) return false;
+    let inside = false;
+    for (const i of bands[bandOf(lat)]!) {
+      const [xi, yi] = r[i]!;
+      const [xj, yj] = r[i === 0 ? r.length - 1 : i - 1]!;
+      if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside;
+  };
+}
+
+/** containsPoint with every ring indexed once: for testing many points against one area. */
+export function pointInAreaTester(area: AreaPolygon): (longitude: number, latitude: number) => boolean {
+  const polygons = area.polygons.map((p) => ({
+    exterior: ringTester(p[0]!),
+    holes: p.slice(1).map(ringTester),
+  }));
+  return (lon, lat) => polygons.some((p) => p.exterior(lon, lat) && !p.holes.some((hole) => hole(lon, lat)));
+}

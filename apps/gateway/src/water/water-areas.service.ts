@@ -214,7 +214,7 @@ export class WaterAreasService {
       return [...new Set(devices.map((d) => d.id))];
     }
     const inBox = await this.repository.waterMetersIn(tx, boundingBox(spec.polygon), scope, BOX_QUERY_LIMIT);
-    return polygonMembers(spec.polygon, inBox, inletId);
+    return await polygonMembers(spec.polygon, inBox, inletId);
   }
 
   /** Each reference as a water meter in service that the caller sees, in order; otherwise BAD_USER_INPUT. */
