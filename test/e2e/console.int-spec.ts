@@ -383,6 +383,31 @@ describe('the operator console in a browser', () => {
       await viewer.close();
     }
   });
+
+  it('stops reconnecting when the gateway refuses the token on the live link, and asks to sign in again', async () => {
+    const op = await openBrowser();
+    try {
+      const opage = op.context.pages()[0] ?? (await op.context.newPage());
+      await signIn(opage, 'lyon-operator');
+      // The gateway closes a socket whose token it refuses with 4403 Forbidden (graphql-transport-ws protocol):
+      // answer every live connection so, and count the connections the console opens.
+      let attempts = 0;
+      await opage.routeWebSocket(/\/graphql$/, (ws) => {
+        attempts += 1;
+        ws.onMessage(() => void ws.close({ code: 4403, reason: 'Forbidden' }));
+      });
+      // The device page subscribes (its values and commands live).
+      await opage.goto(`${CONSOLE_URL}/devices/${encodeURIComponent(lampId)}`);
+      await opage.getByTestId('session-expired').filter({ hasText: 'sign in again' }).waitFor();
+      // graphql-ws' first retry comes after 1.3 to 4 s (randomised backoff): none within 6 s.
+      await opage.waitForTimeout(6_000);
+      expect(attempts).toBe(1);
+      await expect(opage.getByTestId('offline').count()).resolves.toBe(0);
+      await shot(opage, 'session-expired');
+    } finally {
+      await op.close();
+    }
+  });
 });
 
 async function deleteRunTopics(pipeline: Pipeline | undefined): Promise<void> {
