@@ -72,7 +72,11 @@ export function MapPage() {
 
   useEffect(() => {
     const v = view.current;
-    if (!v || devices.length === 0) return;
+    if (!v) return;
+    if (devices.length === 0) {
+      v.layer.clearLayers();
+      return;
+    }
     const { map, layer } = v;
     const latLng = (d: Located): L.LatLng => L.latLng(d.location.latitude, d.location.longitude);
     const draw = (): void => {
@@ -123,7 +127,8 @@ export function MapPage() {
       map.fitBounds(L.latLngBounds(devices.map(latLng)).pad(0.1), { maxZoom: 18 });
       draw();
     }
-  }, [devices]);
+    // The tile URL rebuilds the map (above): draw on the new one.
+  }, [devices, session.tileUrl]);
 
   return (
     <>
