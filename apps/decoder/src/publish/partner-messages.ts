@@ -1,4 +1,5 @@
 import {
+  alarmEvent as partnerAlarmEvent,
   type AlarmEvent,
   type DeviceEvent,
   type DeviceEventType,
@@ -121,25 +122,19 @@ export function deviceEvent(m: LifecycleUplink): DeviceEvent {
   };
 }
 
-/** The event id is derived from the alarm and its transition, so a republished event keeps its id. */
+/** The partner event of the row's transition (one builder with the gateway's, in platform-contracts). */
 export function alarmEvent(row: AlarmRow): AlarmEvent {
-  const cleared = row.status === 'CLEARED';
-  return {
-    id: `${row.id}:${cleared ? 'cleared' : 'raised'}`,
-    type: cleared ? 'alarm.cleared' : 'alarm.raised',
+  return partnerAlarmEvent({
+    id: row.id,
     tenant: row.tenant_id,
     deviceId: row.device_id,
-    time: (cleared && row.cleared_at ? row.cleared_at : row.raised_at).toISOString(),
-    alarm: {
-      id: row.id,
-      type: row.type,
-      severity: row.severity,
-      status: row.status,
-      message: row.message,
-      path: row.source_path,
-      raisedAt: row.raised_at.toISOString(),
-      clearedAt: row.cleared_at ? row.cleared_at.toISOString() : null,
-      details: row.details ?? {},
-    },
-  };
+    type: row.type,
+    severity: row.severity,
+    status: row.status,
+    message: row.message,
+    path: row.source_path,
+    raisedAt: row.raised_at,
+    clearedAt: row.cleared_at,
+    details: row.details,
+  });
 }

@@ -1,4 +1,5 @@
 import {
+  alarmEvent,
   type AlarmEvent,
   cityEventsTopic,
   liveChannel,
@@ -13,35 +14,26 @@ import { type AlarmRow } from './alarm.rows';
  */
 export const ALARM_EVENTS_OUTBOX_SOURCE = PARTNER_EVENTS_OUTBOX_SOURCE;
 
-/**
- * The partner event of an alarm transition, as the decoder writes it (apps/decoder/src/publish/partner-messages.ts
- * `alarmEvent`): the id is derived from the alarm and its transition, so partners dedupe a republished event.
- */
-export function alarmEvent(row: AlarmRow): AlarmEvent {
-  const cleared = row.status === 'CLEARED';
-  return {
-    id: `${row.id}:${cleared ? 'cleared' : 'raised'}`,
-    type: cleared ? 'alarm.cleared' : 'alarm.raised',
+/** The partner event of the row's transition (one builder with the decoder's, in platform-contracts). */
+export function alarmEventOf(row: AlarmRow): AlarmEvent {
+  return alarmEvent({
+    id: row.id,
     tenant: row.tenantId,
     deviceId: row.deviceId,
-    time: (cleared && row.clearedAt ? row.clearedAt : row.raisedAt).toISOString(),
-    alarm: {
-      id: row.id,
-      type: row.type,
-      severity: row.severity,
-      status: row.status,
-      message: row.message,
-      path: row.sourcePath,
-      raisedAt: row.raisedAt.toISOString(),
-      clearedAt: row.clearedAt ? row.clearedAt.toISOString() : null,
-      details: row.details ?? {},
-    },
-  };
+    type: row.type,
+    severity: row.severity,
+    status: row.status,
+    message: row.message,
+    path: row.sourcePath,
+    raisedAt: row.raisedAt,
+    clearedAt: row.clearedAt,
+    details: row.details,
+  });
 }
 
 /** An alarm event as an outbox entry: the partner topic (key: device id) and the tenant's live alarm channel. */
 export function alarmEventEntry(row: AlarmRow): OutboxEntry {
-  const event = alarmEvent(row);
+  const event = alarmEventOf(row);
   return {
     tenant: row.tenantId,
     topic: cityEventsTopic(row.tenantId),

@@ -67,6 +67,47 @@ export interface AlarmEvent {
   };
 }
 
+/** An alarm as both its writers hold it (the decoder's rows and the gateway's), for {@link alarmEvent}. */
+export interface AlarmSnapshot {
+  readonly id: string;
+  readonly tenant: string;
+  readonly deviceId: string;
+  readonly type: string;
+  readonly severity: string;
+  readonly status: 'ACTIVE' | 'CLEARED';
+  readonly message: string | null;
+  readonly path: string | null;
+  readonly raisedAt: Date;
+  readonly clearedAt: Date | null;
+  readonly details: Readonly<Record<string, unknown>> | null;
+}
+
+/**
+ * The partner event of an alarm's current transition. The id is derived from the alarm and its transition, so a
+ * republished event (decoder retry, gateway clear) keeps its id and partners dedupe it.
+ */
+export function alarmEvent(a: AlarmSnapshot): AlarmEvent {
+  const cleared = a.status === 'CLEARED';
+  return {
+    id: `${a.id}:${cleared ? 'cleared' : 'raised'}`,
+    type: cleared ? 'alarm.cleared' : 'alarm.raised',
+    tenant: a.tenant,
+    deviceId: a.deviceId,
+    time: (cleared && a.clearedAt ? a.clearedAt : a.raisedAt).toISOString(),
+    alarm: {
+      id: a.id,
+      type: a.type,
+      severity: a.severity,
+      status: a.status,
+      message: a.message,
+      path: a.path,
+      raisedAt: a.raisedAt.toISOString(),
+      clearedAt: a.clearedAt ? a.clearedAt.toISOString() : null,
+      details: a.details ?? {},
+    },
+  };
+}
+
 export type BootstrapEventType = 'device.bootstrapped' | 'device.bootstrap-failed';
 
 /**
